@@ -1,0 +1,141 @@
+"""Errors a person can cause or a service can throw, each with a stable code.
+
+Every error says what went wrong, where, and how to fix it. `Transient` errors
+(network, 5xx, throttling) are the only ones retried; everything else is `Terminal`.
+"""
+
+from __future__ import annotations
+
+
+class CdxError(Exception):
+    """Base of every error cdx reports to a person. Never shown with a traceback."""
+
+    code: str = "cdx-error"
+    transient: bool = False
+
+    def __init__(self, message: str, *, hint: str | None = None, where: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.where = where
+
+    def __str__(self) -> str:
+        parts = [f"[{self.code}] "]
+        if self.where:
+            parts.append(f"{self.where}: ")
+        parts.append(self.message)
+        if self.hint:
+            parts.append(f"\n  How to fix: {self.hint}")
+        return "".join(parts)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "where": self.where, "hint": self.hint}
+
+
+class Terminal(CdxError):
+    """Retrying will not help: the input, configuration or permissions must change."""
+
+
+class Transient(CdxError):
+    """A passing failure (network, server error, throttling): safe to retry."""
+
+    transient = True
+
+
+# --- configuration and input -------------------------------------------------------
+
+
+class ConfigError(Terminal):
+    code = "config-invalid"
+
+
+class ConfigNotFound(Terminal):
+    code = "config-not-found"
+
+
+class UnknownDataset(Terminal):
+    code = "dataset-unknown"
+
+
+class UnsafeName(Terminal):
+    code = "name-unsafe"
+
+
+class InvalidVersion(Terminal):
+    code = "version-invalid"
+
+
+class SourceMissing(Terminal):
+    code = "source-missing"
+
+
+class SourceEmpty(Terminal):
+    code = "source-empty"
+
+
+class SourceEncoding(Terminal):
+    code = "source-encoding"
+
+
+class SourceFormat(Terminal):
+    code = "source-format"
+
+
+class SheetAmbiguous(Terminal):
+    code = "sheet-ambiguous"
+
+
+class SchemaInvalid(Terminal):
+    code = "schema-invalid"
+
+
+class SuiteInvalid(Terminal):
+    code = "suite-invalid"
+
+
+# --- keys and signatures -------------------------------------------------------------
+
+
+class KeyMissing(Terminal):
+    code = "key-missing"
+
+
+class KeyPermissions(Terminal):
+    code = "key-permissions"
+
+
+class KeyInvalid(Terminal):
+    code = "key-invalid"
+
+
+class TrustStoreInvalid(Terminal):
+    code = "truststore-invalid"
+
+
+# --- publishing ----------------------------------------------------------------------
+
+
+class DatasetInvalid(Terminal):
+    """The data failed validation: a failure of the data, not of the system."""
+
+    code = "dataset-invalid"
+
+
+class VersionConflict(Terminal):
+    code = "version-conflict"
+
+
+class CatalogueError(Terminal):
+    code = "catalogue-error"
+
+
+class CatalogueUnreachable(Transient):
+    code = "catalogue-unreachable"
+
+
+class NotAllowed(Terminal):
+    code = "not-allowed"
+
+
+class PackageNotFound(Terminal):
+    code = "package-not-found"

@@ -1,0 +1,125 @@
+"""Findings: what validation (structure, Table Schema, expectations, privacy) found.
+
+A finding names the row, the field, the rule and the value, in words a coalition data
+officer can act on. Rows are counted as a spreadsheet shows them: the header is row 1,
+the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # blocks publishing
+    WARNING = "warning"  # reported, does not block
+
+
+class Origin(StrEnum):
+    STRUCTURE = "structure"
+    TABLE_SCHEMA = "table-schema"
+    EXPECTATION = "expectation"
+    PRIVACY = "privacy"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one place. `code` is stable (e.g. `constraint-maximum`)."""
+
+    code: str
+    message: str
+    origin: Origin
+    severity: Severity = Severity.ERROR
+    resource: str | None = None
+    row: int | None = None
+    field: str | None = None
+    rule: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["origin"] = str(self.origin)
+        data["severity"] = str(self.severity)
+        return {k: v for k, v in data.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(
+            **{
+                **data,
+                "origin": Origin(data["origin"]),
+                "severity": Severity(data.get("severity", "error")),
+            }
+        )
+
+    def location(self) -> str:
+        """`row 1,204, column `age`` — where a person should look."""
+        parts = []
+        if self.resource:
+            parts.append(f"file `{self.resource}`")
+        if self.row is not None:
+            parts.append(f"row {self.row:,}")
+        if self.field:
+            parts.append(f"column `{self.field}`")
+        return ", ".join(parts)
+
+    def sentence(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class ValidationReport:
+    """All findings for one dataset, with exact counts even where findings are capped."""
+
+    dataset: str
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # by finding code, exact
+    rows_checked: dict[str, int] = field(default_factory=dict)  # by resource
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def add(self, finding: Finding, *, cap: int = 1000) -> None:
+        """Record a finding; keep at most `cap` of one code but count them all."""
+        seen = self.counts.get(finding.code, 0)
+        self.counts[finding.code] = seen + 1
+        if seen < cap:
+            self.findings.append(finding)
+
+    def extend(self, findings: list[Finding], *, cap: int = 1000) -> None:
+        for finding in findings:
+            self.add(finding, cap=cap)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "valid": self.valid,
+            "summary": {
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "by_code": dict(sorted(self.counts.items())),
+                "rows_checked": self.rows_checked,
+            },
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
+        return cls(
+            dataset=data["dataset"],
+            findings=[Finding.from_dict(f) for f in data["findings"]],
+            counts=dict(data["summary"]["by_code"]),
+            rows_checked=dict(data["summary"].get("rows_checked", {})),
+        )
