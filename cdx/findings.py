@@ -77,6 +77,7 @@ class ValidationReport:
     dataset: str
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # by finding code, exact
+    severity_counts: dict[str, int] = field(default_factory=dict)  # by severity, exact
     rows_checked: dict[str, int] = field(default_factory=dict)  # by resource
 
     @property
@@ -88,13 +89,23 @@ class ValidationReport:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
     @property
+    def error_count(self) -> int:
+        return self.severity_counts.get(Severity.ERROR, 0)
+
+    @property
+    def warning_count(self) -> int:
+        return self.severity_counts.get(Severity.WARNING, 0)
+
+    @property
     def valid(self) -> bool:
-        return not self.errors
+        return self.error_count == 0
 
     def add(self, finding: Finding, *, cap: int = 1000) -> None:
         """Record a finding; keep at most `cap` of one code but count them all."""
         seen = self.counts.get(finding.code, 0)
         self.counts[finding.code] = seen + 1
+        severity = str(finding.severity)
+        self.severity_counts[severity] = self.severity_counts.get(severity, 0) + 1
         if seen < cap:
             self.findings.append(finding)
 
@@ -107,8 +118,8 @@ class ValidationReport:
             "dataset": self.dataset,
             "valid": self.valid,
             "summary": {
-                "errors": len(self.errors),
-                "warnings": len(self.warnings),
+                "errors": self.error_count,
+                "warnings": self.warning_count,
                 "by_code": dict(sorted(self.counts.items())),
                 "rows_checked": self.rows_checked,
             },
@@ -121,5 +132,9 @@ class ValidationReport:
             dataset=data["dataset"],
             findings=[Finding.from_dict(f) for f in data["findings"]],
             counts=dict(data["summary"]["by_code"]),
+            severity_counts={
+                "error": data["summary"]["errors"],
+                "warning": data["summary"]["warnings"],
+            },
             rows_checked=dict(data["summary"].get("rows_checked", {})),
         )

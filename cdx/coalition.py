@@ -1,0 +1,228 @@
+"""coalition.yaml: who a coalition is, its datasets, and where it publishes.
+
+The pydantic models here are the single source of the contract;
+schemas/coalition.schema.json is generated from them (`cdx schema coalition`) and a
+test keeps the two identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cdx.errors import ConfigError, ConfigNotFound, InvalidVersion, UnknownDataset, UnsafeName
+from cdx.names import check_slug, check_version
+from cdx.yaml_lines import line_of, load_yaml_with_lines
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+SdgIndicator = Annotated[str, Field(pattern=r"^\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}$")]
+
+CollectionMethod = Literal[
+    "community-scorecard",
+    "survey",
+    "household-survey",
+    "participatory-forum",
+    "focus-group",
+    "key-informant-interview",
+    "community-monitoring",
+    "administrative-records",
+    "other",
+]
+# Levels of community participation, after the Copenhagen Framework on Citizen Data:
+# citizens take part at least in design and/or collection.
+ParticipationLevel = Literal[
+    "design",
+    "collection",
+    "design-and-collection",
+    "analysis",
+    "full-cycle",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Contact(Strict):
+    name: str
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class Organisation(Strict):
+    name: str
+    role: str | None = Field(None, description="e.g. lead, data collector, partner")
+    url: str | None = None
+
+
+class CoalitionInfo(Strict):
+    id: Slug = Field(description="Short lowercase id, used in catalogue paths: `kenya-lnob`")
+    name: str
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+    contact: Contact
+    organisations: list[Organisation] = Field(default_factory=list)
+    licence: str = Field("CC-BY-4.0", description="Default SPDX licence id for datasets")
+
+
+class Signing(Strict):
+    key: str = Field(description="Path to the Ed25519 private key (mode 0600), never published")
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+
+class Coverage(Strict):
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    areas: list[str] = Field(default_factory=list, description="Districts, counties, provinces")
+
+
+class DatasetMetadata(Strict):
+    """What statistics offices ask of citizen data (the package profile's `citizenData`)."""
+
+    collection_method: CollectionMethod
+    collection_period: Period
+    geographic_coverage: Coverage
+    population: str = Field(description="Who the data is about, e.g. 'persons with disabilities'")
+    disaggregation: list[str] = Field(
+        default_factory=list, description="Dimensions: sex, age, disability, group, location…"
+    )
+    sdg_indicators: list[SdgIndicator] = Field(default_factory=list)
+    consent_basis: str = Field(description="How consent was obtained, e.g. 'informed-verbal'")
+    participation_level: ParticipationLevel
+    methodology: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Source(Strict):
+    path: str = Field(description="CSV or XLSX file, relative to coalition.yaml")
+    name: Slug | None = Field(None, description="Resource name; defaults to the file stem")
+    table_schema: str | None = Field(
+        None,
+        alias="schema",
+        description="Table Schema JSON (or builtin:NAME); inferred from the whole file if absent",
+    )
+    encoding: str | None = Field(None, description="Only for files that are not UTF-8")
+    sheet: str | None = Field(None, description="XLSX sheet to read when there are several")
+    suite: str | None = Field(
+        None, description="Great Expectations suite JSON, or builtin:NAME from validations/suites"
+    )
+
+
+class Schedule(Strict):
+    cron: str = Field(description="When to publish, e.g. '0 6 1 * *' (06:00 on the 1st)")
+    timezone: str = "UTC"
+
+
+class Dataset(Strict):
+    title: str
+    description: str
+    version: str
+    licence: str | None = None
+    sources: list[Source] = Field(min_length=1)
+    metadata: DatasetMetadata
+    schedule: Schedule | None = None
+    catalogues: list[str] | None = Field(
+        None, description="Names from `catalogues:`; all of them when absent"
+    )
+
+    @field_validator("version")
+    @classmethod
+    def _semver(cls, value: str) -> str:
+        try:
+            return check_version(value)
+        except InvalidVersion as exc:
+            raise ValueError(f"{exc.message}; {exc.hint}") from None
+
+
+class CoalitionConfig(Strict):
+    coalition: CoalitionInfo
+    signing: Signing
+    catalogues: dict[str, str] = Field(
+        default_factory=lambda: {"local": "catalogue"},
+        description="Name → location: a directory, s3://bucket/prefix or ckan+https://host",
+    )
+    datasets: dict[str, Dataset] = Field(default_factory=dict)
+
+    @field_validator("datasets")
+    @classmethod
+    def _dataset_names(cls, value: dict[str, Dataset]) -> dict[str, Dataset]:
+        for name in value:
+            try:
+                check_slug(name, what="dataset name")
+            except UnsafeName as exc:
+                raise ValueError(f"{exc.message}; {exc.hint}") from None
+        return value
+
+
+class Coalition:
+    """A loaded coalition.yaml with the directory its relative paths start from."""
+
+    def __init__(self, config: CoalitionConfig, base_dir: Path, path: Path):
+        self.config = config
+        self.base_dir = base_dir
+        self.path = path
+
+    @property
+    def id(self) -> str:
+        return self.config.coalition.id
+
+    def resolve(self, relative: str) -> Path:
+        return (self.base_dir / relative).resolve()
+
+    def dataset(self, name: str) -> Dataset:
+        try:
+            return self.config.datasets[name]
+        except KeyError:
+            known = ", ".join(sorted(self.config.datasets)) or "none"
+            raise UnknownDataset(
+                f"there is no dataset {name!r} in {self.path}",
+                hint=f"use one of: {known}, or add it under `datasets:`",
+            ) from None
+
+    def licence_of(self, dataset: Dataset) -> str:
+        return dataset.licence or self.config.coalition.licence
+
+
+def load_coalition(path: Path) -> Coalition:
+    """Load and check coalition.yaml, pointing at the line of the first problem."""
+    if path.is_dir():
+        path = path / "coalition.yaml"
+    if not path.is_file():
+        raise ConfigNotFound(
+            f"no coalition file at {path}",
+            hint="run `cdx init` to create one, or pass `--config PATH/coalition.yaml`",
+        )
+    data, node = load_yaml_with_lines(path)
+    if not isinstance(data, dict):
+        raise ConfigError("the file must be a mapping of keys to values", where=str(path))
+    try:
+        config = CoalitionConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(exc, path, node) from None
+    return Coalition(config, path.parent.resolve(), path.resolve())
+
+
+def _config_error(exc: ValidationError, path: Path, node: object) -> ConfigError:
+    problems = []
+    first_line: int | None = None
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line = line_of(node, loc)  # type: ignore[arg-type]
+        first_line = first_line or line
+        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            text = f"unknown key `{dotted}`"
+        elif error["type"] == "missing":
+            text = f"required key `{dotted}` is missing"
+        else:
+            text = f"`{dotted}`: {error['msg']}"
+        problems.append(f"line {line}: {text}" if line else text)
+    return ConfigError(
+        "coalition.yaml has problems:\n    " + "\n    ".join(problems),
+        where=f"{path}:{first_line}" if first_line else str(path),
+        hint="compare with schemas/coalition.schema.json or the example in examples/",
+    )

@@ -1,0 +1,16 @@
+"""The files of a sealed package, by role. One place, so sealing and verifying agree."""
+
+from __future__ import annotations
+
+DESCRIPTOR = "datapackage.json"
+DATA_DIR = "data"
+REPORT_JSON = "reports/validation.json"
+REPORT_HTML = "reports/validation.html"
+PROVENANCE = "provenance.jsonld"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+# The standard Data Package v2 profile: any Data Package tool recognises the package.
+# Our stricter profile (schemas/citizen-data-package.json) is named in `cdxProfile`,
+# because frictionless does not evaluate custom `$schema` profiles offline.
+DATAPACKAGE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+CDX_PROFILE = "citizen-data-package/1.0"

@@ -1,0 +1,148 @@
+"""Build a Frictionless Data Package (v2) from a coalition's normalised tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cdx.coalition import Coalition
+from cdx.errors import SchemaInvalid
+from cdx.hashing import sha256_file
+from cdx.inference import infer_schema
+from cdx.layout import CDX_PROFILE, DATA_DIR, DATAPACKAGE_V2, DESCRIPTOR
+from cdx.licences import licence_entry
+from cdx.names import package_id
+
+
+@dataclass(frozen=True)
+class TableInput:
+    """One normalised table and the schema it must follow (None: infer it)."""
+
+    name: str
+    csv_path: Path
+    schema_path: Path | None
+    source_title: str
+
+
+def load_table_schema(path: Path) -> dict[str, Any]:
+    """Read a Table Schema and check it with frictionless."""
+    from frictionless import FrictionlessException, Schema
+
+    if not path.is_file():
+        raise SchemaInvalid(
+            f"the Table Schema {path} does not exist",
+            hint="fix the `schema` path of this source in coalition.yaml, or remove it to "
+            "infer a schema from the data",
+        )
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise SchemaInvalid(f"{path} is not valid JSON ({exc})") from None
+    try:
+        Schema.from_descriptor(descriptor)
+    except FrictionlessException as exc:
+        raise SchemaInvalid(
+            f"{path} is not a valid Table Schema: {exc.error.note or exc.error.message}",
+            hint="see https://datapackage.org/standard/table-schema/",
+        ) from None
+    if not isinstance(descriptor, dict):
+        raise SchemaInvalid(f"{path} must be a JSON object with `fields`")
+    return descriptor
+
+
+def build_package(
+    coalition: Coalition,
+    dataset_name: str,
+    tables: list[TableInput],
+    package_dir: Path,
+    *,
+    created: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Copy the tables into `package_dir/data/` and write datapackage.json."""
+    dataset = coalition.dataset(dataset_name)
+    info = coalition.config.coalition
+    meta = dataset.metadata
+    (package_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
+    resources = []
+    for table in tables:
+        relative = f"{DATA_DIR}/{table.name}.csv"
+        target = package_dir / relative
+        shutil.copyfile(table.csv_path, target)
+        schema = (
+            load_table_schema(table.schema_path)
+            if table.schema_path is not None
+            else infer_schema(target)
+        )
+        resources.append(
+            {
+                "name": table.name,
+                "type": "table",
+                "path": relative,
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": target.stat().st_size,
+                "hash": f"sha256:{sha256_file(target)}",
+                "schema": schema,
+                "sources": [{"title": table.source_title}],
+            }
+        )
+    contributors: list[dict[str, Any]] = [
+        {
+            "title": info.name,
+            "email": info.contact.email,
+            "roles": ["publisher"],
+            "organization": info.name,
+        }
+    ]
+    contributors += [
+        {
+            "title": org.name,
+            "roles": [org.role or "contributor"],
+            **({"path": org.url} if org.url else {}),
+        }
+        for org in info.organisations
+    ]
+    descriptor: dict[str, Any] = {
+        "$schema": DATAPACKAGE_V2,
+        "cdxProfile": CDX_PROFILE,
+        "id": package_id(info.id, dataset_name, dataset.version),
+        "name": f"{info.id}-{dataset_name}",
+        "title": dataset.title,
+        "description": dataset.description,
+        "version": dataset.version,
+        "created": (created or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat(),
+        "licenses": [licence_entry(coalition.licence_of(dataset))],
+        "keywords": sorted(
+            {*meta.keywords, *meta.disaggregation, *(f"SDG {c}" for c in meta.sdg_indicators)}
+        ),
+        "contributors": contributors,
+        "sources": [{"title": t.source_title} for t in tables],
+        "citizenData": {
+            "coalition": {"id": info.id, "name": info.name, "country": info.country},
+            "organisations": [org.model_dump(exclude_none=True) for org in info.organisations],
+            "contact": info.contact.model_dump(),
+            "collectionMethod": meta.collection_method,
+            "collectionPeriod": {
+                "start": meta.collection_period.start.isoformat(),
+                "end": meta.collection_period.end.isoformat(),
+            },
+            "geographicCoverage": meta.geographic_coverage.model_dump(),
+            "population": meta.population,
+            "disaggregation": meta.disaggregation,
+            "sdgIndicators": meta.sdg_indicators,
+            "consentBasis": meta.consent_basis,
+            "participationLevel": meta.participation_level,
+            **({"methodology": meta.methodology} if meta.methodology else {}),
+        },
+        "resources": resources,
+    }
+    (package_dir / DESCRIPTOR).write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return descriptor

@@ -1,0 +1,206 @@
+"""Turn a coalition's file (CSV in any encoding, or an XLSX sheet) into UTF-8 CSV.
+
+Every package carries its tables as UTF-8 CSV: the format every statistics office
+reads. The original file's hash stays in the provenance.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and other Office binaries
+BLOCK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TableFile:
+    path: Path
+    rows: int  # data rows, header excluded
+    converted_from: str  # "csv" or "xlsx"
+    encoding: str  # of the original
+
+
+def sniff_format(path: Path) -> str:
+    """What the bytes say the file is: `xlsx`, `xls`, `csv` (text), or `binary`."""
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE_MAGIC):
+        return "xls"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary"
+    return "csv"
+
+
+def normalise_table(
+    source: Path, dest: Path, *, encoding: str | None = None, sheet: str | None = None
+) -> TableFile:
+    """Write `source` to `dest` as UTF-8 CSV (no BOM), checking it is what it claims."""
+    if not source.is_file():
+        raise SourceMissing(
+            f"the file {source} does not exist",
+            hint="check the `path` of this source in coalition.yaml (it is relative to "
+            "coalition.yaml), or copy the file there",
+        )
+    if source.stat().st_size == 0:
+        raise SourceEmpty(f"the file {source} is empty", hint="export the data again")
+    claimed = source.suffix.lower().lstrip(".")
+    actual = sniff_format(source)
+    if claimed in ("csv", "txt", "tsv") and actual != "csv":
+        raise SourceFormat(
+            f"{source.name} ends in .{claimed} but is {_describe(actual)}",
+            hint="save it from your spreadsheet program as CSV (UTF-8), or rename it to "
+            f".{actual} if that is what it is",
+        )
+    if claimed == "xlsx" and actual != "xlsx":
+        raise SourceFormat(
+            f"{source.name} ends in .xlsx but is {_describe(actual)}",
+            hint="open it in your spreadsheet program and save it as Excel Workbook (.xlsx)"
+            + (", or rename it to .csv" if actual == "csv" else ""),
+        )
+    if claimed not in ("csv", "txt", "tsv", "xlsx"):
+        raise SourceFormat(
+            f"{source.name}: cdx reads CSV and XLSX files, not .{claimed or '(no extension)'}",
+            hint="save the table as CSV (UTF-8) or Excel Workbook (.xlsx)",
+        )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if actual == "xlsx":
+        rows = _xlsx_to_csv(source, dest, sheet)
+        result = TableFile(dest, rows, "xlsx", "xlsx")
+    else:
+        used = _transcode(source, dest, encoding)
+        result = TableFile(dest, _count_rows(dest), "csv", used)
+    if result.rows < 0:
+        raise SourceEmpty(f"{source.name} has no header row", hint="export the data again")
+    if result.rows == 0:
+        raise SourceEmpty(
+            f"{source.name} has a header but no data rows", hint="export the data again"
+        )
+    return result
+
+
+def _describe(actual: str) -> str:
+    return {
+        "xlsx": "an Excel workbook (.xlsx)",
+        "xls": "an old-style Excel file (.xls)",
+        "binary": "not a text file",
+        "csv": "a text (CSV) file",
+    }[actual]
+
+
+def _transcode(source: Path, dest: Path, encoding: str | None) -> str:
+    """Copy as UTF-8, decoding with `encoding` or strict UTF-8 (a BOM is dropped)."""
+    used = encoding or "utf-8-sig"
+    try:
+        codec = codecs.lookup(used)
+    except LookupError:
+        raise SourceEncoding(
+            f"{encoding!r} is not an encoding Python knows",
+            hint="use a name like `windows-1252`, `latin-1`, `utf-16` or `shift_jis`",
+        ) from None
+    decoder = codec.incrementaldecoder("strict")
+    offset = 0
+    try:
+        with source.open("rb") as reader, dest.open("w", encoding="utf-8", newline="") as writer:
+            while block := reader.read(BLOCK):
+                writer.write(decoder.decode(block))
+                offset += len(block)
+            writer.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as exc:
+        dest.unlink(missing_ok=True)
+        if encoding:
+            raise SourceEncoding(
+                f"{source.name} cannot be read as {encoding} (byte {offset + exc.start:,})",
+                hint="check the `encoding` of this source in coalition.yaml, or remove it "
+                "and save the file as CSV (UTF-8)",
+            ) from None
+        guess = _guess_encoding(source)
+        raise SourceEncoding(
+            f"{source.name} is not UTF-8 (first bad byte at position {offset + exc.start:,})"
+            + (f"; it looks like {guess}" if guess else ""),
+            hint=(
+                f"add `encoding: {guess or 'windows-1252'}` to this source in coalition.yaml, "
+                "or save the file from your spreadsheet program as CSV (UTF-8)"
+            ),
+        ) from None
+    return codec.name
+
+
+def _guess_encoding(source: Path) -> str | None:
+    from charset_normalizer import from_bytes
+
+    with source.open("rb") as handle:
+        sample = handle.read(BLOCK)
+    match = from_bytes(sample).best()
+    return match.encoding.replace("_", "-") if match else None
+
+
+def _count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise SourceFormat(
+            f"{source.name} could not be opened as a workbook ({exc.__class__.__name__})",
+            hint="open it in your spreadsheet program and save it again as .xlsx",
+        ) from None
+    try:
+        names = workbook.sheetnames
+        if sheet is None and len(names) > 1:
+            raise SheetAmbiguous(
+                f"{source.name} has {len(names)} sheets ({', '.join(names)}) and none is named",
+                hint=f"add `sheet: {names[0]}` (or another sheet's name) to this source "
+                "in coalition.yaml",
+            )
+        if sheet is not None and sheet not in names:
+            raise SheetAmbiguous(
+                f"{source.name} has no sheet {sheet!r}; its sheets are {', '.join(names)}",
+                hint="correct the `sheet` of this source in coalition.yaml",
+            )
+        worksheet = workbook[sheet or names[0]]
+        rows = -1
+        blank_run = 0  # blank rows are kept between data, dropped at the end (Excel pads)
+        with dest.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            for values in worksheet.iter_rows(values_only=True):
+                if rows >= 0 and all(value is None for value in values):
+                    blank_run += 1
+                    continue
+                for _ in range(blank_run):
+                    writer.writerow([""] * len(values))
+                rows += blank_run + 1
+                blank_run = 0
+                writer.writerow([_cell_text(value) for value in values])
+        return rows
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

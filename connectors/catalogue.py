@@ -1,0 +1,140 @@
+"""The one protocol every catalogue implements (local directory, S3, CKAN)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from cdx.errors import CatalogueError, UnsafeName
+from cdx.names import check_slug, check_version
+
+REF = re.compile(r"^(?P<coalition>[^/@]+)/(?P<dataset>[^/@]+)(?:@(?P<version>[^/@]+))?$")
+LATEST = "latest"
+
+
+@dataclass(frozen=True)
+class PackageRef:
+    """`coalition/dataset@version`; version may be `latest` until resolved."""
+
+    coalition: str
+    dataset: str
+    version: str = LATEST
+
+    def __post_init__(self) -> None:
+        check_slug(self.coalition, what="coalition id")
+        check_slug(self.dataset, what="dataset name")
+        if self.version != LATEST:
+            check_version(self.version)
+
+    @classmethod
+    def parse(cls, text: str) -> PackageRef:
+        match = REF.match(text)
+        if not match:
+            raise UnsafeName(
+                f"{text!r} is not a package reference",
+                hint="write COALITION/DATASET or COALITION/DATASET@VERSION, e.g. "
+                "kenya-lnob/health-scorecard@1.0.0",
+            )
+        return cls(match["coalition"], match["dataset"], match["version"] or LATEST)
+
+    @property
+    def key(self) -> str:
+        """Relative location in a catalogue: `coalition/dataset/version`."""
+        return f"{self.coalition}/{self.dataset}/{self.version}"
+
+    def __str__(self) -> str:
+        return f"{self.coalition}/{self.dataset}@{self.version}"
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    ref: PackageRef
+    status: Literal["published", "unchanged"]
+    location: str
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    coalition: str
+    dataset: str
+    version: str
+    content_digest: str
+    key_id: str
+    committed: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "coalition": self.coalition,
+            "dataset": self.dataset,
+            "version": self.version,
+            "contentDigest": self.content_digest,
+            "keyId": self.key_id,
+            "committed": self.committed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CatalogueEntry:
+        return cls(
+            data["coalition"],
+            data["dataset"],
+            data["version"],
+            data["contentDigest"],
+            data["keyId"],
+            data["committed"],
+        )
+
+
+class Catalogue(Protocol):
+    """Where sealed packages are published and pulled from."""
+
+    location: str
+
+    def publish(self, package_dir: Path, ref: PackageRef) -> PublishOutcome:
+        """Commit a sealed package; identical content is a no-op, other content a conflict."""
+        ...
+
+    def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
+        """Publish the coalition's public key beside its packages (convenience only)."""
+        ...
+
+    def versions(self, coalition: str, dataset: str) -> list[str]:
+        """Committed versions, oldest first."""
+        ...
+
+    def resolve(self, ref: PackageRef) -> PackageRef:
+        """The committed version `ref` names (`latest` → the highest); PackageNotFound else."""
+        ...
+
+    def fetch(self, ref: PackageRef, dest: Path) -> None:
+        """Copy the committed package's files into the empty directory `dest`."""
+        ...
+
+    def entries(self) -> list[CatalogueEntry]:
+        """What catalog.json lists as committed."""
+        ...
+
+    def published_keys(self, coalition: str) -> dict[str, Any]:
+        """Public keys the coalition published here: convenience, never trust."""
+        ...
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def open_catalogue(location: str, *, base_dir: Path | None = None) -> Catalogue:
+    """A catalogue from its location (a directory; S3 and CKAN join as they are built)."""
+    if "://" in location:
+        raise CatalogueError(
+            f"cdx does not know how to publish to {location!r}",
+            hint="use a directory path",
+        )
+    from connectors.local import LocalCatalogue
+
+    path = Path(location.removeprefix("file:"))
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    return LocalCatalogue(path)

@@ -1,0 +1,54 @@
+"""Pull: fetch a committed package into a fresh directory and verify it there.
+
+The package appears under its final name only after every file and the signature have
+checked out, so an interrupted or refused pull never leaves a directory that looks
+complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from cdx.errors import CatalogueError
+from cdx.keys import TrustStore, public_key_from_entry
+from cdx.verify import Verification, verify_package
+from connectors.catalogue import Catalogue, PackageRef
+
+
+def pull_package(
+    catalogue: Catalogue, ref: PackageRef, to: Path, trust: TrustStore | None
+) -> tuple[PackageRef, Verification]:
+    """Fetch `ref` into `to` and verify it; a refused package is removed, not kept."""
+    if to.exists() and any(to.iterdir()):
+        raise CatalogueError(
+            f"{to} already exists and is not empty",
+            hint="choose a new directory with --to, or remove the old one first",
+        )
+    resolved = catalogue.resolve(ref)
+    partial = to.parent / f".{to.name}.partial-{uuid.uuid4().hex[:8]}"
+    partial.mkdir(parents=True)
+    try:
+        catalogue.fetch(resolved, partial)
+        convenience = _convenience_keys(catalogue, resolved.coalition)
+        verification = verify_package(partial, trust, convenience_keys=convenience)
+        if not verification.intact:
+            return resolved, verification
+        if to.exists():
+            to.rmdir()
+        partial.rename(to)
+        verification.directory = to
+        return resolved, verification
+    finally:
+        if partial.exists():
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _convenience_keys(catalogue: Catalogue, coalition: str) -> TrustStore:
+    published = catalogue.published_keys(coalition)
+    keys = {
+        key_id: public_key_from_entry(key_id, entry, source=catalogue.location)
+        for key_id, entry in published.items()
+    }
+    return TrustStore(keys, f"keys published in {catalogue.location}")

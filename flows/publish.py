@@ -1,0 +1,161 @@
+"""Prefect flows that publish: one dataset, or every dataset of a coalition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, runtime, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from cdx.coalition import Coalition, load_coalition
+from cdx.errors import DatasetInvalid
+from cdx.findings import ValidationReport
+from cdx.keys import load_signing_key
+from cdx.provenance import RunRecord, SourceRecord
+from cdx.seal import SealedPackage
+from cdx.settings import Settings
+from connectors.catalogue import PublishOutcome
+from flows import pipeline
+from flows.artifacts import artifact_key, findings_table, summary_markdown
+from flows.retry import retry_only_transient
+
+STEP = {"cache_policy": NO_CACHE, "retry_condition_fn": retry_only_transient}
+
+
+@task(name="stage", retries=2, retry_delay_seconds=[2, 10], **STEP)
+def stage_task(
+    coalition: Coalition, dataset: str, paths: pipeline.RunPaths
+) -> tuple[list[SourceRecord], list[Path]]:
+    return pipeline.stage_sources(coalition, dataset, paths)
+
+
+@task(name="build", **STEP)
+def build_task(
+    coalition: Coalition, dataset: str, staged: list[Path], paths: pipeline.RunPaths
+) -> None:
+    pipeline.build(coalition, dataset, staged, paths)
+
+
+@task(name="validate", **STEP)
+def validate_task(coalition: Coalition, dataset: str, paths: pipeline.RunPaths) -> ValidationReport:
+    return pipeline.validate(coalition, dataset, paths)
+
+
+@task(name="seal", **STEP)
+def seal_task(
+    coalition: Coalition,
+    dataset: str,
+    paths: pipeline.RunPaths,
+    sources: list[SourceRecord],
+    run: RunRecord,
+    report: ValidationReport,
+) -> SealedPackage:
+    return pipeline.seal(coalition, dataset, paths, sources, run, report)
+
+
+@task(name="publish", retries=3, retry_delay_seconds=[2, 10, 30], **STEP)
+def publish_task(coalition: Coalition, sealed: SealedPackage, location: str) -> PublishOutcome:
+    return pipeline.publish(coalition, sealed, location)
+
+
+def _run_name() -> str:
+    parameters = runtime.flow_run.parameters
+    try:
+        coalition = load_coalition(Path(parameters["config_path"]))
+        version = coalition.dataset(parameters["dataset"]).version
+        return f"{coalition.id}/{parameters['dataset']}@{version}"
+    except Exception:  # the flow itself reports a bad config; the name must not fail
+        return f"publish {parameters.get('dataset', '?')}"
+
+
+@flow(name="publish_dataset", flow_run_name=_run_name)
+def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
+    """stage → build → validate → seal → publish one dataset to its catalogues."""
+    logger = get_run_logger()
+    coalition = load_coalition(Path(config_path))
+    spec = coalition.dataset(dataset)
+    locations = pipeline.catalogue_locations(coalition, dataset)
+    # Fail before any work when the key is missing or readable by others.
+    load_signing_key(coalition.id, coalition.resolve(coalition.config.signing.key))
+    work_dir = Settings().work_dir_for(coalition.base_dir)
+    run = RunRecord(
+        orchestrator="prefect",
+        flow_run_id=str(runtime.flow_run.id),
+        flow_run_name=runtime.flow_run.name,
+    )
+    paths = pipeline.new_run_paths(work_dir, run)
+    sources, staged = stage_task(coalition, dataset, paths)
+    build_task(coalition, dataset, staged, paths)
+    report = validate_task(coalition, dataset, paths)
+    key = artifact_key("publish", coalition.id, dataset)
+    label = f"{coalition.id}/{dataset}"
+    if not report.valid:
+        kept = pipeline.quarantine(paths, work_dir, dataset, spec.version)
+        _artifacts(key, label, spec.version, report, [], str(kept))
+        raise DatasetInvalid(
+            f"{label} {spec.version} has {report.error_count:,} errors and was not published",
+            where=str(kept / "reports" / "validation.html"),
+            hint="open the report, correct the data, and publish again",
+        )
+    sealed = seal_task(coalition, dataset, paths, sources, run, report)
+    published = []
+    for name, location in locations.items():
+        outcome = publish_task(coalition, sealed, location)
+        logger.info("%s → %s: %s", label, name, outcome.status)
+        published.append(
+            {"catalogue": name, "status": outcome.status, "location": outcome.location}
+        )
+    _artifacts(key, label, spec.version, report, published, None)
+    return {
+        "coalition": coalition.id,
+        "dataset": dataset,
+        "version": spec.version,
+        "valid": True,
+        "warnings": report.warning_count,
+        "published": published,
+        "work_dir": str(paths.root),
+    }
+
+
+def _artifacts(
+    key: str,
+    label: str,
+    version: str,
+    report: ValidationReport,
+    published: list[dict[str, str]],
+    quarantined: str | None,
+) -> None:
+    create_markdown_artifact(
+        key=key,
+        markdown=summary_markdown(label, version, report, published, quarantined),
+        description=f"Publish summary for {label} {version}",
+    )
+    if report.findings:
+        create_table_artifact(
+            key=f"{key}-findings",
+            table=findings_table(report),
+            description=f"First findings for {label} {version}",
+        )
+
+
+@flow(name="publish_coalition")
+def publish_coalition(config_path: str, datasets: list[str] | None = None) -> dict[str, Any]:
+    """Publish every dataset (or the named ones); one failing dataset does not stop the rest."""
+    coalition = load_coalition(Path(config_path))
+    names = datasets or sorted(coalition.config.datasets)
+    results: dict[str, Any] = {}
+    failures = []
+    for name in names:
+        state = publish_dataset(config_path, name, return_state=True)
+        if state.is_completed():
+            results[name] = state.result()
+        else:
+            failures.append(name)
+            results[name] = {"failed": state.message}
+    if failures:
+        raise RuntimeError(
+            f"{len(failures)} of {len(names)} datasets failed: {', '.join(failures)}"
+        )
+    return results

@@ -1,0 +1,72 @@
+"""reports/validation.json for machines and reports/validation.html for people."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from cdx.findings import ValidationReport
+from cdx.layout import REPORT_HTML, REPORT_JSON
+
+
+def write_reports(package_dir: Path, report: ValidationReport) -> None:
+    json_path = package_dir / REPORT_JSON
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(
+        json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (package_dir / REPORT_HTML).write_text(render_html(report), encoding="utf-8")
+
+
+def render_html(report: ValidationReport) -> str:
+    """A self-contained page: verdict, counts, then one table row per finding."""
+    verdict = "valid" if report.valid else "not valid"
+    colour = "#1a7f37" if report.valid else "#b42318"
+    rows = "\n".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(cell))}</td>"
+            for cell in (
+                finding.severity,
+                finding.resource or "",
+                "" if finding.row is None else f"{finding.row:,}",
+                finding.field or "",
+                finding.message,
+                finding.code,
+            )
+        )
+        + "</tr>"
+        for finding in report.findings
+    )
+    counts = "".join(
+        f"<li><code>{html.escape(code)}</code>: {count:,}</li>"
+        for code, count in sorted(report.counts.items())
+    )
+    shown = len(report.findings)
+    total = sum(report.counts.values())
+    capped = f"<p>Showing {shown:,} of {total:,} findings.</p>" if shown < total else ""
+    checked = ", ".join(f"{name}: {rows:,} rows" for name, rows in report.rows_checked.items())
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Validation report: {html.escape(report.dataset)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #1f2328; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #d0d7de; padding: .35rem .5rem; text-align: left; }}
+th {{ background: #f6f8fa; }}
+.verdict {{ color: {colour}; font-weight: bold; }}
+</style></head><body>
+<h1>Validation report: {html.escape(report.dataset)}</h1>
+<p class="verdict">The dataset is {verdict}: {report.error_count:,} errors (these block
+publishing), {report.warning_count:,} warnings.</p>
+<p>Checked: {html.escape(checked)}</p>
+<ul>{counts}</ul>
+{capped}
+<table><thead><tr><th>Severity</th><th>File</th><th>Row</th><th>Column</th>
+<th>What to fix</th><th>Rule</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table>
+</body></html>
+"""

@@ -1,0 +1,175 @@
+"""Structure and Table Schema checks (frictionless), as findings a person can act on.
+
+Frictionless does the checking; this module words its errors for a coalition data
+officer: which row, which column, what is wrong, what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from cdx.findings import Finding, Origin
+
+STRUCTURAL = {
+    "blank-label",
+    "duplicate-label",
+    "missing-label",
+    "extra-label",
+    "incorrect-label",
+    "blank-row",
+    "extra-cell",
+    "missing-cell",
+    "encoding-error",
+    "source-error",
+    "scheme-error",
+    "format-error",
+    "hash-count",
+    "byte-count",
+}
+TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "date": "a date written YYYY-MM-DD",
+    "datetime": "a date and time written YYYY-MM-DDThh:mm:ss",
+    "time": "a time written hh:mm:ss",
+    "year": "a year",
+    "geopoint": "a point written 'longitude, latitude'",
+}
+CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
+MAX_ERRORS = 100_000
+
+
+def check_table(
+    csv_path: Path, schema: dict[str, Any], *, resource: str
+) -> tuple[list[Finding], int]:
+    """Validate one CSV against its Table Schema: findings and the number of rows read."""
+    from frictionless import Resource, Schema
+
+    # frictionless refuses absolute paths as unsafe: give it a base directory instead.
+    table = Resource(
+        path=csv_path.name,
+        basepath=str(csv_path.parent),
+        schema=Schema.from_descriptor(schema),
+    )
+    report = table.validate(limit_errors=MAX_ERRORS)
+    task = report.tasks[0]
+    fields = {field["name"]: field for field in schema.get("fields", [])}
+    findings = [_finding(error, fields, resource) for error in task.errors]
+    rows = int(task.stats.get("rows") or 0)
+    return findings, rows
+
+
+def _finding(error: Any, fields: dict[str, dict[str, Any]], resource: str) -> Finding:
+    kind: str = error.type
+    row = getattr(error, "row_number", None)
+    field = getattr(error, "field_name", None) or getattr(error, "label", None) or None
+    cell = getattr(error, "cell", None)
+    code, rule, message = _words(kind, error, fields.get(field or "", {}))
+    return Finding(
+        code=code,
+        message=message,
+        origin=Origin.STRUCTURE if kind in STRUCTURAL else Origin.TABLE_SCHEMA,
+        resource=resource,
+        row=row,
+        field=field,
+        rule=rule,
+        value=None if cell is None else str(cell),
+    )
+
+
+def _words(kind: str, error: Any, field: dict[str, Any]) -> tuple[str, str | None, str]:
+    """Stable code, the rule broken, and a sentence saying what to fix."""
+    cell = getattr(error, "cell", None)
+    number = getattr(error, "field_number", None)
+    note = getattr(error, "note", "") or ""
+    if kind == "type-error":
+        wanted = TYPE_WORDS.get(field.get("type", ""), field.get("type", "a valid value"))
+        return "type-error", f"type {field.get('type')}", f"{cell!r} is not {wanted}"
+    if kind == "constraint-error":
+        return _constraint(cell, note)
+    if kind == "unique-error":
+        return (
+            "unique-error",
+            "unique",
+            f"{cell!r} appears more than once, but each value in this column must be different",
+        )
+    if kind == "primary-key":
+        return (
+            "primary-key",
+            "primary key",
+            "this row repeats the key of an earlier row (or leaves it empty); each row "
+            "needs its own key",
+        )
+    if kind == "foreign-key":
+        return "foreign-key", "foreign key", f"refers to a row that does not exist ({note})"
+    if kind == "blank-row":
+        return "blank-row", None, "this row is empty; delete it"
+    if kind == "extra-cell":
+        return (
+            "extra-cell",
+            None,
+            f"this row has more values than the header has columns (extra value {cell!r} "
+            f"in position {number}); look for a stray comma or an unquoted text with a comma",
+        )
+    if kind == "missing-cell":
+        return (
+            "missing-cell",
+            None,
+            "this row has fewer values than the header has columns; add the missing "
+            "value (it may be empty) or remove a stray line break",
+        )
+    if kind == "duplicate-label":
+        return (
+            "duplicate-label",
+            None,
+            f"the header names column {number} the same as an earlier column; give each "
+            "column its own name",
+        )
+    if kind == "blank-label":
+        return (
+            "blank-label",
+            None,
+            f"column {number} has no name in the header; name it or delete the column",
+        )
+    if kind == "incorrect-label":
+        return (
+            "incorrect-label",
+            None,
+            f"the header says {getattr(error, 'label', '')!r} in column {number} but the "
+            f"Table Schema expects {getattr(error, 'field_name', '')!r}; rename the column or "
+            "fix the schema",
+        )
+    if kind in ("missing-label", "extra-label"):
+        return (
+            kind,
+            None,
+            f"the header and the Table Schema disagree at column {number}: {note or kind}",
+        )
+    return kind, None, f"{error.message}"
+
+
+def _constraint(cell: object, note: str) -> tuple[str, str, str]:
+    match = CONSTRAINT_NOTE.search(note)
+    name, limit = (match.group(1), match.group(2)) if match else ("constraint", note)
+    value = "" if cell is None else str(cell)
+    sentences = {
+        "required": "is empty, but this column must be filled in",
+        "minimum": f"{value} is below the minimum {limit}",
+        "maximum": f"{value} is above the maximum {limit}",
+        "exclusiveMinimum": f"{value} must be greater than {limit}",
+        "exclusiveMaximum": f"{value} must be less than {limit}",
+        "minLength": f"{value!r} is shorter than {limit} characters",
+        "maxLength": f"{value!r} is longer than {limit} characters",
+        "pattern": f"{value!r} does not have the expected form ({limit})",
+        "enum": f"{value!r} is not one of the allowed values: {_enum_words(limit)}",
+        "unique": f"{value!r} appears more than once, but each value must be different",
+    }
+    return f"constraint-{name}", f"{name} {limit}".strip(), sentences.get(name, note)
+
+
+def _enum_words(limit: str) -> str:
+    # frictionless prints the list as Python does: "['a', 'b']"
+    return limit.strip("[]").replace("'", "")
