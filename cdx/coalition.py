@@ -226,3 +226,14 @@ def _config_error(exc: ValidationError, path: Path, node: object) -> ConfigError
         where=f"{path}:{first_line}" if first_line else str(path),
         hint="compare with schemas/coalition.schema.json or the example in examples/",
     )
+
+
+def coalition_json_schema() -> dict[str, object]:
+    """JSON Schema of coalition.yaml, generated from the models (schemas/coalition.schema.json)."""
+    schema = CoalitionConfig.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://citizendata.exchange/schemas/coalition.schema.json",
+        "title": "coalition.yaml",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }

@@ -18,9 +18,18 @@ from connectors.catalogue import Catalogue, PackageRef
 
 
 def pull_package(
-    catalogue: Catalogue, ref: PackageRef, to: Path, trust: TrustStore | None
+    catalogue: Catalogue,
+    ref: PackageRef,
+    to: Path,
+    trust: TrustStore | None,
+    *,
+    accept_catalogue_keys: bool = False,
 ) -> tuple[PackageRef, Verification]:
-    """Fetch `ref` into `to` and verify it; a refused package is removed, not kept."""
+    """Fetch `ref` into `to` and verify it; a refused package is removed, not kept.
+
+    A package signed by a key that only the catalogue vouches for is refused unless
+    `accept_catalogue_keys`: the catalogue is not a source of trust.
+    """
     if to.exists() and any(to.iterdir()):
         raise CatalogueError(
             f"{to} already exists and is not empty",
@@ -33,7 +42,7 @@ def pull_package(
         catalogue.fetch(resolved, partial)
         convenience = _convenience_keys(catalogue, resolved.coalition)
         verification = verify_package(partial, trust, convenience_keys=convenience)
-        if not verification.intact:
+        if not (verification.ok or (verification.intact and accept_catalogue_keys)):
             return resolved, verification
         if to.exists():
             to.rmdir()

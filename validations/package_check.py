@@ -6,12 +6,29 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cdx.findings import ValidationReport
+from cdx.findings import Finding, ValidationReport
 from cdx.layout import DESCRIPTOR
 from validations.header import check_header
 from validations.table_schema import check_table
 
 LABEL_FINDINGS = {"blank-label", "duplicate-label", "incorrect-label", "extra-label"}
+
+
+def validate_table(
+    csv_path: Path, schema: dict[str, Any], suite: dict[str, Any] | None, *, resource: str
+) -> tuple[list[Finding], int]:
+    """Header, Table Schema and (when given) the suite for one UTF-8 CSV table."""
+    header = check_header(csv_path, resource=resource)
+    findings, rows = check_table(csv_path, schema, resource=resource)
+    if header:
+        # The header check already named these columns; frictionless would repeat it.
+        findings = [f for f in findings if f.code not in LABEL_FINDINGS]
+    findings = header + findings
+    if suite is not None:
+        from validations.expectations import read_frame, run_suite
+
+        findings += run_suite(suite, read_frame(csv_path, schema), resource=resource)
+    return findings, rows
 
 
 def validate_package(
@@ -22,18 +39,9 @@ def validate_package(
     report = ValidationReport(dataset=dataset)
     for resource in descriptor["resources"]:
         name = resource["name"]
-        csv_path = package_dir / resource["path"]
-        header = check_header(csv_path, resource=name)
-        findings, rows = check_table(csv_path, resource["schema"], resource=name)
-        if header:
-            # The header check already named these columns; frictionless would repeat it.
-            findings = [f for f in findings if f.code not in LABEL_FINDINGS]
-        report.extend(header + findings)
+        findings, rows = validate_table(
+            package_dir / resource["path"], resource["schema"], suites.get(name), resource=name
+        )
+        report.extend(findings)
         report.rows_checked[name] = rows
-        suite = suites.get(name)
-        if suite is not None:
-            from validations.expectations import read_frame, run_suite
-
-            frame = read_frame(csv_path, resource["schema"])
-            report.extend(run_suite(suite, frame, resource=name))
     return report

@@ -1,0 +1,225 @@
+"""The `cdx` command line.
+
+This module is the composition root: it is the only part of `cdx` that reaches into
+flows/, connectors/ and validations/, and it does so inside each command so that
+`cdx --help` and `cdx verify` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from cdx.cli import output
+from cdx.errors import CdxError
+
+app = typer.Typer(
+    name="cdx",
+    help="Citizen Data Exchange: validate, seal and publish citizen data; pull and verify it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="coalition.yaml (default: $CDX_CONFIG or ./coalition.yaml)"
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
+
+
+def speaks_errors(command: F) -> F:
+    """Turn a CdxError into its message and exit code instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CdxError as error:
+            raise typer.Exit(
+                output.report_error(error, as_json=kwargs.get("as_json", False))
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _config_path(config: Path | None) -> Path:
+    from cdx.settings import Settings
+
+    return config or Settings().config
+
+
+@app.command()
+@speaks_errors
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where coalition.yaml lives")] = Path(),
+    coalition_id: Annotated[
+        str, typer.Option("--id", help="Short id, e.g. kenya-lnob")
+    ] = "my-coalition",
+    name: Annotated[str, typer.Option(help="Full name of the coalition")] = "My coalition",
+    country: Annotated[str, typer.Option(help="ISO country code, e.g. KE")] = "KE",
+    email: Annotated[str, typer.Option(help="Contact e-mail")] = "data@example.org",
+) -> None:
+    """Create coalition.yaml (if missing) and the coalition's Ed25519 signing key."""
+    from cdx.scaffold import init_coalition
+
+    result = init_coalition(
+        directory, coalition_id=coalition_id, name=name, country=country, email=email
+    )
+    for line in result:
+        output.out.print(line, markup=False)
+
+
+@app.command()
+@speaks_errors
+def validate(
+    target: Annotated[str, typer.Argument(help="A CSV/XLSX file, or a dataset of coalition.yaml")],
+    config: ConfigOption = None,
+    schema: Annotated[
+        Path | None, typer.Option(help="Table Schema for a file (else inferred)")
+    ] = None,
+    suite: Annotated[Path | None, typer.Option(help="Great Expectations suite for a file")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet to read")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Encoding of a non-UTF-8 CSV")] = None,
+    limit: Annotated[int, typer.Option(help="Findings to print")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate a file or a dataset: exit 0 valid, 1 invalid, 2 usage or configuration error."""
+    from cdx.cli.validate_command import validate_target
+
+    report = validate_target(
+        target, _config_path(config), schema=schema, suite=suite, sheet=sheet, encoding=encoding
+    )
+    if as_json:
+        output.print_json(report.to_dict())
+    else:
+        output.print_report(report, limit=limit)
+    raise typer.Exit(0 if report.valid else output.EXIT_INVALID)
+
+
+@app.command()
+@speaks_errors
+def publish(
+    datasets: Annotated[list[str] | None, typer.Argument(help="Datasets (default: all)")] = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Stage, build, validate, seal and publish datasets through the Prefect flow."""
+    from cdx.cli.publish_command import run_publish
+
+    results = run_publish(_config_path(config), datasets or [])
+    if as_json:
+        output.print_json(results)
+    failed = [name for name, result in results.items() if "error" in result]
+    for name, result in results.items():
+        if "error" in result:
+            output.report_error(result["error"])
+            continue
+        for place in result["published"]:
+            output.out.print(
+                f"{result['coalition']}/{name}@{result['version']} → {place['catalogue']}: "
+                f"{place['status']} ({place['location']})",
+                markup=False,
+            )
+    if failed:
+        codes = [output.exit_code_for(results[name]["error"]) for name in failed]
+        raise typer.Exit(max(codes))
+
+
+@app.command()
+@speaks_errors
+def pull(
+    catalogue: Annotated[str, typer.Argument(help="Catalogue location (a directory)")],
+    ref: Annotated[str, typer.Argument(help="COALITION/DATASET[@VERSION]; default latest")],
+    to: Annotated[Path, typer.Option("--to", help="New directory for the package")],
+    trust: Annotated[Path | None, typer.Option(help="Your trust store of coalition keys")] = None,
+    accept_catalogue_keys: Annotated[
+        bool,
+        typer.Option(help="Accept a signature checked only against keys the catalogue publishes"),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch a package and verify it before it appears under --to."""
+    from cdx.keys import TrustStore
+    from cdx.settings import Settings
+    from connectors.catalogue import PackageRef, open_catalogue
+    from connectors.pull import pull_package
+
+    trust = trust or Settings().trust
+    store = TrustStore.load(trust) if trust else None
+    resolved, verification = pull_package(
+        open_catalogue(catalogue),
+        PackageRef.parse(ref),
+        to,
+        store,
+        accept_catalogue_keys=accept_catalogue_keys,
+    )
+    from cdx.cli.verify_command import print_verification
+
+    accepted = verification.ok or (verification.intact and accept_catalogue_keys)
+    print_verification(verification, as_json=as_json, label=str(resolved))
+    raise typer.Exit(0 if accepted else output.EXIT_INVALID)
+
+
+@app.command()
+@speaks_errors
+def verify(
+    directory: Annotated[Path, typer.Argument(help="A sealed package directory")],
+    trust: Annotated[Path | None, typer.Option(help="Your trust store of coalition keys")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check every file, the signature and the profile: exit 0 only if trusted and intact."""
+    from cdx.cli.verify_command import print_verification
+    from cdx.keys import TrustStore
+    from cdx.settings import Settings
+    from cdx.verify import verify_package
+
+    trust = trust or Settings().trust
+    store = TrustStore.load(trust) if trust else None
+    verification = verify_package(directory, store)
+    print_verification(verification, as_json=as_json, label=str(directory))
+    raise typer.Exit(0 if verification.ok else output.EXIT_INVALID)
+
+
+@app.command(name="list")
+@speaks_errors
+def list_packages(
+    catalogue: Annotated[str, typer.Argument(help="Catalogue location (a directory)")],
+    as_json: JsonOption = False,
+) -> None:
+    """List the committed packages of a catalogue."""
+    from connectors.catalogue import open_catalogue
+
+    entries = open_catalogue(catalogue).entries()
+    if as_json:
+        output.print_json([entry.to_dict() for entry in entries])
+        return
+    for entry in entries:
+        output.out.print(
+            f"{entry.coalition}/{entry.dataset}@{entry.version}  {entry.committed}  {entry.key_id}",
+            markup=False,
+        )
+
+
+@app.command(name="schema")
+def print_schema() -> None:
+    """Print the JSON Schema of coalition.yaml (schemas/coalition.schema.json)."""
+    from cdx.coalition import coalition_json_schema
+
+    output.print_json(coalition_json_schema())
+
+
+def main() -> None:
+    app(prog_name="cdx")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""How the command line speaks: findings and errors in words, never tracebacks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from cdx.errors import CdxError, DatasetInvalid
+from cdx.findings import Severity, ValidationReport
+
+# Exit codes: 0 fine, 1 the data or package is not acceptable, 2 usage or configuration,
+# 3 a passing failure of a service (try again).
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_TRANSIENT = 3
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def exit_code_for(error: CdxError) -> int:
+    if isinstance(error, DatasetInvalid):
+        return EXIT_INVALID
+    return EXIT_TRANSIENT if error.transient else EXIT_USAGE
+
+
+def report_error(error: CdxError, *, as_json: bool = False) -> int:
+    if as_json:
+        print(json.dumps({"ok": False, "error": error.to_dict()}, indent=2))
+    else:
+        err.print(f"[bold red]Error[/] [{error.code}]", end=" ", markup=True)
+        err.print(f"{error.where + ': ' if error.where else ''}{error.message}", markup=False)
+        if error.hint:
+            err.print(f"  How to fix: {error.hint}", markup=False)
+    return exit_code_for(error)
+
+
+def print_report(report: ValidationReport, *, limit: int) -> None:
+    for finding in report.findings[:limit]:
+        mark = "[red]✗[/]" if finding.severity is Severity.ERROR else "[yellow]![/]"
+        out.print(mark, end=" ", markup=True)
+        out.print(f"{finding.sentence()}  [{finding.code}]", markup=False)
+    hidden = sum(report.counts.values()) - min(limit, len(report.findings))
+    if hidden > 0:
+        out.print(f"  … and {hidden:,} more (use --json, or open the HTML report)", markup=False)
+    checked = ", ".join(f"{name}: {rows:,} rows" for name, rows in report.rows_checked.items())
+    verdict = "[green]valid[/]" if report.valid else "[red]invalid[/]"
+    out.print(
+        f"{report.dataset}: {verdict} — {report.error_count:,} errors, "
+        f"{report.warning_count:,} warnings ({checked})",
+        markup=True,
+    )
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,41 @@
+"""`cdx publish`: run the publish_dataset flow for each dataset, collecting outcomes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cdx.errors import CdxError, Terminal
+
+
+class PublishFailed(Terminal):
+    code = "publish-failed"
+
+
+def run_publish(config: Path, datasets: list[str]) -> dict[str, dict[str, Any]]:
+    from cdx.coalition import load_coalition
+    from flows.prefect_setup import hide_tracebacks_of_cdx_errors, prepare_prefect_environment
+
+    prepare_prefect_environment()
+    from flows.publish import publish_dataset
+
+    coalition = load_coalition(config)
+    names = datasets or sorted(coalition.config.datasets)
+    for name in names:
+        coalition.dataset(name)  # an unknown name fails before any run starts
+    hide_tracebacks_of_cdx_errors()
+    results: dict[str, dict[str, Any]] = {}
+    for name in names:
+        state = publish_dataset(str(coalition.path), name, return_state=True)
+        if state.is_completed():
+            results[name] = state.result()
+            continue
+        error = state.result(raise_on_failure=False)
+        if not isinstance(error, CdxError):
+            error = PublishFailed(
+                f"publishing {name} failed: {state.message}",
+                hint="this is a failure of cdx or its surroundings, not of your data; "
+                "retry, and report it if it persists",
+            )
+        results[name] = {"error": error}
+    return results

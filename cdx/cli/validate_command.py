@@ -1,0 +1,66 @@
+"""`cdx validate`: one file with an optional schema and suite, or a configured dataset."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from cdx.findings import ValidationReport
+
+
+def validate_target(
+    target: str,
+    config: Path,
+    *,
+    schema: Path | None,
+    suite: Path | None,
+    sheet: str | None,
+    encoding: str | None,
+) -> ValidationReport:
+    path = Path(target)
+    if path.suffix.lower() in (".csv", ".xlsx", ".txt", ".tsv") or path.is_file():
+        return validate_file(path, schema=schema, suite=suite, sheet=sheet, encoding=encoding)
+    return validate_dataset(target, config)
+
+
+def validate_file(
+    path: Path,
+    *,
+    schema: Path | None,
+    suite: Path | None,
+    sheet: str | None,
+    encoding: str | None,
+) -> ValidationReport:
+    from cdx.inference import infer_schema
+    from cdx.packaging import load_table_schema
+    from cdx.tabular import normalise_table
+    from validations.package_check import validate_table
+
+    with tempfile.TemporaryDirectory(prefix="cdx-validate-") as scratch:
+        table = normalise_table(path, Path(scratch) / "table.csv", encoding=encoding, sheet=sheet)
+        table_schema = load_table_schema(schema) if schema else infer_schema(table.path)
+        loaded_suite = None
+        if suite:
+            from validations.expectations import load_suite
+
+            loaded_suite = load_suite(suite)
+        findings, rows = validate_table(table.path, table_schema, loaded_suite, resource=path.name)
+    report = ValidationReport(dataset=str(path))
+    report.extend(findings)
+    report.rows_checked[path.name] = rows
+    return report
+
+
+def validate_dataset(name: str, config: Path) -> ValidationReport:
+    from cdx.coalition import load_coalition
+    from cdx.provenance import RunRecord
+    from cdx.settings import Settings
+    from flows import pipeline
+
+    coalition = load_coalition(config)
+    coalition.dataset(name)
+    work_dir = Settings().work_dir_for(coalition.base_dir)
+    paths = pipeline.new_run_paths(work_dir, RunRecord())
+    _, staged = pipeline.stage_sources(coalition, name, paths)
+    pipeline.build(coalition, name, staged, paths)
+    return pipeline.validate(coalition, name, paths)
