@@ -1,0 +1,78 @@
+"""Shared fixtures: a copy of the example coalition with its own key, and sealed packages."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "kenya-lnob"
+
+# Real services only; fixtures for them live in tests/services and fail, never skip.
+pytest_plugins: list[str] = []
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+@pytest.fixture
+def coalition_dir(tmp_path: Path) -> Path:
+    """The Kenyan example coalition in a temporary directory, with a fresh signing key."""
+    from cdx.scaffold import init_coalition
+
+    target = tmp_path / "kenya-lnob"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
+    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    return target
+
+
+@pytest.fixture
+def coalition(coalition_dir: Path):  # type: ignore[no-untyped-def]
+    from cdx.coalition import load_coalition
+
+    return load_coalition(coalition_dir / "coalition.yaml")
+
+
+def seal_example(coalition_dir: Path, dataset: str = "health-scorecard") -> Path:
+    """Run stage → build → validate → seal without Prefect; return the package directory."""
+    from cdx.coalition import load_coalition
+    from cdx.provenance import RunRecord
+    from flows import pipeline
+
+    coalition = load_coalition(coalition_dir / "coalition.yaml")
+    run = RunRecord()
+    paths = pipeline.new_run_paths(coalition_dir / ".cdx", run)
+    sources, staged = pipeline.stage_sources(coalition, dataset, paths)
+    pipeline.build(coalition, dataset, staged, paths)
+    report = pipeline.validate(coalition, dataset, paths)
+    assert report.valid, [f.sentence() for f in report.errors]
+    pipeline.seal(coalition, dataset, paths, sources, run, report)
+    return paths.package
+
+
+@pytest.fixture(scope="session")
+def sealed_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One sealed example package per test session, and the coalition it came from."""
+    from cdx.scaffold import init_coalition
+
+    root = tmp_path_factory.mktemp("sealed")
+    target = root / "kenya-lnob"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
+    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    return target, seal_example(target)
+
+
+@pytest.fixture
+def sealed(sealed_template: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A private copy of the sealed example package."""
+    target = tmp_path / "package"
+    shutil.copytree(sealed_template[1], target)
+    return target
+
+
+@pytest.fixture
+def trust_file(sealed_template: tuple[Path, Path]) -> Path:
+    return sealed_template[0] / "keys" / "kenya-lnob.pub.json"

@@ -1,0 +1,106 @@
+"""Bad input files: each a clear error with a code (and the happy paths beside them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
+from cdx.tabular import normalise_table
+
+ROWS = "district,score\nKisumu,3\nNairobi,4\n"
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SourceMissing) as caught:
+        normalise_table(tmp_path / "nowhere.csv", tmp_path / "out.csv")
+    assert caught.value.code == "source-missing"
+
+
+@pytest.mark.parametrize("content", [b"", b"district,score\n"])
+def test_an_empty_file_or_a_header_alone_is_refused(tmp_path: Path, content: bytes) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    with pytest.raises(SourceEmpty):
+        normalise_table(source, tmp_path / "out.csv")
+
+
+def test_a_windows_1252_file_without_declared_encoding_says_what_to_declare(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes("district,comment\nKilifi,café très sûr – «bon»\n".encode("cp1252"))
+    with pytest.raises(SourceEncoding) as caught:
+        normalise_table(source, tmp_path / "out.csv")
+    assert "is not UTF-8" in caught.value.message
+    assert "encoding:" in (caught.value.hint or "")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_declared_encoding_is_converted_to_utf8(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes("district,comment\nKilifi,café\n".encode("cp1252"))
+    table = normalise_table(source, tmp_path / "out.csv", encoding="windows-1252")
+    assert table.path.read_text(encoding="utf-8") == "district,comment\nKilifi,café\n"
+    assert table.rows == 1
+
+
+def test_utf8_with_a_bom_is_accepted_and_the_bom_dropped(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"\xef\xbb\xbf" + ROWS.encode())
+    table = normalise_table(source, tmp_path / "out.csv")
+    assert table.path.read_bytes() == ROWS.encode()
+
+
+def test_an_unknown_declared_encoding_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(ROWS, encoding="utf-8")
+    with pytest.raises(SourceEncoding):
+        normalise_table(source, tmp_path / "out.csv", encoding="klingon-8")
+
+
+def workbook(path: Path, sheets: list[str]) -> Path:
+    book = Workbook()
+    book.active.title = sheets[0]
+    book.active.append(["district", "score"])
+    book.active.append(["Kisumu", 3])
+    for name in sheets[1:]:
+        book.create_sheet(name).append(["notes"])
+    book.save(path)
+    return path
+
+
+def test_a_workbook_with_several_sheets_and_none_named_lists_them(tmp_path: Path) -> None:
+    source = workbook(tmp_path / "survey.xlsx", ["responses", "codebook"])
+    with pytest.raises(SheetAmbiguous) as caught:
+        normalise_table(source, tmp_path / "out.csv")
+    assert "responses, codebook" in caught.value.message
+    assert "sheet: responses" in (caught.value.hint or "")
+
+
+def test_a_named_sheet_is_read(tmp_path: Path) -> None:
+    source = workbook(tmp_path / "survey.xlsx", ["responses", "codebook"])
+    table = normalise_table(source, tmp_path / "out.csv", sheet="responses")
+    assert table.path.read_text(encoding="utf-8") == "district,score\nKisumu,3\n"
+
+
+def test_a_csv_that_is_really_a_workbook_is_refused(tmp_path: Path) -> None:
+    source = workbook(tmp_path / "survey.xlsx", ["responses"]).rename(tmp_path / "survey.csv")
+    with pytest.raises(SourceFormat) as caught:
+        normalise_table(source, tmp_path / "out.csv")
+    assert "is an Excel workbook" in caught.value.message
+
+
+def test_a_workbook_that_is_really_text_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "survey.xlsx"
+    source.write_text(ROWS, encoding="utf-8")
+    with pytest.raises(SourceFormat) as caught:
+        normalise_table(source, tmp_path / "out.csv")
+    assert "rename it to .csv" in (caught.value.hint or "")
+
+
+def test_a_binary_file_named_csv_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "photo.csv"
+    source.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(SourceFormat):
+        normalise_table(source, tmp_path / "out.csv")
