@@ -1,0 +1,100 @@
+"""The Prefect flows on a real temporary API server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+from cdx.errors import DatasetInvalid, KeyMissing, Terminal, Transient
+from flows.publish import publish_coalition, publish_dataset
+from flows.pull import pull_package
+from flows.retry import retry_only_transient
+
+
+def artifacts(key: str) -> list[Any]:
+    with get_client(sync_client=True) as client:
+        return client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+        )
+
+
+def test_a_valid_dataset_is_published_with_a_summary_artifact(coalition_dir: Path) -> None:
+    config = str(coalition_dir / "coalition.yaml")
+    state = publish_dataset(config, "health-scorecard", return_state=True)
+    assert state.is_completed(), state.message
+    result = state.result()
+    assert result["published"][0]["status"] == "published"
+    committed = coalition_dir.parent / "catalogue" / "kenya-lnob/health-scorecard/1.0.0"
+    assert (committed / "manifest.sig").is_file()
+    (summary,) = artifacts("publish-kenya-lnob-health-scorecard")[:1]
+    assert "Verdict: valid" in summary.data
+    assert str(committed) in summary.data
+    provenance = json.loads((committed / "provenance.jsonld").read_text())
+    activity = next(n for n in provenance["@graph"] if n["@type"] == "prov:Activity")
+    assert activity["cdx:orchestrator"] == "prefect"
+    assert activity["cdx:flowRunName"] == "kenya-lnob/health-scorecard@1.0.0"
+
+
+def test_an_invalid_dataset_fails_is_quarantined_and_not_published(coalition_dir: Path) -> None:
+    data = coalition_dir / "data" / "health-scorecard-2026q1.csv"
+    data.write_text(data.read_text().replace(",3,", ",30,", 1), encoding="utf-8")
+    state = publish_dataset(
+        str(coalition_dir / "coalition.yaml"), "health-scorecard", return_state=True
+    )
+    assert state.is_failed()
+    error = state.result(raise_on_failure=False)
+    assert isinstance(error, DatasetInvalid)
+    assert not (coalition_dir.parent / "catalogue").exists()
+    kept = list((coalition_dir / ".cdx" / "quarantine" / "health-scorecard" / "1.0.0").glob("*"))
+    report = json.loads((kept[0] / "reports" / "validation.json").read_text())
+    assert report["valid"] is False
+    assert any(f["message"] == "30 is above the maximum 5" for f in report["findings"])
+    table = artifacts("publish-kenya-lnob-health-scorecard-findings")
+    assert table and "30 is above the maximum 5" in table[0].data
+
+
+def test_a_missing_key_fails_before_any_work(coalition_dir: Path) -> None:
+    (coalition_dir / "keys" / "kenya-lnob.key").unlink()
+    state = publish_dataset(
+        str(coalition_dir / "coalition.yaml"), "youth-survey", return_state=True
+    )
+    assert isinstance(state.result(raise_on_failure=False), KeyMissing)
+    assert not (coalition_dir / ".cdx" / "runs").exists()
+    assert not (coalition_dir.parent / "catalogue").exists()
+
+
+def test_publish_coalition_fans_out_over_every_dataset(coalition_dir: Path, tmp_path: Path) -> None:
+    results = publish_coalition(str(coalition_dir / "coalition.yaml"))
+    assert sorted(results) == ["health-scorecard", "youth-survey"]
+    pulled = pull_package(
+        str(coalition_dir.parent / "catalogue"),
+        "kenya-lnob/youth-survey",
+        str(tmp_path / "pulled"),
+        str(coalition_dir / "keys" / "kenya-lnob.pub.json"),
+    )
+    assert pulled["ok"] and pulled["ref"] == "kenya-lnob/youth-survey@1.0.0"
+
+
+def test_only_transient_errors_are_retried() -> None:
+    calls = {"transient": 0, "terminal": 0}
+
+    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_only_transient)
+    def flaky(kind: str) -> str:
+        calls[kind] += 1
+        if calls[kind] == 1:
+            raise (Transient if kind == "transient" else Terminal)("boom")
+        return "ok"
+
+    @flow
+    def both() -> tuple[bool, bool]:
+        first = flaky("transient", return_state=True)
+        second = flaky("terminal", return_state=True)
+        return first.is_completed(), second.is_completed()
+
+    assert both() == (True, False)
+    assert calls == {"transient": 2, "terminal": 1}

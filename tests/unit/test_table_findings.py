@@ -1,0 +1,99 @@
+"""Structure and Table Schema findings say row, column, rule and value in plain words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cdx.findings import Origin, ValidationReport
+from validations.package_check import validate_table
+
+SCHEMA = json.loads(
+    (
+        Path(__file__).resolve().parents[2] / "schemas/table-schemas/community-scorecard.json"
+    ).read_text()
+)
+HEADER = (
+    "scorecard_id,county,facility_code,group,indicator,score,participants,session_date,comment\n"
+)
+GOOD = "SC-{n:05d},Kisumu,0031,women,staff-attitude,3,12,2026-03-02,ok\n"
+
+
+def run(tmp_path: Path, body: str, header: str = HEADER) -> ValidationReport:
+    path = tmp_path / "scores.csv"
+    path.write_text(header + body, encoding="utf-8")
+    findings, rows = validate_table(path, SCHEMA, None, resource="scores")
+    report = ValidationReport("test")
+    report.extend(findings)
+    report.rows_checked["scores"] = rows
+    return report
+
+
+def test_a_value_above_the_maximum_names_row_column_and_limit(tmp_path: Path) -> None:
+    body = "".join(GOOD.format(n=n) for n in range(1, 1203))
+    body += "SC-01203,Kisumu,0031,women,staff-attitude,7,12,2026-03-02,ok\n"
+    report = run(tmp_path, body)
+    (finding,) = report.findings
+    assert (
+        finding.sentence() == "file `scores`, row 1,204, column `score`: 7 is above the maximum 5"
+    )
+    assert (finding.code, finding.rule, finding.value) == ("constraint-maximum", "maximum 5", "7")
+    assert finding.origin is Origin.TABLE_SCHEMA
+
+
+def test_type_enum_pattern_required_and_unique_errors(tmp_path: Path) -> None:
+    body = (
+        GOOD.format(n=1)
+        + "SC-00002,Kisumu,31,men,staff-attitude,three,12,02/03/2026,ok\n"
+        + "SC-00001,,0031,women,staff-attitude,3,12,2026-03-02,ok\n"
+    )
+    report = run(tmp_path, body)
+    got = {(f.row, f.field, f.code) for f in report.findings}
+    assert got == {
+        (3, "facility_code", "constraint-pattern"),
+        (3, "group", "constraint-enum"),
+        (3, "score", "type-error"),
+        (3, "session_date", "type-error"),
+        (4, "county", "constraint-required"),
+        (4, "scorecard_id", "unique-error"),
+        (4, None, "primary-key"),
+    }
+    messages = {f.code: f.message for f in report.findings}
+    assert "'men' is not one of the allowed values: women, youth" in messages["constraint-enum"]
+    assert "must be filled in" in messages["constraint-required"]
+
+
+def test_ragged_and_blank_rows_are_structural_errors(tmp_path: Path) -> None:
+    body = (
+        GOOD.format(n=1)
+        + "SC-00002,Kisumu,0031,women,staff-attitude,3,12,2026-03-02,ok,EXTRA\n"
+        + ",,,,,,,,\n"
+        + "SC-00004,Kisumu,0031\n"
+    )
+    report = run(tmp_path, body)
+    by_code = {f.code: f for f in report.findings if f.origin is Origin.STRUCTURE}
+    assert by_code["extra-cell"].row == 3 and "stray comma" in by_code["extra-cell"].message
+    assert by_code["blank-row"].row == 4
+    assert by_code["missing-cell"].row == 5
+    assert not report.valid
+
+
+def test_duplicate_and_blank_headers_are_named_once(tmp_path: Path) -> None:
+    header = "scorecard_id,county,facility_code,group,indicator,score,score,,comment\n"
+    report = run(tmp_path, GOOD.format(n=1), header=header)
+    labels = [(f.code, f.row) for f in report.findings if f.code.endswith("label")]
+    assert labels == [("duplicate-label", 1), ("blank-label", 1)]
+
+
+def test_exact_counts_survive_the_cap_on_stored_findings(tmp_path: Path) -> None:
+    body = "".join(
+        f"SC-{n:05d},Kisumu,0031,women,staff-attitude,9,12,2026-03-02,ok\n" for n in range(1, 1501)
+    )
+    path = tmp_path / "scores.csv"
+    path.write_text(HEADER + body)
+    findings, _ = validate_table(path, SCHEMA, None, resource="scores")
+    report = ValidationReport("test")
+    report.extend(findings, cap=100)
+    assert len(report.findings) == 100
+    assert report.counts["constraint-maximum"] == 1500
+    assert report.to_dict()["summary"]["errors"] == 1500
