@@ -47,8 +47,8 @@ def normalise_table(
     if not source.is_file():
         raise SourceMissing(
             f"the file {source} does not exist",
-            hint="check the `path` of this source in coalition.yaml (it is relative to "
-            "coalition.yaml), or copy the file there",
+            hint="check the path; in coalition.yaml a source's `path` is relative to "
+            "coalition.yaml itself",
         )
     if source.stat().st_size == 0:
         raise SourceEmpty(f"the file {source} is empty", hint="export the data again")

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from cdx.errors import CdxError, DatasetInvalid
 from cdx.findings import Severity, ValidationReport
@@ -31,7 +32,7 @@ def report_error(error: CdxError, *, as_json: bool = False) -> int:
     if as_json:
         print(json.dumps({"ok": False, "error": error.to_dict()}, indent=2))
     else:
-        err.print(f"[bold red]Error[/] [{error.code}]", end=" ", markup=True)
+        err.print(f"[bold red]Error[/] {escape(f'[{error.code}]')}", end=" ", markup=True)
         err.print(f"{error.where + ': ' if error.where else ''}{error.message}", markup=False)
         if error.hint:
             err.print(f"  How to fix: {error.hint}", markup=False)
