@@ -137,5 +137,11 @@ class NotAllowed(Terminal):
     code = "not-allowed"
 
 
+class OrganisationMissing(Terminal):
+    """The catalogue has no place for the coalition, and the token may not create one."""
+
+    code = "organisation-missing"
+
+
 class PackageNotFound(Terminal):
     code = "package-not-found"

@@ -21,29 +21,33 @@ from flows import pipeline
 from flows.artifacts import artifact_key, findings_table, summary_markdown
 from flows.retry import retry_only_transient
 
-STEP = {"cache_policy": NO_CACHE, "retry_condition_fn": retry_only_transient}
 
-
-@task(name="stage", retries=2, retry_delay_seconds=[2, 10], **STEP)
+@task(
+    name="stage",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_only_transient,
+    cache_policy=NO_CACHE,
+)
 def stage_task(
     coalition: Coalition, dataset: str, paths: pipeline.RunPaths
 ) -> tuple[list[SourceRecord], list[Path]]:
     return pipeline.stage_sources(coalition, dataset, paths)
 
 
-@task(name="build", **STEP)
+@task(name="build", cache_policy=NO_CACHE)
 def build_task(
     coalition: Coalition, dataset: str, staged: list[Path], paths: pipeline.RunPaths
 ) -> None:
     pipeline.build(coalition, dataset, staged, paths)
 
 
-@task(name="validate", **STEP)
+@task(name="validate", cache_policy=NO_CACHE)
 def validate_task(coalition: Coalition, dataset: str, paths: pipeline.RunPaths) -> ValidationReport:
     return pipeline.validate(coalition, dataset, paths)
 
 
-@task(name="seal", **STEP)
+@task(name="seal", cache_policy=NO_CACHE)
 def seal_task(
     coalition: Coalition,
     dataset: str,
@@ -55,7 +59,13 @@ def seal_task(
     return pipeline.seal(coalition, dataset, paths, sources, run, report)
 
 
-@task(name="publish", retries=3, retry_delay_seconds=[2, 10, 30], **STEP)
+@task(
+    name="publish",
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=retry_only_transient,
+    cache_policy=NO_CACHE,
+)
 def publish_task(coalition: Coalition, sealed: SealedPackage, location: str) -> PublishOutcome:
     return pipeline.publish(coalition, sealed, location)
 

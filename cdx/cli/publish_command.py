@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cdx.cli.output import err
 from cdx.errors import CdxError, Terminal
 
 
@@ -25,8 +26,9 @@ def run_publish(config: Path, datasets: list[str]) -> dict[str, dict[str, Any]]:
         coalition.dataset(name)  # an unknown name fails before any run starts
     hide_tracebacks_of_cdx_errors()
     results: dict[str, dict[str, Any]] = {}
-    for name in names:
-        state = publish_dataset(str(coalition.path), name, return_state=True)
+    for number, name in enumerate(names, start=1):
+        with err.status(f"Publishing {name} ({number} of {len(names)})…"):
+            state = publish_dataset(str(coalition.path), name, return_state=True)
         if state.is_completed():
             results[name] = state.result()
             continue
