@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "kenya-lnob"
 
 # Real services only; fixtures for them live in tests/services and fail, never skip.
-pytest_plugins: list[str] = []
+pytest_plugins = ["tests.services.ckan", "tests.services.seaweedfs"]
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

@@ -17,7 +17,6 @@ from ckanapi import NotAuthorized, RemoteCKAN
 
 from infra.ckan.ckan_service import CkanService
 
-pytest_plugins = ["tests.services.ckan"]
 pytestmark = pytest.mark.integration
 
 TIMEOUT_S = 30
