@@ -127,6 +127,10 @@ def now_iso() -> str:
 
 def open_catalogue(location: str, *, base_dir: Path | None = None) -> Catalogue:
     """A catalogue from its location (a directory; S3 and CKAN join as they are built)."""
+    if location.startswith(("ckan+http://", "ckan+https://")):
+        from connectors.ckan import CkanCatalogue  # lazy: keeps ckanapi out of `cdx --help`
+
+        return CkanCatalogue.from_url(location)
     if "://" in location:
         raise CatalogueError(
             f"cdx does not know how to publish to {location!r}",

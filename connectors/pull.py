@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cdx.errors import CatalogueError
 from cdx.keys import TrustStore, public_key_from_entry
-from cdx.verify import Verification, verify_package
+from cdx.verify import Problem, Verification, verify_package
 from connectors.catalogue import Catalogue, PackageRef
 
 
@@ -42,6 +42,22 @@ def pull_package(
         catalogue.fetch(resolved, partial)
         convenience = _convenience_keys(catalogue, resolved.coalition)
         verification = verify_package(partial, trust, convenience_keys=convenience)
+        expected = {
+            "coalition": resolved.coalition,
+            "dataset": resolved.dataset,
+            "version": resolved.version,
+        }
+        if verification.package and verification.package != expected:
+            # A validly signed package, but not the one asked for (e.g. an older version
+            # served as a newer one): refuse it.
+            verification.problems.append(
+                Problem(
+                    "package-mismatch",
+                    f"asked for {resolved} but the catalogue served "
+                    f"{verification.package.get('coalition')}/"
+                    f"{verification.package.get('dataset')}@{verification.package.get('version')}",
+                )
+            )
         if not (verification.ok or (verification.intact and accept_catalogue_keys)):
             return resolved, verification
         if to.exists():

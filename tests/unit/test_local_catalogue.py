@@ -171,3 +171,24 @@ def test_a_package_vouched_for_only_by_the_catalogue_is_not_placed(
     _, accepted = pull_package(catalogue, REF, tmp_path / "got", None, accept_catalogue_keys=True)
     assert accepted.intact and not accepted.trusted
     assert (tmp_path / "got" / "manifest.sig").exists()
+
+
+def test_a_signed_package_served_under_another_version_is_refused(
+    sealed: Path, trust_file: Path, tmp_path: Path
+) -> None:
+    catalogue = LocalCatalogue(tmp_path / "catalogue")
+    catalogue.publish(sealed, REF)
+    # Someone copies the sealed 1.0.0 into the place of a 2.0.0 that was never published.
+    shutil.copytree(
+        tmp_path / "catalogue" / REF.key,
+        tmp_path / "catalogue" / "kenya-lnob/health-scorecard/2.0.0",
+    )
+    resolved, verification = pull_package(
+        catalogue,
+        PackageRef.parse("kenya-lnob/health-scorecard@latest"),
+        tmp_path / "got",
+        TrustStore.load(trust_file),
+    )
+    assert resolved.version == "2.0.0"
+    assert {p.code for p in verification.problems} == {"package-mismatch"}
+    assert not (tmp_path / "got").exists()
