@@ -15,6 +15,7 @@ class PublishFailed(Terminal):
 
 def run_publish(config: Path, datasets: list[str]) -> dict[str, dict[str, Any]]:
     from cdx.coalition import load_coalition
+    from cdx.keys import load_signing_key
     from flows.prefect_setup import hide_tracebacks_of_cdx_errors, prepare_prefect_environment
 
     prepare_prefect_environment()
@@ -24,6 +25,8 @@ def run_publish(config: Path, datasets: list[str]) -> dict[str, dict[str, Any]]:
     names = datasets or sorted(coalition.config.datasets)
     for name in names:
         coalition.dataset(name)  # an unknown name fails before any run starts
+    # So does an unusable key: a data officer should not wait for Prefect to learn that.
+    load_signing_key(coalition.id, coalition.resolve(coalition.config.signing.key))
     hide_tracebacks_of_cdx_errors()
     results: dict[str, dict[str, Any]] = {}
     for number, name in enumerate(names, start=1):
