@@ -117,6 +117,19 @@ class Schedule(Strict):
     timezone: str = "UTC"
 
 
+UpdateFrequency = Literal[
+    "daily",
+    "weekly",
+    "fortnightly",
+    "monthly",
+    "quarterly",
+    "semiannually",
+    "annually",
+    "as-needed",
+    "never",
+]
+
+
 class Dataset(Strict):
     title: str
     description: str
@@ -125,6 +138,11 @@ class Dataset(Strict):
     sources: list[Source] = Field(min_length=1)
     metadata: DatasetMetadata
     schedule: Schedule | None = None
+    update_frequency: UpdateFrequency = Field(
+        "as-needed",
+        description="How often a new version is expected; drives freshness (fresh, due, "
+        "overdue, delinquent)",
+    )
     catalogues: list[str] | None = Field(
         None, description="Names from `catalogues:`; all of them when absent"
     )

@@ -11,19 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
 
-UpdateFrequency = Literal[
-    "daily",
-    "weekly",
-    "fortnightly",
-    "monthly",
-    "quarterly",
-    "semiannually",
-    "annually",
-    "as-needed",
-    "never",
-]
 # frequency → (due, overdue, delinquent) ages in days, as the Humanitarian Data Exchange
 # classifies datasets.
 THRESHOLDS: dict[str, tuple[int, int, int]] = {
