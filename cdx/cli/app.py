@@ -216,6 +216,16 @@ def print_schema() -> None:
     output.print_json(coalition_json_schema())
 
 
+def _register_steward_commands() -> None:
+    from cdx.cli.steward import deploy, status
+
+    app.command()(speaks_errors(deploy))
+    app.command()(speaks_errors(status))
+
+
+_register_steward_commands()
+
+
 def main() -> None:
     app(prog_name="cdx")
 

@@ -1,0 +1,81 @@
+"""Commands for data stewards: `cdx deploy` (schedules) and `cdx status` (freshness)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cdx.cli import output
+
+steward = typer.Typer(no_args_is_help=True, add_completion=False)
+
+
+def deploy(
+    config: Annotated[Path, typer.Option("--config", "-c", help="coalition.yaml")] = Path(
+        "coalition.yaml"
+    ),
+    write: Annotated[
+        Path | None, typer.Option(help="Also write the deployments into this prefect.yaml")
+    ] = None,
+    apply: Annotated[
+        bool, typer.Option(help="Register them with the Prefect API (needs PREFECT_API_URL)")
+    ] = True,
+    work_pool: Annotated[str, typer.Option(help="Process work pool")] = "cdx-process",
+) -> None:
+    """Create or update a scheduled deployment per dataset, and the freshness watch."""
+    from cdx.coalition import load_coalition
+    from flows.deployments import apply_deployments, deployment_specs, write_prefect_yaml
+
+    coalition = load_coalition(config)
+    repo = Path(__file__).resolve().parents[2]
+    config_path = str(coalition.path)
+    if coalition.path.is_relative_to(repo):
+        config_path = str(coalition.path.relative_to(repo))  # portable across checkouts
+    specs = deployment_specs(coalition, config_path)
+    if write:
+        write_prefect_yaml(specs, write)
+        output.out.print(f"wrote {len(specs)} deployments into {write}", markup=False)
+    if apply:
+        from flows.prefect_setup import prepare_prefect_environment
+
+        prepare_prefect_environment()
+        apply_deployments(specs, source=repo, work_pool=work_pool)
+        for spec in specs:
+            output.out.print(
+                f"deployed {spec.name}: {spec.cron} ({spec.timezone}) on {work_pool}",
+                markup=False,
+            )
+
+
+def status(
+    config: Annotated[Path, typer.Option("--config", "-c", help="coalition.yaml")] = Path(
+        "coalition.yaml"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+) -> None:
+    """Latest version, when it was published, and freshness of every dataset."""
+    from rich.table import Table
+
+    from cdx.coalition import load_coalition
+    from flows.status import freshness_rows
+
+    rows = freshness_rows(load_coalition(config), dt.datetime.now(dt.UTC))
+    if as_json:
+        output.print_json(rows)
+        return
+    table = Table("dataset", "expected", "version", "published", "age (days)", "freshness")
+    colours = {"fresh": "green", "due": "yellow", "overdue": "red", "delinquent": "bold red"}
+    for row in rows:
+        colour = colours.get(row["freshness"], "dim")
+        table.add_row(
+            f"{row['coalition']}/{row['dataset']}",
+            row["expected"],
+            row["latest_version"] or "—",
+            row["last_published"] or "—",
+            str(row["age_days"]),
+            f"[{colour}]{row['freshness']}[/]",
+        )
+    output.out.print(table)

@@ -1,0 +1,151 @@
+"""Deployments from coalition.yaml: one scheduled publish per dataset, one freshness watch.
+
+`deployment_specs` is plain data; `apply_deployments` registers them with the Prefect API
+(a work pool of type `process`); `write_prefect_yaml` writes the same deployments into
+prefect.yaml so that `prefect deploy --all` gives the same result. Adding a dataset to
+coalition.yaml and running `cdx deploy` is all it takes: nobody hand-edits YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cdx.coalition import Coalition
+
+PUBLISH_ENTRYPOINT = "flows/publish.py:publish_dataset"
+FRESHNESS_ENTRYPOINT = "flows/freshness.py:check_freshness"
+FRESHNESS_CRON = "0 7 * * *"  # daily, before the working day of most coalitions
+DEFAULT_POOL = "cdx-process"
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    name: str
+    entrypoint: str
+    parameters: dict[str, Any]
+    cron: str
+    timezone: str
+    description: str
+    tags: list[str] = field(default_factory=list)
+    # At most one run per dataset at a time: a second schedule firing waits its turn.
+    concurrency_limit: int = 1
+
+
+def deployment_specs(coalition: Coalition, config_path: str) -> list[DeploymentSpec]:
+    """A publish deployment for every scheduled dataset, and the coalition's freshness watch."""
+    specs = []
+    for name, dataset in sorted(coalition.config.datasets.items()):
+        if dataset.schedule is None:
+            continue
+        specs.append(
+            DeploymentSpec(
+                name=f"{coalition.id}-{name}",
+                entrypoint=PUBLISH_ENTRYPOINT,
+                parameters={"config_path": config_path, "dataset": name},
+                cron=dataset.schedule.cron,
+                timezone=dataset.schedule.timezone,
+                description=f"Publish {coalition.id}/{name} ({dataset.title})",
+                tags=["cdx", f"coalition:{coalition.id}", f"dataset:{name}"],
+            )
+        )
+    specs.append(
+        DeploymentSpec(
+            name=f"{coalition.id}-freshness",
+            entrypoint=FRESHNESS_ENTRYPOINT,
+            parameters={"config_path": config_path},
+            cron=FRESHNESS_CRON,
+            timezone="UTC",
+            description=f"Daily freshness check of {coalition.id}'s datasets",
+            tags=["cdx", f"coalition:{coalition.id}", "freshness"],
+        )
+    )
+    return specs
+
+
+def apply_deployments(
+    specs: list[DeploymentSpec], *, source: Path, work_pool: str = DEFAULT_POOL
+) -> list[str]:
+    """Create or update each deployment through the Prefect API; returns their ids."""
+    from prefect import flow
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.schedules import Cron
+
+    ids = []
+    for spec in specs:
+        runnable = flow.from_source(source=str(source), entrypoint=spec.entrypoint)
+        deployment_id = runnable.deploy(
+            name=spec.name,
+            work_pool_name=work_pool,
+            parameters=spec.parameters,
+            schedules=[Cron(spec.cron, timezone=spec.timezone)],
+            concurrency_limit=ConcurrencyLimitConfig(
+                limit=spec.concurrency_limit,
+                collision_strategy=ConcurrencyLimitStrategy.ENQUEUE,
+            ),
+            description=spec.description,
+            tags=spec.tags,
+            build=False,
+            push=False,
+            print_next_steps=False,
+        )
+        ids.append(str(deployment_id))
+    return ids
+
+
+HEADER = """\
+# Prefect deployments of cdx. `definitions:` is hand-written; `deployments:` is generated
+# by `cdx deploy --write prefect.yaml` from each coalition.yaml (adding a dataset there and
+# running it again is all it takes). `prefect deploy --all` registers the same deployments.
+# The worker runs from the repository root: infra/prefect/up.sh sets CDX_HOME to it.
+name: citizen-data-exchange
+prefect-version: 3.8.8
+
+build: null
+push: null
+pull:
+  - prefect.deployments.steps.set_working_directory:
+      directory: "{{ $CDX_HOME }}"
+
+definitions:
+  work_pools:
+    process_pool: &process_pool
+      name: cdx-process
+      work_queue_name: default
+  concurrency:
+    # At most one run per deployment (one dataset) at a time; a second firing waits.
+    one_at_a_time: &one_at_a_time
+      limit: 1
+      collision_strategy: ENQUEUE
+
+"""
+
+
+def write_prefect_yaml(specs: list[DeploymentSpec], path: Path) -> None:
+    """Replace these deployments in prefect.yaml, keeping the others and the definitions."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    names = {spec.name for spec in specs}
+    entries = [d for d in (document or {}).get("deployments") or [] if d.get("name") not in names]
+    entries += [
+        {
+            "name": spec.name,
+            "description": spec.description,
+            "entrypoint": spec.entrypoint,
+            "parameters": spec.parameters,
+            "tags": spec.tags,
+            "schedules": [{"cron": spec.cron, "timezone": spec.timezone}],
+        }
+        for spec in specs
+    ]
+    rendered = []
+    for entry in sorted(entries, key=lambda d: str(d["name"])):
+        plain = {k: v for k, v in entry.items() if k not in ("work_pool", "concurrency_limit")}
+        body = yaml.safe_dump([plain], sort_keys=False, allow_unicode=True, width=100)
+        rendered.append(
+            body.rstrip("\n")
+            + "\n  work_pool: *process_pool\n  concurrency_limit: *one_at_a_time\n"
+        )
+    path.write_text(HEADER + "deployments:\n" + "".join(rendered), encoding="utf-8")

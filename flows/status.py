@@ -1,0 +1,54 @@
+"""Which datasets are fresh, due, overdue or delinquent: plain functions, no Prefect.
+
+`cdx status` prints these rows; the `check_freshness` flow (flows/freshness.py) publishes
+them as an artifact and notifies on changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cdx.coalition import Coalition
+from cdx.freshness import classify
+from connectors.catalogue import CatalogueEntry, open_catalogue
+from flows.pipeline import catalogue_locations
+
+
+def freshness_rows(coalition: Coalition, now: dt.datetime) -> list[dict[str, Any]]:
+    """One row per dataset: latest committed version, when, and its freshness."""
+    rows = []
+    entries_by_location: dict[str, list[CatalogueEntry]] = {}
+    for name, dataset in sorted(coalition.config.datasets.items()):
+        latest: CatalogueEntry | None = None
+        for location in catalogue_locations(coalition, name).values():
+            if location not in entries_by_location:
+                catalogue = open_catalogue(location, base_dir=coalition.base_dir)
+                entries_by_location[location] = catalogue.entries()
+            for entry in entries_by_location[location]:
+                mine = entry.coalition == coalition.id and entry.dataset == name
+                if mine and (latest is None or entry.committed > latest.committed):
+                    latest = entry
+        committed = dt.datetime.fromisoformat(latest.committed) if latest else None
+        verdict = classify(committed, dataset.update_frequency, now)
+        rows.append(
+            {
+                "coalition": coalition.id,
+                "dataset": name,
+                "expected": dataset.update_frequency,
+                "latest_version": latest.version if latest else "",
+                "last_published": latest.committed if latest else "",
+                "age_days": "" if verdict.age_days is None else round(verdict.age_days, 1),
+                "freshness": str(verdict.state),
+            }
+        )
+    return rows
+
+
+def transitions(previous: dict[str, str], rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(dataset, from, to) for each dataset whose freshness changed."""
+    return [
+        (row["dataset"], previous[row["dataset"]], row["freshness"])
+        for row in rows
+        if row["dataset"] in previous and previous[row["dataset"]] != row["freshness"]
+    ]
