@@ -12,7 +12,11 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "kenya-lnob"
 
 # Real services only; fixtures for them live in tests/services and fail, never skip.
-pytest_plugins = ["tests.services.ckan", "tests.services.seaweedfs"]
+pytest_plugins = [
+    "tests.services.ckan",
+    "tests.services.seaweedfs",
+    "tests.services.prefect_server",
+]
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -37,7 +41,7 @@ def coalition(coalition_dir: Path):  # type: ignore[no-untyped-def]
 
 
 def seal_example(coalition_dir: Path, dataset: str = "health-scorecard") -> Path:
-    """Run stage → build → validate → seal without Prefect; return the package directory."""
+    """stage → build → validate → protect → seal without Prefect; the package directory."""
     from cdx.coalition import load_coalition
     from cdx.provenance import RunRecord
     from flows import pipeline
@@ -49,7 +53,9 @@ def seal_example(coalition_dir: Path, dataset: str = "health-scorecard") -> Path
     pipeline.build(coalition, dataset, staged, paths)
     report = pipeline.validate(coalition, dataset, paths)
     assert report.valid, [f.sentence() for f in report.errors]
-    pipeline.seal(coalition, dataset, paths, sources, run, report)
+    privacy = pipeline.protect(coalition, dataset, paths, report)
+    assert privacy.accepted, [f.sentence() for f in report.errors]
+    pipeline.seal(coalition, dataset, paths, sources, run, report, privacy)
     return paths.package
 
 
@@ -76,3 +82,31 @@ def sealed(sealed_template: tuple[Path, Path], tmp_path: Path) -> Path:
 @pytest.fixture
 def trust_file(sealed_template: tuple[Path, Path]) -> Path:
     return sealed_template[0] / "keys" / "kenya-lnob.pub.json"
+
+
+def reseal_as(package: Path, coalition: str, dataset: str, version: str, keys: Path) -> Path:
+    """Turn a sealed package into one for another coalition/dataset/version, signed by that
+    coalition's own (test) key; returns the key's trust-store file."""
+    import json
+
+    from cdx.keys import generate_key, load_signing_key
+    from cdx.manifest import build_manifest, write_manifest
+    from cdx.names import package_id
+    from cdx.signature import sign_manifest, write_signature
+
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["id"] = package_id(coalition, dataset, version)
+    descriptor["name"] = f"{coalition}-{dataset}"
+    descriptor["version"] = version
+    descriptor["citizenData"]["coalition"]["id"] = coalition
+    (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    key_path = keys / f"{coalition}.key"
+    key = (
+        load_signing_key(coalition, key_path)
+        if key_path.exists()
+        else generate_key(coalition, key_path)
+    )
+    manifest = build_manifest(package, coalition=coalition, dataset=dataset, version=version)
+    write_manifest(package, manifest)
+    write_signature(package / "manifest.sig", sign_manifest(manifest, key))
+    return key_path.with_suffix(".pub.json")

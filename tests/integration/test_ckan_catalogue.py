@@ -31,6 +31,7 @@ from connectors.ckan import CkanCatalogue, version_dataset_name
 from connectors.ckan_client import CkanClient, CkanSettings
 from connectors.pull import pull_package
 from infra.ckan.ckan_service import CkanService
+from tests.conftest import reseal_as
 from tests.unit.test_local_catalogue import reseal_with_changed_data
 
 pytestmark = pytest.mark.integration
@@ -269,9 +270,11 @@ def test_a_missing_organisation_names_what_an_admin_must_create(
 
 
 def test_only_the_organisation_and_sysadmins_may_pull_a_private_dataset(
-    ckan_service: CkanService, roles: Roles, sealed: Path, trust_file: Path, tmp_path: Path
+    ckan_service: CkanService, roles: Roles, sealed: Path, tmp_path: Path
 ) -> None:
     ref = PackageRef(roles.coalition, "private-scores", "1.0.0")
+    # Pull refuses a package whose manifest names another package, so seal it for `ref`.
+    trust_file = reseal_as(sealed, *ref.key.split("/"), keys=tmp_path / "keys")
     publisher = catalogue_as(ckan_service, roles.tokens["editor"], keep_private=True)
     publisher.publish(sealed, ref)
     assert show(ckan_service, ref)["private"] is True
@@ -293,6 +296,8 @@ def test_only_the_organisation_and_sysadmins_may_pull_a_private_dataset(
         )
     assert not (tmp_path / "outsider").exists() and not (tmp_path / "anonymous").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    pulled = {p.name for p in tmp_path.iterdir()} - {"keys", "package"}
+    assert pulled == {"member", "editor", "admin", "sysadmin"}
 
 
 def test_a_revoked_token_is_refused(ckan_service: CkanService, roles: Roles, sealed: Path) -> None:
