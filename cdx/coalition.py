@@ -11,7 +11,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cdx.errors import ConfigError, ConfigNotFound, InvalidVersion, UnknownDataset, UnsafeName
 from cdx.names import check_slug, check_version
@@ -97,6 +104,120 @@ class DatasetMetadata(Strict):
     keywords: list[str] = Field(default_factory=list)
 
 
+# --- privacy policy (the protect step, validations/privacy_*.py) ----------------------
+
+# Safe defaults, following statistics-office practice. Anything looser is a relaxation
+# and needs a recorded `reason`.
+DEFAULT_K = 5
+DEFAULT_CELL_THRESHOLD = 10
+DEFAULT_COORDINATE_DECIMALS = 2  # about 1.1 km at the equator: a village, not a house
+
+IdentifierTreatment = Literal["drop", "keyed-hash"]
+Detector = Literal["name", "phone", "email", "id-number", "address", "coordinates"]
+
+
+class Generalisation(Strict):
+    """One recoding rule for a quasi-identifier, applied while classes smaller than k remain."""
+
+    column: str
+    band: int | None = Field(
+        None, ge=2, description="Numbers → bands of this width: with 10, age 23 → `20-29`"
+    )
+    map: dict[str, str] | None = Field(
+        None,
+        description="Value → coarser value (village → district); unlisted values become `other`",
+    )
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Generalisation:
+        if (self.band is None) == (self.map is None):
+            raise ValueError("give exactly one of `band` or `map`")
+        return self
+
+
+class AggregateTable(Strict):
+    """A table of counts (and values computed from them) rather than one row per person."""
+
+    dimensions: list[str] = Field(min_length=1, description="Columns that define a cell")
+    count: str = Field(description="The column holding the number of people in the cell")
+    values: list[str] = Field(
+        default_factory=list,
+        description="Columns computed from the cell's people (means, rates): hidden with it",
+    )
+
+
+class AllowedHit(Strict):
+    """A detector hit the coalition has checked and accepts, e.g. a public facility phone."""
+
+    resource: str | None = Field(None, description="Resource name; every resource when absent")
+    column: str
+    detector: Detector
+    reason: str = Field(min_length=10, description="Why publishing it harms no one")
+
+
+class PrivacyPolicy(Strict):
+    """How the protect step treats one dataset. The defaults are the safe ones."""
+
+    k: int = Field(DEFAULT_K, ge=2, description="Smallest class of quasi-identifiers (microdata)")
+    cell_threshold: int = Field(
+        DEFAULT_CELL_THRESHOLD, ge=1, description="Smallest count published (aggregate tables)"
+    )
+    coordinate_decimals: int = Field(
+        DEFAULT_COORDINATE_DECIMALS,
+        ge=0,
+        le=8,
+        description="Finest GPS precision published, in decimal places of a degree",
+    )
+    identifiers: dict[str, IdentifierTreatment] = Field(
+        default_factory=dict,
+        description="Direct-identifier column → drop or keyed-hash; unlisted ones are dropped",
+    )
+    generalise: list[Generalisation] = Field(
+        default_factory=list, description="Recoding rules for quasi-identifiers, in order"
+    )
+    aggregates: dict[str, AggregateTable] = Field(
+        default_factory=dict, description="Resource name → its cells; other resources are microdata"
+    )
+    allow: list[AllowedHit] = Field(default_factory=list)
+    reason: str | None = Field(
+        None, description="Required when k, cell_threshold or coordinate_decimals are relaxed"
+    )
+
+    def relaxations(self) -> list[str]:
+        """What this policy loosens compared with the defaults, in words."""
+        found = []
+        if self.k < DEFAULT_K:
+            found.append(f"k = {self.k} (default {DEFAULT_K})")
+        if self.cell_threshold < DEFAULT_CELL_THRESHOLD:
+            found.append(
+                f"cell_threshold = {self.cell_threshold} (default {DEFAULT_CELL_THRESHOLD})"
+            )
+        if self.coordinate_decimals > DEFAULT_COORDINATE_DECIMALS:
+            found.append(
+                f"coordinate_decimals = {self.coordinate_decimals} "
+                f"(default {DEFAULT_COORDINATE_DECIMALS})"
+            )
+        return found
+
+    @model_validator(mode="after")
+    def _relaxing_needs_a_reason(self) -> PrivacyPolicy:
+        relaxed = self.relaxations()
+        if relaxed and not (self.reason and self.reason.strip()):
+            raise ValueError(
+                f"relaxing the privacy policy ({'; '.join(relaxed)}) needs a `reason:` "
+                "saying why, which is recorded in the signed provenance"
+            )
+        return self
+
+
+class Pseudonymisation(Strict):
+    key: str = Field(
+        "keys/pseudonym.key",
+        description="Secret key file for keyed hashes of direct identifiers (created, mode "
+        "0600, on first use; CDX_PSEUDONYM_KEY overrides it); never published",
+    )
+
+
 class Source(Strict):
     path: str = Field(description="CSV or XLSX file, relative to coalition.yaml")
     name: Slug | None = Field(None, description="Resource name; defaults to the file stem")
@@ -146,6 +267,9 @@ class Dataset(Strict):
     catalogues: list[str] | None = Field(
         None, description="Names from `catalogues:`; all of them when absent"
     )
+    privacy: PrivacyPolicy = Field(
+        default_factory=PrivacyPolicy, description="The protect step's policy (safe defaults)"
+    )
 
     @field_validator("version")
     @classmethod
@@ -159,6 +283,7 @@ class Dataset(Strict):
 class CoalitionConfig(Strict):
     coalition: CoalitionInfo
     signing: Signing
+    pseudonymisation: Pseudonymisation = Field(default_factory=Pseudonymisation)
     catalogues: dict[str, str] = Field(
         default_factory=lambda: {"local": "catalogue"},
         description="Name → location: a directory, s3://bucket/prefix or ckan+https://host",

@@ -137,6 +137,18 @@ class NotAllowed(Terminal):
     code = "not-allowed"
 
 
+class CredentialsRefused(NotAllowed):
+    """The service does not accept the credentials at all (unknown key, wrong secret)."""
+
+    code = "credentials-refused"
+
+
+class VersionBusy(Transient):
+    """Another live publisher is writing the same version; try again once it is done."""
+
+    code = "version-busy"
+
+
 class OrganisationMissing(Terminal):
     """The catalogue has no place for the coalition, and the token may not create one."""
 

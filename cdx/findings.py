@@ -70,6 +70,47 @@ class Finding:
         return f"{where}: {self.message}" if where else self.message
 
 
+class CappedFindings(list[Finding]):
+    """Findings as a validator streams them: the first `cap` of each code, every one counted.
+
+    A file with millions of bad cells must not become millions of objects; the findings
+    beyond the cap are only counted, by code and severity, in `left_out`.
+    """
+
+    def __init__(self, findings: list[Finding] | None = None, *, cap: int = 1000) -> None:
+        super().__init__()
+        self.cap = cap
+        self.kept: dict[str, int] = {}
+        self.left_out: dict[tuple[str, str], int] = {}
+        for finding in findings or []:
+            self.add(finding)
+
+    def add(self, finding: Finding) -> None:
+        kept = self.kept.get(finding.code, 0)
+        if kept < self.cap:
+            self.kept[finding.code] = kept + 1
+            self.append(finding)
+        else:
+            self.count_left_out(finding.code, finding.severity, 1)
+
+    def count_left_out(self, code: str, severity: Severity | str, count: int) -> None:
+        """Count findings that were never built because the cap for their code is reached."""
+        if count:
+            key = (code, str(severity))
+            self.left_out[key] = self.left_out.get(key, 0) + count
+
+    def merge(self, other: list[Finding]) -> None:
+        for finding in other:
+            self.add(finding)
+        for (code, severity), count in getattr(other, "left_out", {}).items():
+            self.count_left_out(code, severity, count)
+
+    def total(self, code: str | None = None) -> int:
+        """How many findings there are, kept or not (of one code when given)."""
+        kept = sum(1 for f in self if code is None or f.code == code)
+        return kept + sum(n for (c, _), n in self.left_out.items() if code in (None, c))
+
+
 @dataclass
 class ValidationReport:
     """All findings for one dataset, with exact counts even where findings are capped."""
@@ -110,8 +151,12 @@ class ValidationReport:
             self.findings.append(finding)
 
     def extend(self, findings: list[Finding], *, cap: int = 1000) -> None:
+        """Record findings; a `CappedFindings` also brings the counts it left out."""
         for finding in findings:
             self.add(finding, cap=cap)
+        for (code, severity), count in getattr(findings, "left_out", {}).items():
+            self.counts[code] = self.counts.get(code, 0) + count
+            self.severity_counts[severity] = self.severity_counts.get(severity, 0) + count
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -131,6 +131,10 @@ def open_catalogue(location: str, *, base_dir: Path | None = None) -> Catalogue:
         from connectors.ckan import CkanCatalogue  # lazy: keeps ckanapi out of `cdx --help`
 
         return CkanCatalogue.from_url(location)
+    if location.startswith("s3://"):
+        from connectors.s3 import S3Catalogue  # lazy: keeps boto3 out of `cdx --help`
+
+        return S3Catalogue.from_url(location)
     if "://" in location:
         raise CatalogueError(
             f"cdx does not know how to publish to {location!r}",

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from cdx.coalition import Coalition
+
+if TYPE_CHECKING:
+    from prefect import Flow
 
 PUBLISH_ENTRYPOINT = "flows/publish.py:publish_dataset"
 FRESHNESS_ENTRYPOINT = "flows/freshness.py:check_freshness"
@@ -76,7 +79,9 @@ def apply_deployments(
 
     ids = []
     for spec in specs:
-        runnable = flow.from_source(source=str(source), entrypoint=spec.entrypoint)
+        runnable = cast(
+            "Flow[..., Any]", flow.from_source(source=str(source), entrypoint=spec.entrypoint)
+        )
         deployment_id = runnable.deploy(
             name=spec.name,
             work_pool_name=work_pool,

@@ -37,7 +37,7 @@ def check_freshness(config_path: str, now: str | None = None) -> list[dict[str, 
     )
     name = STATE_VARIABLE.format(coalition=coalition.id)
     stored = Variable.get(name, default=None)
-    previous = json.loads(stored) if isinstance(stored, str) else {}
+    previous: dict[str, str] = json.loads(stored) if isinstance(stored, str) else {}
     for dataset, before, after in transitions(previous, rows):
         logger.warning("%s/%s: %s → %s", coalition.id, dataset, before, after)
         emit_event(

@@ -8,6 +8,7 @@ the body shows.
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 AUTOMATION_NAME = "cdx: publish run failed or crashed"
@@ -29,7 +30,7 @@ def webhook_block(name: str, url: str) -> UUID:
     block = CustomWebhookNotificationBlock(
         name=name, url=url, json_data={"subject": "{{subject}}", "body": "{{body}}"}
     )
-    return block.save(name, overwrite=True)
+    return cast(UUID, block.save(name, overwrite=True))
 
 
 def ensure_failure_automation(block_document_id: UUID) -> UUID:
@@ -40,27 +41,30 @@ def ensure_failure_automation(block_document_id: UUID) -> UUID:
 
     while True:  # replace, so that running `cdx deploy` twice leaves one automation
         try:
-            Automation.read(name=AUTOMATION_NAME).delete()
+            cast(Automation, Automation.read(name=AUTOMATION_NAME)).delete()
         except ValueError:
             break
-    automation = Automation(
-        name=AUTOMATION_NAME,
-        description="Notify the data steward when publish_dataset fails or crashes",
-        trigger=EventTrigger(
-            expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
-            match_related={
-                "prefect.resource.role": "flow",
-                "prefect.resource.name": "publish_dataset",
-            },
-            posture=Posture.Reactive,
-            threshold=1,
-        ),
-        actions=[
-            SendNotification(
-                block_document_id=block_document_id,
-                subject="cdx: {{ flow_run.name }} {{ flow_run.state.name }}",
-                body=BODY,
-            )
-        ],
-    ).create()
-    return automation.id
+    automation = cast(
+        Automation,
+        Automation(
+            name=AUTOMATION_NAME,
+            description="Notify the data steward when publish_dataset fails or crashes",
+            trigger=EventTrigger(
+                expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
+                match_related={
+                    "prefect.resource.role": "flow",
+                    "prefect.resource.name": "publish_dataset",
+                },
+                posture=Posture.Reactive,
+                threshold=1,
+            ),
+            actions=[
+                SendNotification(
+                    block_document_id=block_document_id,
+                    subject="cdx: {{ flow_run.name }} {{ flow_run.state.name }}",
+                    body=BODY,
+                )
+            ],
+        ).create(),
+    )
+    return cast(UUID, automation.id)

@@ -1,6 +1,6 @@
 """The publish pipeline as plain functions: what the Prefect flows and the CLI compose.
 
-stage → build → validate → seal → publish. Nothing here imports Prefect.
+stage → build → validate → protect → seal → publish. Nothing here imports Prefect.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from cdx.seal import SealedPackage, seal_package
 from connectors.catalogue import PackageRef, PublishOutcome, open_catalogue
 from connectors.sources import stage_file
 from validations.package_check import validate_package
+from validations.privacy_decision import PrivacyDecision
 from validations.report_files import write_reports
 
 
@@ -68,6 +69,31 @@ def validate(coalition: Coalition, dataset: str, paths: RunPaths) -> ValidationR
     return report
 
 
+def protect(
+    coalition: Coalition, dataset: str, paths: RunPaths, report: ValidationReport
+) -> PrivacyDecision:
+    """The privacy gate: refuse, or replace data/ with the protected tables.
+
+    Privacy findings join the validation report, and the reports are rewritten with the
+    decision (reports/privacy.json and a section of the HTML page).
+    """
+    from validations.privacy_gate import protect_package
+    from validations.privacy_identifiers import load_pseudonym_key
+
+    spec = coalition.dataset(dataset)
+    key_path = coalition.resolve(coalition.config.pseudonymisation.key)
+    decision, findings = protect_package(
+        paths.package,
+        spec.privacy,
+        dataset=f"{coalition.id}/{dataset}",
+        country=spec.metadata.geographic_coverage.country,
+        pseudonym_key=lambda: load_pseudonym_key(key_path),
+    )
+    report.extend(findings)
+    write_reports(paths.package, report, privacy=decision)
+    return decision
+
+
 def load_suites(coalition: Coalition, dataset: str) -> dict[str, dict[str, Any]]:
     suites: dict[str, dict[str, Any]] = {}
     for source in coalition.dataset(dataset).sources:
@@ -95,7 +121,16 @@ def seal(
     sources: list[SourceRecord],
     run: RunRecord,
     report: ValidationReport,
+    privacy: PrivacyDecision,
 ) -> SealedPackage:
+    """Sign a protected package; a package the privacy gate refused is never sealed."""
+    if not privacy.accepted:
+        from cdx.errors import DatasetInvalid
+
+        raise DatasetInvalid(
+            f"{coalition.id}/{dataset} was refused by the privacy gate and cannot be sealed",
+            hint="open reports/validation.html, correct the data or the policy, publish again",
+        )
     info = coalition.config.coalition
     key = load_signing_key(info.id, coalition.resolve(coalition.config.signing.key))
     return seal_package(
@@ -111,6 +146,7 @@ def seal(
             "warnings": report.warning_count,
             "rowsChecked": report.rows_checked,
         },
+        decisions=privacy.provenance(),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -20,6 +20,7 @@ from connectors.catalogue import PublishOutcome
 from flows import pipeline
 from flows.artifacts import artifact_key, findings_table, summary_markdown
 from flows.retry import retry_only_transient
+from validations.privacy_decision import PrivacyDecision
 
 
 @task(
@@ -47,6 +48,13 @@ def validate_task(coalition: Coalition, dataset: str, paths: pipeline.RunPaths) 
     return pipeline.validate(coalition, dataset, paths)
 
 
+@task(name="protect", cache_policy=NO_CACHE)
+def protect_task(
+    coalition: Coalition, dataset: str, paths: pipeline.RunPaths, report: ValidationReport
+) -> PrivacyDecision:
+    return pipeline.protect(coalition, dataset, paths, report)
+
+
 @task(name="seal", cache_policy=NO_CACHE)
 def seal_task(
     coalition: Coalition,
@@ -55,8 +63,9 @@ def seal_task(
     sources: list[SourceRecord],
     run: RunRecord,
     report: ValidationReport,
+    privacy: PrivacyDecision,
 ) -> SealedPackage:
-    return pipeline.seal(coalition, dataset, paths, sources, run, report)
+    return pipeline.seal(coalition, dataset, paths, sources, run, report, privacy)
 
 
 @task(
@@ -82,7 +91,7 @@ def _run_name() -> str:
 
 @flow(name="publish_dataset", flow_run_name=_run_name)
 def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
-    """stage → build → validate → seal → publish one dataset to its catalogues."""
+    """stage → build → validate → protect → seal → publish one dataset to its catalogues."""
     logger = get_run_logger()
     coalition = load_coalition(Path(config_path))
     spec = coalition.dataset(dataset)
@@ -102,14 +111,11 @@ def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
     key = artifact_key("publish", coalition.id, dataset)
     label = f"{coalition.id}/{dataset}"
     if not report.valid:
-        kept = pipeline.quarantine(paths, work_dir, dataset, spec.version)
-        _artifacts(key, label, spec.version, report, [], str(kept))
-        raise DatasetInvalid(
-            f"{label} {spec.version} has {report.error_count:,} errors and was not published",
-            where=str(kept / "reports" / "validation.html"),
-            hint="open the report, correct the data, and publish again",
-        )
-    sealed = seal_task(coalition, dataset, paths, sources, run, report)
+        _refuse(paths, work_dir, dataset, spec.version, key, label, report, "errors")
+    privacy = protect_task(coalition, dataset, paths, report)
+    if not privacy.accepted:
+        _refuse(paths, work_dir, dataset, spec.version, key, label, report, "privacy findings")
+    sealed = seal_task(coalition, dataset, paths, sources, run, report, privacy)
     published = []
     for name, location in locations.items():
         outcome = publish_task(coalition, sealed, location)
@@ -127,6 +133,26 @@ def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
         "published": published,
         "work_dir": str(paths.root),
     }
+
+
+def _refuse(
+    paths: pipeline.RunPaths,
+    work_dir: Path,
+    dataset: str,
+    version: str,
+    key: str,
+    label: str,
+    report: ValidationReport,
+    what: str,
+) -> NoReturn:
+    """Quarantine the reports of a refused dataset and fail the run."""
+    kept = pipeline.quarantine(paths, work_dir, dataset, version)
+    _artifacts(key, label, version, report, [], str(kept))
+    raise DatasetInvalid(
+        f"{label} {version} has {report.error_count:,} {what} and was not published",
+        where=str(kept / "reports" / "validation.html"),
+        hint="open the report, correct the data (or the privacy policy), and publish again",
+    )
 
 
 def _artifacts(

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 INDEX_KEY = "cdx_index"  # GX returns results out of suite order; this maps them back
 TRUE_VALUES = ["true", "True", "TRUE", "1"]  # the Table Schema defaults
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
+# Python-backed text: when pyarrow is installed pandas 3 backs "string" with Arrow, and GX's
+# regex checks then follow RE2 instead of Python's re — other matches, other messages.
+TEXT = "string[python]"
 LISTED = 10  # values or rows named in one message before "and N more"
 SUITE_HINT = "Compare with validations/suites/example-scorecard.json (GX 1.x suite format)."
 # Per expectation type (without `expect_`): the rule in a few words, and the message for a
@@ -127,21 +130,30 @@ def read_frame(csv_path: Path, table_schema: dict[str, Any]) -> pd.DataFrame:
     Row i of the frame is data row i of the file (spreadsheet row i + 2): blank lines stay
     as empty rows and short or long rows are padded or cut, so row numbers never shift.
     """
-    import pandas as pd
-
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     header, records = (rows[0], rows[1:]) if rows else ([], [])
     padded = [row[: len(header)] + [""] * (len(header) - len(row)) for row in records]
     columns = list(zip(*padded, strict=True)) if padded else [()] * len(header)
+    texts: dict[str, Any] = {}
+    for name, cells in zip(header, columns, strict=True):
+        texts.setdefault(name, cells)  # a repeated header is a structure error, reported elsewhere
+    return frame_from_text(texts, table_schema, range(len(padded)))
+
+
+def frame_from_text(
+    texts: dict[str, Any], table_schema: dict[str, Any], index: Any
+) -> pd.DataFrame:
+    """A frame typed from the Table Schema out of the cells' text, one sequence per column."""
+    import pandas as pd
+
     fields = {field["name"]: field for field in table_schema.get("fields", [])}
     missing = list(table_schema.get("missingValues", [""]))
     data: dict[str, pd.Series] = {}
-    for name, cells in zip(header, columns, strict=True):
-        if name not in data:  # a repeated header is a structure error, reported elsewhere
-            text = pd.Series(cells, dtype="string")
-            data[name] = _typed(text.mask(text.isin(missing)), fields.get(name, {}))
-    return pd.DataFrame(data, index=pd.RangeIndex(len(padded)))
+    for name, cells in texts.items():
+        text = pd.Series(cells, dtype=TEXT, index=pd.Index(index))
+        data[name] = _typed(text.mask(text.isin(missing)), fields.get(name, {}))
+    return pd.DataFrame(data, index=pd.Index(index) if len(texts) == 0 else None)
 
 
 def _typed(text: pd.Series, field: dict[str, Any]) -> pd.Series:
@@ -166,8 +178,32 @@ def _typed(text: pd.Series, field: dict[str, Any]) -> pd.Series:
     return text
 
 
-def run_suite(suite: dict[str, Any], frame: pd.DataFrame, *, resource: str) -> list[Finding]:
-    """Run the suite with GX on the frame: a finding per unexpected value or failed check."""
+def run_suite(
+    suite: dict[str, Any],
+    frame: pd.DataFrame,
+    *,
+    resource: str,
+    only: set[int] | None = None,
+    columns: list[str] | None = None,
+) -> list[Finding]:
+    """Run the suite with GX on the frame: a finding per unexpected value or failed check.
+
+    `only` runs the expectations at those suite positions; `columns` names the table's
+    columns when the frame holds only some of them (columnar_suite.py builds such frames).
+    """
+    found = run_expectations(suite, frame, resource=resource, only=only, columns=columns)
+    return [finding for index in sorted(found) for finding in found[index]]
+
+
+def run_expectations(
+    suite: dict[str, Any],
+    frame: pd.DataFrame,
+    *,
+    resource: str,
+    only: set[int] | None = None,
+    columns: list[str] | None = None,
+) -> dict[int, list[Finding]]:
+    """run_suite's findings by the position of their expectation in the suite."""
     _quiet_gx()
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -175,14 +211,19 @@ def run_suite(suite: dict[str, Any], frame: pd.DataFrame, *, resource: str) -> l
     specs: list[dict[str, Any]] = suite.get("expectations", [])
     found: dict[int, list[Finding]] = {}
     expectations = []
+    present = set(frame.columns if columns is None else columns)
     for index, spec in enumerate(specs):
-        absent = [repr(name) for name in _columns(spec) if name not in frame.columns]
+        if only is not None and index not in only:
+            continue
+        absent = [repr(name) for name in _columns(spec) if name not in present]
         try:
             if absent:
                 raise ValueError(f"the file has no column {', '.join(absent)}")
             expectations.append(_configuration(spec, index, frame).to_domain_obj())
         except Exception as e:  # one broken expectation must not stop the others
             found[index] = [_broken(spec, index, str(e), resource)]
+    if not expectations:
+        return found
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm on stderr
     asset = context.data_sources.add_pandas("cdx").add_dataframe_asset("table")
@@ -190,7 +231,11 @@ def run_suite(suite: dict[str, Any], frame: pd.DataFrame, *, resource: str) -> l
         batch_parameters={"dataframe": frame}
     )
     checks = gx.ExpectationSuite(name=suite.get("name") or "cdx", expectations=expectations)
-    for result in batch.validate(checks, result_format="COMPLETE").results:
+    import pandas as pd
+
+    with pd.option_context("mode.string_storage", "python"):  # see TEXT: GX casts to str
+        results = batch.validate(checks, result_format="COMPLETE").results
+    for result in results:
         index = getattr(result.expectation_config, "meta", {})[INDEX_KEY]
         info = result.exception_info or {}  # one record, or one per failed metric
         raised = [info] if "raised_exception" in info else list(info.values())
@@ -199,7 +244,7 @@ def run_suite(suite: dict[str, Any], frame: pd.DataFrame, *, resource: str) -> l
             found[index] = [_broken(specs[index], index, why, resource)]
         elif not result.success:
             found[index] = _findings(specs[index], result.result, frame, resource)
-    return [finding for index in sorted(found) for finding in found[index]]
+    return found
 
 
 def _quiet_gx() -> None:
@@ -225,6 +270,11 @@ def _configuration(
     extra = {key: spec[key] for key in ("description", "severity", "notes") if key in spec}
     meta = {**spec.get("meta", {}), INDEX_KEY: index}
     return ExpectationConfiguration(type=spec["type"], kwargs=kwargs, meta=meta, **extra)
+
+
+def columns_named(spec: dict[str, Any]) -> list[str]:
+    """The columns an expectation's kwargs name."""
+    return _columns(spec)
 
 
 def _columns(spec: dict[str, Any]) -> list[str]:

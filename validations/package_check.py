@@ -1,4 +1,10 @@
-"""Validate every table of a built package: header, Table Schema, then expectations."""
+"""Validate every table of a built package: header, Table Schema, then expectations.
+
+A table is loaded once into DuckDB (columnar_table.py) and both the Table Schema checks
+(columnar_checks.py) and the suite (columnar_suite.py) read it from there. Files or
+schemas the columnar engine does not model go to frictionless-py and to the suite on a
+whole pandas frame, as before; both paths give the same findings.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +12,81 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cdx.findings import Finding, ValidationReport
+from cdx.findings import CappedFindings, Finding, ValidationReport
 from cdx.layout import DESCRIPTOR
-from validations.header import check_header
-from validations.table_schema import check_table
+from validations.header import check_header, read_header
 
 LABEL_FINDINGS = {"blank-label", "duplicate-label", "incorrect-label", "extra-label"}
+CAP = 1000  # findings kept per code; the rest are only counted
 
 
 def validate_table(
-    csv_path: Path, schema: dict[str, Any], suite: dict[str, Any] | None, *, resource: str
+    csv_path: Path,
+    schema: dict[str, Any],
+    suite: dict[str, Any] | None,
+    *,
+    resource: str,
+    cap: int = CAP,
 ) -> tuple[list[Finding], int]:
-    """Header, Table Schema and (when given) the suite for one UTF-8 CSV table."""
+    """Header, Table Schema and (when given) the suite for one UTF-8 CSV table.
+
+    The list is a `CappedFindings`: at most `cap` findings of a code, with exact counts of
+    the others, which `ValidationReport.extend` adds to its totals.
+    """
+    from validations.columnar_checks import check_cells
+    from validations.columnar_schema import fields_sql, stored_rules
+    from validations.columnar_table import TableNotColumnar, load_table
+
     header = check_header(csv_path, resource=resource)
-    findings, rows = check_table(csv_path, schema, resource=resource)
-    if header:
-        # The header check already named these columns; frictionless would repeat it.
-        findings = [f for f in findings if f.code not in LABEL_FINDINGS]
-    findings = header + findings
+    try:
+        fields = fields_sql(schema, read_header(csv_path))
+        table = load_table(csv_path, fields=len(fields), derived=stored_rules(fields))
+    except TableNotColumnar:
+        return _validate_with_frictionless(csv_path, schema, suite, header, resource, cap)
+    try:
+        checked = check_cells(table, fields, schema, resource=resource, cap=cap)
+        findings = _after_header(header, checked, cap)
+        if suite is not None:
+            from validations.columnar_suite import run_suite_on_table
+
+            findings.merge(run_suite_on_table(suite, table, schema, resource=resource, cap=cap))
+        return findings, table.rows
+    finally:
+        table.close()
+
+
+def _validate_with_frictionless(
+    csv_path: Path,
+    schema: dict[str, Any],
+    suite: dict[str, Any] | None,
+    header: list[Finding],
+    resource: str,
+    cap: int,
+) -> tuple[list[Finding], int]:
+    from validations.table_schema import check_table
+
+    checked, rows = check_table(csv_path, schema, resource=resource)
+    findings = _after_header(header, checked, cap)
     if suite is not None:
         from validations.expectations import read_frame, run_suite
 
-        findings += run_suite(suite, read_frame(csv_path, schema), resource=resource)
+        findings.merge(run_suite(suite, read_frame(csv_path, schema), resource=resource))
     return findings, rows
+
+
+def _after_header(header: list[Finding], checked: list[Finding], cap: int) -> CappedFindings:
+    findings = CappedFindings(header, cap=cap)
+    if header:
+        # The header check already named these columns; frictionless would repeat it.
+        kept = CappedFindings([f for f in checked if f.code not in LABEL_FINDINGS], cap=cap)
+        kept.left_out = {
+            key: n
+            for key, n in getattr(checked, "left_out", {}).items()
+            if key[0] not in LABEL_FINDINGS
+        }
+        checked = kept
+    findings.merge(checked)
+    return findings
 
 
 def validate_package(

@@ -1,4 +1,8 @@
-"""reports/validation.json for machines and reports/validation.html for people."""
+"""reports/validation.json for machines and reports/validation.html for people.
+
+After the protect step the page also carries the privacy decision (reports/privacy.json
+holds it in full).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,23 @@ from pathlib import Path
 
 from cdx.findings import ValidationReport
 from cdx.layout import REPORT_HTML, REPORT_JSON
+from validations.privacy_decision import PrivacyDecision, privacy_section, write_privacy_report
 
 
-def write_reports(package_dir: Path, report: ValidationReport) -> None:
+def write_reports(
+    package_dir: Path, report: ValidationReport, privacy: PrivacyDecision | None = None
+) -> None:
     json_path = package_dir / REPORT_JSON
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(
         json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    (package_dir / REPORT_HTML).write_text(render_html(report), encoding="utf-8")
+    (package_dir / REPORT_HTML).write_text(render_html(report, privacy), encoding="utf-8")
+    if privacy is not None:
+        write_privacy_report(package_dir, privacy)
 
 
-def render_html(report: ValidationReport) -> str:
+def render_html(report: ValidationReport, privacy: PrivacyDecision | None = None) -> str:
     """A self-contained page: verdict, counts, then one table row per finding."""
     verdict = "valid" if report.valid else "not valid"
     colour = "#1a7f37" if report.valid else "#b42318"
@@ -62,6 +71,7 @@ th {{ background: #f6f8fa; }}
 publishing), {report.warning_count:,} warnings.</p>
 <p>Checked: {html.escape(checked)}</p>
 <ul>{counts}</ul>
+{privacy_section(privacy) if privacy is not None else ""}
 {capped}
 <table><thead><tr><th>Severity</th><th>File</th><th>Row</th><th>Column</th>
 <th>What to fix</th><th>Rule</th></tr></thead>

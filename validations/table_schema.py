@@ -1,7 +1,10 @@
-"""Structure and Table Schema checks (frictionless), as findings a person can act on.
+"""Structure and Table Schema findings a person can act on, and the frictionless reference.
 
-Frictionless does the checking; this module words its errors for a coalition data
-officer: which row, which column, what is wrong, what was expected.
+This module words errors for a coalition data officer: which row, which column, what is
+wrong, what was expected. The errors come from the columnar engine (columnar_checks.py),
+which reproduces frictionless-py's, or from frictionless-py itself through `check_table`:
+the reference the parity tests compare with, and the fallback for the files and schemas
+the columnar engine does not model (columnar_schema.unsupported, columnar_table).
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ MAX_ERRORS = 100_000
 def check_table(
     csv_path: Path, schema: dict[str, Any], *, resource: str
 ) -> tuple[list[Finding], int]:
-    """Validate one CSV against its Table Schema: findings and the number of rows read."""
+    """Validate one CSV against its Table Schema with frictionless-py: findings and rows read."""
     from frictionless import Resource, Schema
 
     # frictionless refuses absolute paths as unsafe: give it a base directory instead.
@@ -57,12 +60,13 @@ def check_table(
     report = table.validate(limit_errors=MAX_ERRORS)
     task = report.tasks[0]
     fields = {field["name"]: field for field in schema.get("fields", [])}
-    findings = [_finding(error, fields, resource) for error in task.errors]
+    findings = [schema_finding(error, fields, resource) for error in task.errors]
     rows = int(task.stats.get("rows") or 0)
     return findings, rows
 
 
-def _finding(error: Any, fields: dict[str, dict[str, Any]], resource: str) -> Finding:
+def schema_finding(error: Any, fields: dict[str, dict[str, Any]], resource: str) -> Finding:
+    """A frictionless error (or one shaped like it: type, row_number, field_name, cell…) worded."""
     kind: str = error.type
     row = getattr(error, "row_number", None)
     field = getattr(error, "field_name", None) or getattr(error, "label", None) or None

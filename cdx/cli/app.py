@@ -226,6 +226,32 @@ def _register_steward_commands() -> None:
 _register_steward_commands()
 
 
+catalogue_app = typer.Typer(
+    help="Look after a catalogue.", no_args_is_help=True, pretty_exceptions_enable=False
+)
+app.add_typer(catalogue_app, name="catalogue")
+
+
+@catalogue_app.command("gc")
+@speaks_errors
+def catalogue_gc(
+    catalogue: Annotated[str, typer.Argument(help="Catalogue location, e.g. s3://BUCKET/PREFIX")],
+    older_than: Annotated[
+        str, typer.Option("--older-than", help="Only leftovers older than this: 90s, 30m, 24h, 7d")
+    ] = "24h",
+    apply: Annotated[bool, typer.Option("--apply", help="Remove them; default: only list")] = False,
+    coalition: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this coalition's prefix (needed with a coalition's credentials)"),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove uncommitted versions and unfinished uploads older than --older-than (dry run)."""
+    from cdx.cli.catalogue_command import run_gc
+
+    run_gc(catalogue, older_than, apply=apply, coalitions=coalition or [], as_json=as_json)
+
+
 def main() -> None:
     app(prog_name="cdx")
 

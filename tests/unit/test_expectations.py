@@ -11,7 +11,7 @@ import pytest
 
 from cdx.errors import SuiteInvalid
 from cdx.findings import Finding, Origin, Severity
-from validations.expectations import load_suite, read_frame, run_suite
+from validations.expectations import TEXT, load_suite, read_frame, run_suite
 
 EXAMPLE_SUITE = Path(__file__).parents[2] / "validations" / "suites" / "example-scorecard.json"
 SCORECARD_SCHEMA = {
@@ -41,10 +41,11 @@ def check(expectation: dict[str, Any], frame: pd.DataFrame) -> list[Finding]:
 
 
 def people() -> pd.DataFrame:
+    """A frame typed as read_frame types one (Python-backed text, whatever pandas' default)."""
     return pd.DataFrame(
         {
-            "id": pd.array(["p1", "p2", "p2", "p4"], dtype="string"),
-            "city": pd.array(["Nairobi", "Nairobi ", None, "Kisumu"], dtype="string"),
+            "id": pd.array(["p1", "p2", "p2", "p4"], dtype=TEXT),
+            "city": pd.array(["Nairobi", "Nairobi ", None, "Kisumu"], dtype=TEXT),
             "age": pd.array([34, 150, None, -1], dtype="Int64"),
             "visited": pd.to_datetime(["2024-05-01", "2026-02-01", None, "2024-06-30"]),
         }
@@ -83,6 +84,7 @@ def test_read_frame_types_columns_from_the_table_schema(tmp_path: Path) -> None:
         "boolean",
         "string",
     ]
+    assert frame["name"].dtype.storage == "python"
     assert frame["day"].dtype.kind == frame["at"].dtype.kind == "M"
     assert frame.loc[0, "day"] == pd.Timestamp("2024-01-31")
     assert frame.loc[0, "at"] == pd.Timestamp("2024-01-31 10:00:00")

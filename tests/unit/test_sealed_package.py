@@ -88,7 +88,8 @@ def test_help_and_verify_do_not_import_heavy_libraries(sealed: Path, trust_file:
         f"args = ['verify', {str(sealed)!r}, '--trust', {str(trust_file)!r}]\n"
         "result = runner.invoke(app, args)\n"
         "assert result.exit_code == 0, result.output\n"
-        "heavy = [m for m in ('great_expectations', 'prefect', 'pandas', 'frictionless', 'boto3')"
+        "heavy = [m for m in ('great_expectations', 'prefect', 'pandas', 'frictionless', 'boto3',"
+        " 'duckdb', 'pyarrow')"
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )

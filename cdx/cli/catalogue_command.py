@@ -1,0 +1,50 @@
+"""`cdx catalogue gc`: find, and with --apply remove, what interrupted publishers left."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from cdx.cli import output
+from cdx.errors import CatalogueError, ConfigError
+
+AGE = re.compile(r"^\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d)\s*$")
+UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_age(text: str) -> dt.timedelta:
+    """`90s`, `30m`, `24h`, `7d` → a timedelta."""
+    match = AGE.match(text)
+    if not match:
+        raise ConfigError(
+            f"--older-than {text!r} is not an age",
+            hint="write a number and a unit: 90s, 30m, 24h or 7d",
+        )
+    return dt.timedelta(**{UNITS[match["unit"]]: float(match["amount"])})
+
+
+def run_gc(
+    location: str, older_than: str, *, apply: bool, coalitions: list[str], as_json: bool
+) -> None:
+    """Collect the catalogue's garbage and say what went (or would go)."""
+    from connectors.catalogue import open_catalogue
+
+    age = parse_age(older_than)
+    catalogue: Any = open_catalogue(location)
+    if not hasattr(catalogue, "collect_garbage"):
+        raise CatalogueError(
+            f"the catalogue {catalogue.location} has no garbage collection",
+            hint="gc applies to S3 catalogues, where interrupted publishers leave objects",
+        )
+    found = catalogue.collect_garbage(age, apply=apply, coalitions=coalitions or None)
+    if as_json:
+        output.print_json({"apply": apply, "garbage": [item.to_dict() for item in found]})
+        return
+    for item in found:
+        verb = "removed" if item.removed else ("could not remove" if apply else "would remove")
+        output.out.print(f"{verb} {item.describe()}", markup=False)
+    if not found:
+        output.out.print(f"nothing older than {older_than} to remove", markup=False)
+    elif not apply:
+        output.out.print("dry run: run again with --apply to remove these", markup=False)

@@ -1,0 +1,238 @@
+"""Benchmark: validation of a 1M-row table (Table Schema + 10-expectation suite), four ways.
+
+    .venv/bin/python tests/bench/validation.py [--rows 1000000] [--large] [--keep DIR]
+
+Generates a household-survey CSV (12 columns, a typical constrained Table Schema, one row
+in 1,000 carrying a planted error of some kind; tests/planted_table.py) — 30M rows with
+`--large` — and measures, each in its own child process so peak RSS is its own:
+
+- frictionless-py `Resource.validate()` (the Table Schema only, as today's check_table);
+- pandas read (read_frame) + the GX suite on the whole frame (today's run_suite);
+- the DuckDB floor: every row check and the uniqueness counts as one SQL scan of the CSV,
+  counts only, no findings;
+- cdx: `validate_table` with the schema and the suite (the columnar engine).
+
+Times exclude interpreter start-up and imports (modules are imported before the clock
+starts); peak RSS is the child's whole peak, imports included, and the RSS after imports
+is printed beside it. Then `cdx validate` on a 1,000-row file is timed as a person runs it.
+Prints a Markdown table for the README. This is a script, not a timed test: the figures
+depend on the machine and on what else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.planted_table import SCHEMA, SUITE, write_table  # noqa: E402
+
+ENGINES = ("frictionless", "pandas+gx", "duckdb-floor", "cdx")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+
+
+def child(engine: str, csv_path: Path) -> dict[str, Any]:
+    """Run one engine in this (child) process; return seconds, rows, findings and memory."""
+    if engine == "frictionless":
+        from frictionless import Resource, Schema
+
+        started = time.perf_counter()
+        table = Resource(
+            path=csv_path.name, basepath=str(csv_path.parent), schema=Schema.from_descriptor(SCHEMA)
+        )
+        after_imports = peak_mb()
+        report = table.validate(limit_errors=10**9)
+        rows, found = report.tasks[0].stats["rows"], len(report.tasks[0].errors)
+    elif engine == "pandas+gx":
+        import great_expectations
+
+        from validations.expectations import read_frame, run_suite
+
+        after_imports, started = peak_mb(), time.perf_counter()
+        frame = read_frame(csv_path, SCHEMA)
+        read = time.perf_counter() - started
+        found = len(run_suite(SUITE, frame, resource="t"))
+        rows = len(frame)
+        return _result(started, after_imports, rows, found, read_seconds=read)
+    elif engine == "duckdb-floor":
+        import duckdb
+
+        after_imports, started = peak_mb(), time.perf_counter()
+        rows, found = duckdb_floor(duckdb.connect(), csv_path)
+    else:
+        import duckdb
+        import great_expectations  # noqa: F401
+        import pandas  # noqa: F401
+
+        from validations.package_check import validate_table
+
+        after_imports, started = peak_mb(), time.perf_counter()
+        findings, rows = validate_table(csv_path, SCHEMA, SUITE, resource="t")
+        found = len(findings) + sum(getattr(findings, "left_out", {}).values())
+    return _result(started, after_imports, rows, found)
+
+
+def _result(started: float, after_imports: float, rows: int, found: int, **more: Any) -> dict:
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": rows,
+        "findings": found,
+        "rss_after_imports_mb": after_imports,
+        "peak_rss_mb": peak_mb(),
+        **more,
+    }
+
+
+def duckdb_floor(connection: Any, csv_path: Path) -> tuple[int, int]:
+    """The same per-row checks and uniqueness as one scan of the CSV, counts only."""
+    from validations.columnar_checks import row_checks
+    from validations.columnar_schema import fields_sql, stored_rules
+    from validations.columnar_table import EXTRA_CELLS, NO_TEXT, LoadedTable
+    from validations.header import read_header
+
+    header = read_header(csv_path)
+    fields = fields_sql(SCHEMA, header)
+    derived = "".join(f", {sql} AS {name}" for name, sql in stored_rules(fields))
+    columns = len(fields) + EXTRA_CELLS
+    declared = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, columns + 1))
+    connection.execute(
+        f"""CREATE VIEW cells AS SELECT row_number() OVER () AS k, *{derived} FROM read_csv(
+        '{csv_path}', header = false, auto_detect = false, delim = ',', quote = '"',
+        escape = '"', columns = {{{declared}}}, null_padding = true, nullstr = '{NO_TEXT}',
+        ignore_errors = true)"""
+    ).fetchall()
+    checks = row_checks(LoadedTable(connection, header, columns, 0), fields)
+    counts = ", ".join(f"count_if({check.broken})" for check in checks)
+    query = f"SELECT count(*), count(c1) - count(DISTINCT c1), {counts} FROM cells WHERE k > 1"
+    totals = connection.execute(query).fetchall()[0]
+    return int(totals[0]), int(sum(totals[1:]))
+
+
+def measure(engine: str, csv_path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", engine, str(csv_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{engine} failed:\n{out.stderr[-3000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def cli_seconds(work: Path, *, error_every: int) -> float:
+    """Wall time of `cdx validate` on a 1,000-row file, start-up and imports included."""
+    small = write_table(work / f"small-{error_every}.csv", 1_000, error_every=error_every)
+    (work / "schema.json").write_text(json.dumps(SCHEMA))
+    (work / "suite.json").write_text(json.dumps(SUITE))
+    cdx = REPO / ".venv" / "bin" / "cdx"
+    args = [str(cdx), "validate", str(small), "--schema", str(work / "schema.json")]
+    args += ["--suite", str(work / "suite.json")]
+    started = time.perf_counter()
+    subprocess.run(args, capture_output=True, cwd=work)
+    return time.perf_counter() - started
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.platform()}"
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    names = ("frictionless", "great-expectations", "pandas", "duckdb")
+    return (
+        ", ".join(f"{name} {version(name)}" for name in names)
+        + f", Python {sys.version.split()[0]}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--large", action="store_true", help="30M rows (~2.5 GB)")
+    parser.add_argument("--keep", type=Path, help="directory for the generated files")
+    parser.add_argument("--skip", action="append", default=[], choices=ENGINES)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        print(json.dumps(child(options.child[0], Path(options.child[1]))))
+        return
+    rows = 30_000_000 if options.large else options.rows
+    with tempfile.TemporaryDirectory(prefix="cdx-bench-") as scratch:
+        work = options.keep or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        csv_path = work / f"survey-{rows}.csv"
+        if not csv_path.exists():
+            print(f"generating {rows:,} rows …", file=sys.stderr)
+            write_table(csv_path, rows, error_every=1_000)
+        size_mb = csv_path.stat().st_size / 2**20
+        results = {}
+        for engine in ENGINES:
+            if engine not in options.skip:
+                print(f"measuring {engine} …", file=sys.stderr)
+                results[engine] = measure(engine, csv_path)
+        cli = (cli_seconds(work, error_every=10**9), cli_seconds(work, error_every=100))
+    report(rows, size_mb, results, cli)
+
+
+def report(
+    rows: int, size_mb: float, results: dict[str, dict[str, Any]], cli: tuple[float, float]
+) -> None:
+    print(f"\nValidation benchmark: {rows:,} rows x 12 columns, {size_mb:.0f} MiB CSV")
+    print(f"Machine: {machine()}\nVersions: {versions()}\n")
+    print("| engine | seconds | rows/s | peak RSS (MiB) | RSS after imports (MiB) | findings |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for engine, r in results.items():
+        seconds = r["seconds"]
+        extra = f" (read {r['read_seconds']:.1f} s)" if "read_seconds" in r else ""
+        print(
+            f"| {engine} | {seconds:.2f}{extra} | {r['rows'] / seconds:,.0f} | "
+            f"{r['peak_rss_mb']:,.0f} | {r['rss_after_imports_mb']:,.0f} | {r['findings']:,} |"
+        )
+    cdx = results.get("cdx")
+    print()
+    if cdx and "frictionless" in results:
+        speedup = results["frictionless"]["seconds"] / cdx["seconds"]
+        print(f"- cdx vs frictionless: {speedup:.1f}x faster (target >= 25x)")
+    if cdx and "duckdb-floor" in results:
+        ratio = cdx["seconds"] / results["duckdb-floor"]["seconds"]
+        print(f"- cdx vs DuckDB floor: {ratio:.2f}x the floor's time (target <= 2x)")
+    if cdx:
+        growth = cdx["peak_rss_mb"] - cdx["rss_after_imports_mb"]
+        print(
+            f"- cdx peak RSS / file size: {cdx['peak_rss_mb'] / size_mb:.2f}x "
+            f"({cdx['peak_rss_mb']:,.0f} MiB; {growth:,.0f} MiB above the imports)"
+        )
+    print(
+        f"- `cdx validate` on a 1,000-row file, whole process: {cli[0]:.2f} s when it is "
+        f"clean (GX not imported), {cli[1]:.2f} s with 10 bad rows (GX imported and run)"
+    )
+
+
+if __name__ == "__main__":
+    main()

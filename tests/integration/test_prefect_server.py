@@ -1,0 +1,126 @@
+"""Scheduled publishing on a real Prefect server with a process worker."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows.deployments import DeploymentSpec, apply_deployments
+from flows.notifications import ensure_failure_automation, webhook_block
+from infra.prefect.prefect_service import PrefectService
+from tests.conftest import EXAMPLE
+
+REPO = Path(__file__).resolve().parents[2]
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+@pytest.fixture
+def api(prefect_server: PrefectService) -> Iterator[PrefectService]:
+    with temporary_settings({PREFECT_API_URL: prefect_server.url}):
+        yield prefect_server
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    from cdx.scaffold import init_coalition
+
+    target = tmp_path / "kenya-lnob"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
+    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    return target
+
+
+class Webhook(http.server.BaseHTTPRequestHandler):
+    received: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        Webhook.received.append(json.loads(self.rfile.read(length) or b"{}"))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def webhook() -> Iterator[str]:
+    Webhook.received = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def deploy_every_minute(workspace: Path, dataset: str) -> str:
+    spec = DeploymentSpec(
+        name=f"test-{dataset}-{workspace.parent.name}",
+        entrypoint="flows/publish.py:publish_dataset",
+        parameters={"config_path": str(workspace / "coalition.yaml"), "dataset": dataset},
+        cron="* * * * *",
+        timezone="UTC",
+        description="integration test",
+    )
+    (deployment_id,) = apply_deployments([spec], source=REPO)
+    return deployment_id
+
+
+def first_finished_run(deployment_id: str, timeout: float = 240) -> Any:
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            runs = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+            )
+            done = [r for r in runs if r.state and r.state.type.value in TERMINAL]
+            if done:
+                return done[0]
+            time.sleep(2)
+    raise AssertionError(f"no run of deployment {deployment_id} finished in {timeout:.0f} s")
+
+
+def test_a_scheduled_run_executes_on_the_worker_and_leaves_artifacts(
+    api: PrefectService, workspace: Path
+) -> None:
+    run = first_finished_run(deploy_every_minute(workspace, "health-scorecard"))
+    assert run.state.type.value == "COMPLETED", api.log_tail("worker.log")
+    assert run.name == "kenya-lnob/health-scorecard@1.0.0"
+    committed = workspace.parent / "catalogue" / "kenya-lnob/health-scorecard/1.0.0"
+    assert (committed / "manifest.sig").is_file()
+    with get_client(sync_client=True) as client:
+        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
+        )
+    summary = next(a for a in artifacts if a.key == "publish-kenya-lnob-health-scorecard")
+    assert "Verdict: valid" in str(summary.data)
+
+
+def test_a_failed_publish_notifies_as_a_failure_of_the_data(
+    api: PrefectService, workspace: Path, webhook: str
+) -> None:
+    ensure_failure_automation(webhook_block("cdx-steward-test", webhook))
+    data = workspace / "data" / "health-scorecard-2026q1.csv"
+    data.write_text(data.read_text().replace(",3,", ",30,", 1))
+    run = first_finished_run(deploy_every_minute(workspace, "health-scorecard"))
+    assert run.state.type.value == "FAILED"
+    assert "[dataset-invalid]" in (run.state.message or "")
+    deadline = time.monotonic() + 120
+    while not Webhook.received and time.monotonic() < deadline:
+        time.sleep(1)
+    assert Webhook.received, "the automation sent no notification"
+    body = Webhook.received[0]["body"]
+    assert "Failure of the DATA" in body and "kenya-lnob/health-scorecard@1.0.0" in body

@@ -1,0 +1,110 @@
+"""The columnar engine finds what frictionless-py and GX on a whole frame find, row for row."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdx.findings import CappedFindings, Finding, ValidationReport
+from tests.planted_table import SCHEMA, SUITE, write_table
+from validations import package_check
+from validations.package_check import validate_table
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "validation"
+CASES = sorted(path.stem for path in FIXTURES.glob("*.csv"))
+
+
+def reference(
+    csv_path: Path, schema: dict[str, Any], suite: dict[str, Any] | None
+) -> tuple[list[Finding], int]:
+    """Today's engines: frictionless-py for the schema, GX on read_frame's whole frame."""
+    header = package_check.check_header(csv_path, resource="t")
+    return package_check._validate_with_frictionless(csv_path, schema, suite, header, "t", 10**6)
+
+
+def described(findings: list[Finding]) -> list[tuple[Any, ...]]:
+    return [(f.row, f.field, f.code, f.value, f.message, f.severity) for f in findings]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_hand_written_invalid_files_give_frictionless_findings(case: str) -> None:
+    csv_path = FIXTURES / f"{case}.csv"
+    schema = json.loads((FIXTURES / f"{case}.schema.json").read_text())
+    expected, expected_rows = reference(csv_path, schema, None)
+    found, rows = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert {(f.row, f.field, f.code) for f in found} == {(f.row, f.field, f.code) for f in expected}
+    assert described(found) == described(expected)  # same words, values and order too
+    assert rows == expected_rows
+
+
+def test_every_planted_error_kind_gives_the_same_findings_from_both_engines(
+    tmp_path: Path,
+) -> None:
+    suite = copy.deepcopy(SUITE)
+    # make the whole-table expectations fail too: a mean bound and a small compound key
+    suite["expectations"][8]["kwargs"]["max_value"] = 2.5
+    suite["expectations"][7]["kwargs"]["column_list"] = ["region", "score"]
+    csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=9)
+    expected, expected_rows = reference(csv_path, SCHEMA, suite)
+    found, rows = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
+    codes = {f.code for f in found}
+    assert {"type-error", "constraint-maximum", "constraint-minimum", "constraint-enum"} <= codes
+    assert {"constraint-pattern", "constraint-required", "constraint-maxLength"} <= codes
+    assert {"blank-row", "extra-cell", "missing-cell", "unique-error", "primary-key"} <= codes
+    assert {"expect_column_mean_to_be_between", "expect_compound_columns_to_be_unique"} <= codes
+    assert described(found) == described(expected)
+    assert rows == expected_rows == 2_000
+
+
+def test_a_self_referencing_foreign_key_names_the_missing_values(tmp_path: Path) -> None:
+    schema = json.loads((FIXTURES / "foreign_keys.schema.json").read_text())
+    found, _ = validate_table(FIXTURES / "foreign_keys.csv", schema, None, resource="t")
+    orphans = [f for f in found if f.code == "foreign-key"]
+    assert [f.row for f in orphans] == [4, 6]
+    assert 'values "Z" not found' in orphans[0].message
+
+
+def test_a_schema_the_columnar_engine_does_not_model_goes_to_frictionless(
+    tmp_path: Path,
+) -> None:
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text('place\n"1.5, 2"\nsomewhere\n')
+    schema = {"fields": [{"name": "place", "type": "geopoint"}]}
+    found, rows = validate_table(csv_path, schema, None, resource="t")
+    assert [(f.row, f.code) for f in found] == [(3, "type-error")] and rows == 2
+
+
+def test_counts_stay_exact_while_only_the_first_findings_are_built(tmp_path: Path) -> None:
+    csv_path = write_table(tmp_path / "survey.csv", 6_000, error_every=1)
+    found, _ = validate_table(csv_path, SCHEMA, None, resource="t", cap=50)
+    assert isinstance(found, CappedFindings)
+    assert len([f for f in found if f.code == "primary-key"]) == 50
+    expected, _ = reference(csv_path, SCHEMA, None)
+    report, full = ValidationReport("t"), ValidationReport("t")
+    report.extend(found, cap=10)
+    full.extend(expected)
+    assert report.counts == full.counts and report.error_count == full.error_count
+    assert len(report.findings) == 10 * len(report.counts)
+
+
+def test_a_clean_file_is_checked_without_importing_great_expectations(tmp_path: Path) -> None:
+    csv_path = write_table(tmp_path / "survey.csv", 500, error_every=10**9)
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tests.planted_table import SCHEMA, SUITE\n"
+        "from validations.package_check import validate_table\n"
+        f"found, rows = validate_table(Path({str(csv_path)!r}), SCHEMA, SUITE, resource='t')\n"
+        "print(len(found), rows, 'great_expectations' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["0", "500", "False"]

@@ -1,0 +1,299 @@
+"""Structure and Table Schema checks as columnar queries, with frictionless-py's findings.
+
+One scan counts every (error type, field) pair at once; only pairs that occur are then
+asked for their first rows, at most `cap` of them, so a file with millions of bad cells
+costs counts, not objects. Uniqueness and keys are checked across the whole table with
+grouped queries that DuckDB spills to disk when they do not fit in memory.
+
+The errors are the ones frictionless-py reports (see columnar_schema.py for the cell
+rules, and resources/table.py and table/row.py there for the row rules): a row whose
+fields are all missing is one `blank-row` and nothing else but its key; surplus cells are
+one `extra-cell` each; an absent cell is a `missing-cell` and, when required, also a
+`constraint-required`; a repeated value is reported on every row after the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cdx.findings import CappedFindings, Finding
+from validations.columnar_schema import FieldSql
+from validations.columnar_table import LoadedTable
+from validations.table_schema import schema_finding
+
+CELL, EXTRA, MISSING, UNIQUE, PRIMARY, FOREIGN = range(6)  # frictionless' order in a row
+
+
+@dataclass(frozen=True)
+class TableError:
+    """The attributes of a frictionless error that table_schema.py words into a finding."""
+
+    type: str
+    row_number: int | None = None
+    field_name: str | None = None
+    field_number: int | None = None
+    cell: str | None = None
+    note: str = ""
+    label: str | None = None
+
+    @property
+    def message(self) -> str:
+        return f"{self.type}: {self.note}"
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A condition on one row of `cells`; every row where it holds is one error."""
+
+    type: str
+    order: tuple[int, int, int]
+    broken: str
+    cell: str = "NULL"
+    field_name: str | None = None
+    field_number: int | None = None
+    note: str = ""
+
+
+def check_cells(
+    table: LoadedTable, fields: list[FieldSql], schema: dict[str, Any], *, resource: str, cap: int
+) -> CappedFindings:
+    """Every structure and Table Schema error in the loaded table, as capped findings."""
+    specs = {spec["name"]: spec for spec in schema.get("fields", [])}
+    found: list[tuple[tuple[int, ...], Finding]] = []
+    left_out: dict[str, int] = {}
+
+    def keep(order: tuple[int, ...], code: str, errors: list[TableError], total: int) -> None:
+        for error in errors:
+            found.append(((error.row_number or 0, *order), schema_finding(error, specs, resource)))
+        left_out[code] = left_out.get(code, 0) + total - len(errors)
+
+    labels = label_errors(table.header, [spec["name"] for spec in schema.get("fields", [])])
+    keep((0, 0, 0), "", labels, len(labels))
+    checks = row_checks(table, fields)
+    for check, total in zip(checks, _count(table, [c.broken for c in checks]), strict=True):
+        extra = table.blank_lines if check.type == "blank-row" else []
+        if total + len(extra):
+            rows = sorted(_first_rows(table, check, cap) + [(row, None) for row in extra])[:cap]
+            errors = [
+                TableError(check.type, row, check.field_name, check.field_number, cell, check.note)
+                for row, cell in rows
+            ]
+            keep(check.order, _code(check), errors, total + len(extra))
+    for key in key_checks(table, fields, schema):
+        total, rows = _listed(table, key.query, cap)
+        if key.order[0] == PRIMARY:  # an empty line has an empty key too
+            total += len(table.blank_lines)
+            rows = sorted(rows + [(row, None) for row in table.blank_lines])[:cap]
+        keep(key.order, key.type, [key.error(row, shown) for row, shown in rows], total)
+    findings = CappedFindings(cap=cap)
+    for _, finding in sorted(found, key=lambda pair: pair[0]):
+        findings.add(finding)
+    for code, count in left_out.items():
+        findings.count_left_out(code, "error", count)
+    return findings
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """A whole-table query listing (k, shown) for rows breaking a unique or key rule."""
+
+    type: str
+    order: tuple[int, int, int]
+    query: str
+    field_name: str | None = None
+    source: tuple[str, ...] = ()
+    target: tuple[str, ...] = ()
+    resource: str = ""
+
+    def error(self, row: int, shown: str | None) -> TableError:
+        if self.type == "foreign-key":
+            note = (
+                f'for "{", ".join(self.source)}": values "{shown}" not found in the lookup '
+                f'table "{self.resource}" as "{", ".join(self.target)}"'
+            )
+            return TableError(self.type, row, None, None, None, note)
+        return TableError(self.type, row, self.field_name, None, shown)
+
+
+def row_checks(table: LoadedTable, fields: list[FieldSql]) -> list[RowCheck]:
+    """The per-row conditions, frictionless' cell, extra-cell and missing-cell errors."""
+    blank = " AND ".join(f.missing for f in fields) or "false"
+    live = f"NOT ({blank})"
+    checks = [RowCheck("blank-row", (CELL, 0, 0), blank)]
+    for f in fields:
+        shown = f"coalesce({f.cell}, 'None')"  # frictionless prints an absent cell as None
+        if f.required:
+            checks.append(
+                RowCheck(
+                    "constraint-error",
+                    (CELL, f.number, 0),
+                    f"{live} AND {f.missing}",
+                    shown,
+                    f.name,
+                    f.number,
+                    f.required.note,
+                )
+            )
+        typo = f"{live} AND NOT {f.missing} AND NOT {f.typed}"
+        checks.append(RowCheck("type-error", (CELL, f.number, 1), typo, shown, f.name, f.number))
+        for index, rule in enumerate(f.constraints, start=2):
+            broken = f"{live} AND NOT {f.missing} AND {f.typed} AND ({rule.broken})"
+            checks.append(
+                RowCheck(
+                    "constraint-error",
+                    (CELL, f.number, index),
+                    broken,
+                    shown,
+                    f.name,
+                    f.number,
+                    rule.note,
+                )
+            )
+    for number in range(len(fields) + 1, table.columns + 1):
+        broken = f"{live} AND c{number} IS NOT NULL"
+        checks.append(RowCheck("extra-cell", (EXTRA, number, 0), broken, f"c{number}", "", number))
+    for f in fields:
+        broken = f"{live} AND {f.cell} IS NULL"
+        checks.append(
+            RowCheck("missing-cell", (MISSING, f.number, 0), broken, "''", f.name, f.number)
+        )
+    return checks
+
+
+def key_checks(
+    table: LoadedTable, fields: list[FieldSql], schema: dict[str, Any]
+) -> list[KeyCheck]:
+    """Unique fields, the primary key and self-referencing foreign keys, over the whole table."""
+    by_name = {f.name: f for f in fields}
+    checks = []
+    for f in fields:
+        if schema_constraint(schema, f.name, "unique"):
+            keyed = f"SELECT k, {read(f)} AS p1 FROM cells WHERE k > 1"
+            query = _repeats(keyed, 1, primary=False)
+            checks.append(KeyCheck("unique-error", (UNIQUE, f.number, 0), query, f.name))
+    key = _names(schema.get("primaryKey"))
+    if key and all(name in by_name for name in key):
+        parts = ", ".join(f"{read(by_name[name])} AS p{i}" for i, name in enumerate(key, 1))
+        keyed = f"SELECT k, {parts} FROM cells WHERE k > 1"
+        checks.append(KeyCheck("primary-key", (PRIMARY, 0, 0), _repeats(keyed, len(key), True)))
+    for index, reference in enumerate(schema.get("foreignKeys", [])):
+        source = _names(reference.get("fields"))
+        target = _names(reference.get("reference", {}).get("fields"))
+        if all(name in by_name for name in source + target):
+            query = _orphans(by_name, source, target)
+            resource = reference.get("reference", {}).get("resource", "")
+            order = (FOREIGN, index, 0)
+            checks.append(
+                KeyCheck("foreign-key", order, query, None, tuple(source), tuple(target), resource)
+            )
+    return checks
+
+
+def read(f: FieldSql) -> str:
+    """The typed value as frictionless keeps it for keys: NULL when missing or mistyped."""
+    return f"(CASE WHEN {f.missing} OR NOT {f.typed} THEN NULL ELSE {f.value} END)"
+
+
+def label_errors(header: list[str], names: list[str]) -> list[TableError]:
+    """frictionless' header errors: extra, missing, blank, repeated and incorrect labels."""
+    if not header:
+        return []
+    errors = [
+        TableError("extra-label", None, "", number, None, "", label)
+        for number, label in enumerate(header, start=1)
+        if number > len(names)
+    ]
+    errors += [
+        TableError("missing-label", None, name, number, None, "", "")
+        for number, name in enumerate(names, start=1)
+        if number > len(header)
+    ]
+    for number, (name, label) in enumerate(zip(names, header, strict=False), start=1):
+        if not label:
+            errors.append(TableError("blank-label", None, name, number, None, "", ""))
+            continue
+        earlier = [str(n) for n, seen in enumerate(header[: number - 1], start=1) if seen == label]
+        if earlier:
+            note = f'at position "{", ".join(earlier)}"'
+            errors.append(TableError("duplicate-label", None, name, number, None, note, label))
+        elif label != name:
+            errors.append(TableError("incorrect-label", None, name, number, None, "", label))
+    return errors
+
+
+def schema_constraint(schema: dict[str, Any], name: str, constraint: str) -> Any:
+    spec: dict[str, Any] = next((s for s in schema.get("fields", []) if s.get("name") == name), {})
+    return spec.get("constraints", {}).get(constraint)
+
+
+def _repeats(keyed: str, width: int, primary: bool) -> str:
+    """Rows after the first with the same key; for a primary key also rows with none."""
+    parts = [f"p{i}" for i in range(1, width + 1)]
+    same = " AND ".join(f"r.{p} IS NOT DISTINCT FROM f.{p}" for p in parts)
+    empty = " AND ".join(f"{p} IS NULL" for p in parts)
+    shown = "NULL" if primary else "CAST(r.p1 AS VARCHAR)"
+    repeated = f"""
+        SELECT r.k, {shown} AS shown
+        FROM keyed r JOIN (
+            SELECT {", ".join(parts)}, min(k) AS first FROM keyed WHERE NOT ({empty})
+            GROUP BY ALL HAVING count(*) > 1
+        ) f ON {same} AND r.k > f.first"""
+    if primary:
+        repeated += f" UNION ALL SELECT k, NULL AS shown FROM keyed WHERE {empty}"
+    return f"WITH keyed AS ({keyed}) {repeated}"
+
+
+def _orphans(by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:
+    values = ", ".join(f"{read(by_name[n])} AS s{i}" for i, n in enumerate(source, 1))
+    targets = ", ".join(f"{read(by_name[n])} AS t{i}" for i, n in enumerate(target, 1))
+    same = " AND ".join(f"s{i} IS NOT DISTINCT FROM t{i}" for i in range(1, len(source) + 1))
+    all_empty = " AND ".join(f"s{i} IS NULL" for i in range(1, len(source) + 1))
+    no_target = " AND ".join(f"t{i} IS NULL" for i in range(1, len(target) + 1))
+    shown = " || ', ' || ".join(
+        f"coalesce(CAST(s{i} AS VARCHAR), 'None')" for i in range(1, len(source) + 1)
+    )
+    return f"""
+        WITH source AS (SELECT k, {values} FROM cells WHERE k > 1),
+             target AS (SELECT DISTINCT {targets} FROM cells WHERE k > 1)
+        SELECT k, {shown} AS shown FROM source
+        WHERE NOT ({all_empty})
+          AND NOT EXISTS (SELECT 1 FROM target WHERE NOT ({no_target}) AND {same})"""
+
+
+def _count(table: LoadedTable, conditions: list[str]) -> list[int]:
+    if not conditions:
+        return []
+    counts = ", ".join(f"count_if({c})" for c in conditions)
+    row = table.connection.execute(f"SELECT {counts} FROM cells WHERE k > 1").fetchall()[0]
+    return [int(n) for n in row]
+
+
+def _first_rows(table: LoadedTable, check: RowCheck, cap: int) -> list[tuple[int, Any]]:
+    query = (
+        f"SELECT k, {check.cell} FROM cells WHERE k > 1 AND {check.broken} ORDER BY k LIMIT {cap}"
+    )
+    return [
+        (table.spreadsheet_row(k), cell) for k, cell in table.connection.execute(query).fetchall()
+    ]
+
+
+def _listed(table: LoadedTable, query: str, cap: int) -> tuple[int, list[tuple[int, Any]]]:
+    """How many rows the query lists, and the first `cap` of them by row."""
+    rows = table.connection.execute(
+        f"SELECT count(*) OVER () AS total, k, shown FROM ({query}) ORDER BY k LIMIT {cap}"
+    ).fetchall()
+    listed = [(table.spreadsheet_row(k), shown) for _, k, shown in rows]
+    return (int(rows[0][0]) if rows else 0), listed
+
+
+def _names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _code(check: RowCheck) -> str:
+    if check.type == "constraint-error":
+        return "constraint-" + check.note.split('"')[1]
+    return check.type

@@ -1,0 +1,253 @@
+"""A Table Schema field as SQL over a text cell, with frictionless-py's meaning.
+
+For each field: when the cell counts as missing, when it has the field's type, its typed
+value, and each constraint as a condition that is true when the cell breaks it. The
+rules follow frictionless-py 5 (fields/*.py, schema/field.py): missing values are matched
+on the raw text, the type is read from the text, constraints are checked on the typed
+value and only when the type was read, and each constraint's note quotes the schema's
+value as Python prints it, which is what the wording in table_schema.py parses.
+
+Types, formats and options this module does not model raise `TableNotColumnar`, and the
+table goes to frictionless instead (see `unsupported`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from validations.columnar_table import TableNotColumnar
+
+TRUE_VALUES = ["true", "True", "TRUE", "1"]  # frictionless' defaults
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+# Python's int() after str.strip(); `_` between digits is allowed
+INTEGER_TEXT = r"\s*[+-]?[0-9]+(_[0-9]+)*\s*"
+# Python's Decimal(): digits with an optional point and exponent, or nan/inf words
+NUMBER_TEXT = (
+    r"\s*[+-]?(([0-9]+(_[0-9]+)*)(\.([0-9]+(_[0-9]+)*)?)?|\.[0-9]+(_[0-9]+)*)"
+    r"([eE][+-]?[0-9]+(_[0-9]+)*)?\s*|\s*[+-]?(?i:nan|snan|inf|infinity)\s*"
+)
+DATE_TEXT = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"  # strptime("%Y-%m-%d") accepts 2024-1-5
+# dateutil's isoparse: a date, optionally T or space and a time, optionally an offset
+DATETIME_TEXT = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?"
+    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
+)
+SUPPORTED = {
+    "string": ["required", "minLength", "maxLength", "pattern", "enum"],
+    "integer": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "number": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "date": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "datetime": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "boolean": ["required", "enum"],
+    "any": ["required", "enum"],
+}
+BOUNDS = {"minimum": "<", "maximum": ">", "exclusiveMinimum": "<=", "exclusiveMaximum": ">="}
+
+
+@dataclass
+class ConstraintSql:
+    name: str
+    broken: str  # true when a cell that has the type breaks the constraint
+    note: str  # frictionless' note: constraint "maximum" is "5"
+
+
+@dataclass
+class FieldSql:
+    """One field read from the text column `cell` (e.g. c3)."""
+
+    name: str
+    number: int
+    kind: str
+    cell: str
+    missing: str  # the cell counts as missing (absent, or one of missingValues)
+    typed: str  # the cell, not missing, has the type
+    value: str  # the typed value (NULL where the type was not read)
+    required: ConstraintSql | None = None
+    constraints: list[ConstraintSql] = field(default_factory=list)
+
+
+def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
+    """SQL for the fields the data is read with; raise TableNotColumnar when unmodelled.
+
+    As in frictionless, these are the header's columns: the schema's field at each
+    position, an `any` field named after each label beyond the schema, and no field for
+    schema fields beyond the header (a `missing-label` says so once).
+    """
+    if problem := unsupported(schema):
+        raise TableNotColumnar(problem)
+    missing_values = [str(v) for v in schema.get("missingValues", [""])]
+    return [
+        _field_sql(spec, number, missing_values)
+        for number, spec in enumerate(expected_fields(schema, header), start=1)
+    ]
+
+
+def stored_rules(fields: list[FieldSql]) -> list[tuple[str, str]]:
+    """Compute each field's missing, typed and value once, as stored columns m1, t1, v1, …
+
+    The checks refer to the stored columns afterwards; the fields are changed in place.
+    """
+    derived: list[tuple[str, str]] = []
+    for f in fields:
+        derived += [(f"m{f.number}", f.missing), (f"t{f.number}", f.typed)]
+        f.missing, f.typed = f"m{f.number}", f"t{f.number}"
+        if f.value != f.cell:
+            derived.append((f"v{f.number}", f.value))
+            for rule in f.constraints:
+                rule.broken = rule.broken.replace(f.value, f"v{f.number}")
+            f.value = f"v{f.number}"
+    return derived
+
+
+def expected_fields(schema: dict[str, Any], header: list[str]) -> list[dict[str, Any]]:
+    fields: list[dict[str, Any]] = list(schema.get("fields", []))
+    if not header:
+        return fields
+    expected = fields[: len(header)]
+    names = {f["name"] for f in expected}
+    for label in header[len(fields) :]:
+        name, n = label, 1
+        while name in names:  # frictionless deduplicates made-up names the same way
+            n += 1
+            name = f"{label}{n}"
+        names.add(name)
+        expected.append({"name": name, "type": "any"})
+    return expected
+
+
+def unsupported(schema: dict[str, Any]) -> str | None:
+    """Why this schema needs frictionless, or None when every part of it is modelled."""
+    for spec in schema.get("fields", []):
+        kind, form = spec.get("type", "any"), spec.get("format", "default")
+        if kind not in SUPPORTED:
+            return f"type {kind} of field {spec.get('name')!r}"
+        if kind in ("string", "integer", "number", "boolean", "any") and form != "default":
+            return f"format {form} of field {spec.get('name')!r}"
+        if kind in ("date", "datetime") and form == "any":
+            return f"format any of field {spec.get('name')!r}"
+        if kind == "datetime" and set(spec.get("constraints", {})) & (set(BOUNDS) | {"enum"}):
+            return f"datetime bounds of field {spec.get('name')!r}"
+        options = {"bareNumber", "groupChar", "decimalChar", "floatNumber", "missingValues"}
+        if options & set(spec):
+            return f"options {sorted(options & set(spec))} of field {spec.get('name')!r}"
+        pattern = spec.get("constraints", {}).get("pattern")
+        if pattern is not None and not _re2_safe(str(pattern)):
+            return f"pattern {pattern!r} of field {spec.get('name')!r}"
+    for key in schema.get("foreignKeys", []):
+        if key.get("reference", {}).get("resource", "") != "":
+            return "a foreign key to another resource"
+    return None
+
+
+def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> FieldSql:
+    kind, cell = spec.get("type", "any"), f"c{number}"
+    missing = f"({cell} IS NULL OR {cell} IN ({_list(missing_values)}))"
+    typed, value = _type_sql(spec, cell)
+    sql = FieldSql(spec["name"], number, kind, cell, missing, typed, value)
+    for name, limit in spec.get("constraints", {}).items():
+        if name not in SUPPORTED[kind] or limit is None:
+            continue
+        note = f'constraint "{name}" is "{limit}"'
+        if name == "required":
+            sql.required = ConstraintSql(name, "true", note) if limit else None
+        elif name in BOUNDS:
+            nan = f" OR isnan({value})" if kind == "number" else ""
+            broken = f"({value} {BOUNDS[name]} {_literal(spec, limit)}{nan})"
+            sql.constraints.append(ConstraintSql(name, broken, note))
+        elif name in ("minLength", "maxLength"):
+            sign = "<" if name == "minLength" else ">"
+            sql.constraints.append(ConstraintSql(name, f"length({cell}) {sign} {int(limit)}", note))
+        elif name == "pattern":
+            # frictionless matches "^{pattern}$" from the start: alternatives stay unbracketed
+            anchored = _text(f"^(?:^{limit}$)")
+            broken = f"NOT regexp_matches({cell}, {anchored})"
+            sql.constraints.append(ConstraintSql(name, broken, note))
+        elif name == "enum":
+            allowed = [v for v in (_python_value(spec, item) for item in limit) if v is not None]
+            listed = ", ".join(_literal(spec, item) for item in allowed) or "NULL"
+            sql.constraints.append(ConstraintSql(name, f"{value} NOT IN ({listed})", note))
+    return sql
+
+
+def _type_sql(spec: dict[str, Any], cell: str) -> tuple[str, str]:
+    """(the text has the type, the typed value) for one field."""
+    kind, form = spec.get("type", "any"), spec.get("format", "default")
+    if kind == "integer":
+        value = f"TRY_CAST(replace(trim({cell}, ' \t\n\r\f\v'), '_', '') AS HUGEINT)"
+        return f"(regexp_full_match({cell}, {_text(INTEGER_TEXT)}) AND {value} IS NOT NULL)", value
+    if kind == "number":
+        value = f"TRY_CAST(replace(trim({cell}, ' \t\n\r\f\v'), '_', '') AS DOUBLE)"
+        return f"(regexp_full_match({cell}, {_text(NUMBER_TEXT)}) AND {value} IS NOT NULL)", value
+    if kind == "boolean":
+        true = _list([str(v) for v in spec.get("trueValues", TRUE_VALUES)])
+        false = _list([str(v) for v in spec.get("falseValues", FALSE_VALUES)])
+        return f"({cell} IN ({true}) OR {cell} IN ({false}))", f"({cell} IN ({true}))"
+    if kind == "date":
+        pattern = "%Y-%m-%d" if form == "default" else form
+        value = f"CAST(try_strptime({cell}, {_text(pattern)}) AS DATE)"
+        shape = f"regexp_full_match({cell}, {_text(DATE_TEXT)}) AND " if form == "default" else ""
+        return f"({shape}{value} IS NOT NULL)", value
+    if kind == "datetime":
+        if form == "default":
+            value = f"TRY_CAST({cell} AS TIMESTAMPTZ)"
+            return f"regexp_full_match({cell}, {_text(DATETIME_TEXT)})", value
+        value = f"try_strptime({cell}, {_text(form)})"
+        return f"({value} IS NOT NULL)", value
+    return "true", cell
+
+
+def _python_value(spec: dict[str, Any], item: Any) -> Any:
+    """A constraint value read as frictionless reads it with the field's type (None: unreadable)."""
+    kind = spec.get("type", "any")
+    text = str(item)
+    try:
+        if kind == "integer":
+            return item if isinstance(item, int) and not isinstance(item, bool) else int(text)
+        if kind == "number":
+            return float(item)
+        if kind == "date":
+            return dt.datetime.strptime(text, "%Y-%m-%d").date()
+        if kind == "boolean":
+            if isinstance(item, bool):
+                return item
+            return (
+                True
+                if text in spec.get("trueValues", TRUE_VALUES)
+                else (False if text in spec.get("falseValues", FALSE_VALUES) else None)
+            )
+    except (TypeError, ValueError):
+        return None
+    return item if isinstance(item, str) else text
+
+
+def _literal(spec: dict[str, Any], item: Any) -> str:
+    value = _python_value(spec, item) if not isinstance(item, dt.date) else item
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if value == value else "'NaN'::DOUBLE"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if value is None:
+        return "NULL"
+    return _text(str(value))
+
+
+def _re2_safe(pattern: str) -> bool:
+    """Whether DuckDB's RE2 reads the pattern as Python's re does (no lookaround, no backrefs)."""
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return not re.search(r"\(\?[=!<]|\\[1-9]|\(\?P[=<]|\\[AZ]", pattern)
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _list(values: list[str]) -> str:
+    return ", ".join(_text(v) for v in values) or "NULL"

@@ -1,0 +1,332 @@
+"""A Great Expectations suite on a table loaded in DuckDB, without a pandas copy of the file.
+
+GX stays the engine that judges every expectation (validations/expectations.py runs it and
+words the results); this module decides which rows and columns each run needs to see,
+so that the findings are the ones GX gives on the whole frame:
+
+- Row-wise expectations (`ROW_WISE`: each row passes or fails on its own values) are
+  batch-safe. They run on pandas frames built from batches of `BATCH_ROWS` records. For
+  the common ones DuckDB first keeps only the rows that could fail (`_could_fail`: a
+  superset, so GX still decides), which in a clean file is no row at all.
+- Uniqueness (`REPEATS`: a column, or a combination of columns) is not batch-safe. GX runs
+  on the rows whose value or combination occurs more than once anywhere in the file; the
+  others cannot be unexpected, and the counts GX reports are the same.
+- Column sets and counts (`SHAPE`) run on an empty frame with the file's columns.
+- Everything else (means, row counts, quantiles, `mostly`, unknown types) runs on the
+  whole table, but only on the columns it names, typed column by column from batches.
+  Numbers and dates cost 8 bytes a row; a text column needed whole costs what pandas
+  makes of it — the one place memory still grows with the file.
+
+Row i of every frame is the spreadsheet row i + 2, empty lines included, as in read_frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from cdx.findings import CappedFindings
+from validations.columnar_schema import DATE_TEXT, _re2_safe, _text
+from validations.columnar_table import LoadedTable
+from validations.expectations import columns_named, frame_from_text, run_expectations
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+BATCH_ROWS = 250_000
+ROW_WISE = {
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null",
+    "expect_column_values_to_be_between",
+    "expect_column_values_to_be_in_set",
+    "expect_column_values_to_not_be_in_set",
+    "expect_column_values_to_match_regex",
+    "expect_column_values_to_not_match_regex",
+    "expect_column_values_to_match_regex_list",
+    "expect_column_values_to_not_match_regex_list",
+    "expect_column_values_to_match_like_pattern",
+    "expect_column_values_to_match_strftime_format",
+    "expect_column_values_to_be_dateutil_parseable",
+    "expect_column_values_to_be_json_parseable",
+    "expect_column_value_lengths_to_be_between",
+    "expect_column_value_lengths_to_equal",
+    "expect_column_pair_values_to_be_equal",
+    "expect_column_pair_values_a_to_be_greater_than_b",
+    "expect_multicolumn_sum_to_equal",
+    "expect_select_column_values_to_be_unique_within_record",
+}
+REPEATS = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
+SHAPE = {
+    "expect_table_columns_to_match_set",
+    "expect_table_columns_to_match_ordered_list",
+    "expect_table_column_count_to_equal",
+    "expect_table_column_count_to_be_between",
+    "expect_column_to_exist",
+}
+# kwargs that make a verdict depend on other rows (`mostly`) or on other columns
+WHOLE_TABLE_KWARGS = {"mostly", "row_condition", "condition_parser"}
+
+
+def run_suite_on_table(
+    suite: dict[str, Any], table: LoadedTable, schema: dict[str, Any], *, resource: str, cap: int
+) -> CappedFindings:
+    """The suite's findings on the loaded table, the same as run_suite on read_frame's frame."""
+    specs: list[dict[str, Any]] = suite.get("expectations", [])
+    header = list(dict.fromkeys(table.header))  # read_frame keeps the first of a repeated name
+    plans: dict[str, set[int]] = {"row": set(), "repeats": set(), "shape": set(), "whole": set()}
+    reader = _Reader(table, schema, header)
+    for index, spec in enumerate(specs):
+        if _surely_passes(spec, reader):
+            continue  # GX (and its seconds of import) is needed only where a check can fail
+        plans[_plan(spec, header)].add(index)
+    found = {index: CappedFindings(cap=cap) for index in range(len(specs))}
+    for plan, indexes in plans.items():
+        if not indexes:
+            continue
+        named = sorted({n for i in indexes for n in columns_named(specs[i]) if n in header})
+        if plan == "whole" and any(not columns_named(specs[i]) for i in indexes):
+            named = header if _needs_all_columns(specs, indexes) else named
+        for frame in reader.frames(plan, [specs[i] for i in sorted(indexes)], named):
+            ran = run_expectations(suite, frame, resource=resource, only=indexes, columns=header)
+            for index, listed in ran.items():
+                if not any(f.code == "expectation-error" for f in found[index]):
+                    found[index].merge(listed)  # a check that cannot run is said once
+    findings = CappedFindings(cap=cap)
+    for index in sorted(found):
+        findings.merge(found[index])
+    return findings
+
+
+def _needs_all_columns(specs: list[dict[str, Any]], indexes: set[int]) -> bool:
+    """A table-level expectation other than a row count may look at any column."""
+    return any(
+        not columns_named(specs[i]) and not specs[i]["type"].startswith("expect_table_row_count")
+        for i in indexes
+    )
+
+
+def _plan(spec: dict[str, Any], header: list[str]) -> str:
+    kind, kwargs = spec.get("type", ""), spec.get("kwargs", {})
+    if any(name not in header for name in columns_named(spec)):
+        return "shape"  # it cannot run: said once, from the empty frame
+    if WHOLE_TABLE_KWARGS & set(kwargs):
+        return "whole"
+    if kind in ROW_WISE:
+        return "row"
+    if kind in REPEATS:
+        return "repeats"
+    return "shape" if kind in SHAPE else "whole"
+
+
+class _Reader:
+    """Frames out of the loaded table: only the rows and columns a plan needs."""
+
+    def __init__(self, table: LoadedTable, schema: dict[str, Any], header: list[str]) -> None:
+        self.table, self.schema, self.header = table, schema, header
+        self.fields = {f["name"]: f for f in schema.get("fields", [])}
+        self.missing = [str(v) for v in schema.get("missingValues", [""])]
+        # the first column of a repeated name, as read_frame keeps it
+        self.column = {name: f"c{table.header.index(name) + 1}" for name in header}
+
+    def frames(
+        self, plan: str, specs: list[dict[str, Any]], named: list[str]
+    ) -> Iterator[pd.DataFrame]:
+        if plan == "shape":
+            yield frame_from_text({name: [] for name in self.header}, self.schema, [])
+        elif plan == "row":
+            wanted = [_could_fail(spec, self) for spec in specs]
+            where = "true" if None in wanted else " OR ".join(f"({w})" for w in wanted) or "false"
+            yield from self._batches(named, where, whole=False)
+        elif plan == "repeats":
+            where = " OR ".join(self._repeated(spec) for spec in specs)
+            # no repeated value, no row GX could call unexpected: skip the run
+            yield from (f for f in self._batches(named, where, whole=True) if len(f))
+        else:
+            yield from self._batches(named, "true", whole=True)
+
+    def text(self, name: str) -> str:
+        """The cell as read_frame sees it: '' for an absent cell, NULL when missing."""
+        cell = f"coalesce({self.column[name]}, '')"
+        listed = ", ".join(_text(v) for v in self.missing) or "NULL"
+        return f"(CASE WHEN {cell} IN ({listed}) THEN NULL ELSE {cell} END)"
+
+    def _repeated(self, spec: dict[str, Any]) -> str:
+        names = [n for n in columns_named(spec) if n in self.column]
+        if not names:
+            return "false"
+        keys = ", ".join(self._key(n) for n in names)
+        return (
+            f"k IN (SELECT k FROM (SELECT k, count(*) OVER (PARTITION BY {keys}) AS n, "
+            f"{' AND '.join(f'{self._key(n)} IS NULL' for n in names)} AS empty "
+            "FROM cells WHERE k > 1) WHERE n > 1 OR empty)"
+        )
+
+    def _key(self, name: str) -> str:
+        """A value equal wherever pandas' typed values are equal (NULL where unsure)."""
+        kind, text = self.fields.get(name, {}).get("type", "string"), self.text(name)
+        if kind == "integer":
+            return f"TRY_CAST({text} AS HUGEINT)"
+        if kind == "number":
+            return f"TRY_CAST({text} AS DOUBLE)"
+        if kind in ("string", "any"):
+            return text
+        return "NULL"  # every row is kept: GX decides
+
+    def _batches(self, named: list[str], where: str, *, whole: bool) -> Iterator[pd.DataFrame]:
+        """Frames of the rows matching `where`, BATCH_ROWS at a time or (`whole`) as one.
+
+        The file's empty lines join the first frame as rows with every value missing.
+        """
+        import pandas as pd
+
+        columns = ", ".join(f"{self.text(n)} AS c{i}" for i, n in enumerate(named)) or "NULL"
+        query = f"SELECT k, {columns} FROM cells WHERE k > 1 AND ({where}) ORDER BY k"
+        result = self.table.connection.execute(query)
+        blank = [row - 2 for row in self.table.blank_lines]
+        pending = [frame_from_text({n: [None] * len(blank) for n in named}, self.schema, blank)]
+        while not (chunk := result.fetch_df_chunk(max(BATCH_ROWS // 2048, 1))).empty:
+            index = self._index(chunk["k"].to_numpy(dtype="int64"))
+            texts = {n: chunk[f"c{i}"].to_numpy() for i, n in enumerate(named)}
+            pending.append(frame_from_text(texts, self.schema, index))
+            if not whole:
+                yield pd.concat(pending).sort_index() if len(pending) > 1 else pending[0]
+                pending = []
+        result.fetchall()  # DuckDB wants every result read to its end
+        if whole or any(len(frame) for frame in pending):
+            yield pd.concat(pending).sort_index() if len(pending) > 1 else pending[0]
+
+    def _index(self, records: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        shifts = np.asarray(self.table._shifts, dtype=np.int64)
+        return records + np.searchsorted(shifts, records, side="right") - 2
+
+
+def _surely_passes(spec: dict[str, Any], reader: _Reader) -> bool:
+    """Whether a whole-table expectation passes for certain, judged from DuckDB aggregates.
+
+    Only plain cases with a margin are decided here; anything else goes to GX.
+    """
+    kind, kwargs = spec.get("type", ""), spec.get("kwargs", {})
+    if WHOLE_TABLE_KWARGS & set(kwargs):
+        return False
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if kind == "expect_table_row_count_to_be_between":
+        rows = reader.table.rows
+        return _inside(rows, low, high, kwargs, margin=0)
+    if kind == "expect_table_columns_to_match_set" and isinstance(kwargs.get("column_set"), list):
+        wanted, present = set(kwargs["column_set"]), set(reader.header)
+        return wanted == present if kwargs.get("exact_match", True) else wanted <= present
+    name = kwargs.get("column")
+    if kind == "expect_column_mean_to_be_between" and name in reader.column:
+        ftype = reader.fields.get(name, {}).get("type", "string")
+        surely, value = _surely_typed(ftype, reader.text(name))
+        if ftype not in ("integer", "number") or surely is None:
+            return False
+        text = reader.text(name)
+        query = (
+            f"SELECT avg({value}), count_if({text} IS NOT NULL AND NOT ({surely})) "
+            "FROM cells WHERE k > 1"
+        )
+        mean, unsure = reader.table.connection.execute(query).fetchall()[0]
+        return mean is not None and not unsure and _inside(mean, low, high, kwargs, margin=1e-9)
+    return False
+
+
+def _inside(value: float, low: Any, high: Any, kwargs: dict[str, Any], *, margin: float) -> bool:
+    """value within the bounds, by more than `margin` of its size (float sums differ a little)."""
+    if not all(isinstance(b, int | float) or b is None for b in (low, high)):
+        return False
+    slack = abs(value) * margin
+    above = low is None or (
+        value - slack > low if kwargs.get("strict_min") else value - slack >= low
+    )
+    below = high is None or (
+        value + slack < high if kwargs.get("strict_max") else value + slack <= high
+    )
+    return above and below
+
+
+def _could_fail(spec: dict[str, Any], reader: _Reader) -> str | None:
+    """Rows that could fail this expectation (a superset), or None when every row could."""
+    kind, kwargs = spec["type"], spec.get("kwargs", {})
+    name = kwargs.get("column")
+    if name not in reader.column:
+        return None
+    field = reader.fields.get(name, {})
+    ftype, text = field.get("type", "string"), reader.text(name)
+    surely, value = _surely_typed(ftype, text)
+    if kind == "expect_column_values_to_not_be_null":
+        return f"{text} IS NULL OR NOT ({surely})"
+    if surely is None:
+        return None
+    if kind == "expect_column_values_to_be_between":
+        bounds = _bounds(kwargs, ftype)
+        return (
+            None
+            if bounds is None
+            else f"{text} IS NOT NULL AND NOT ({surely} AND {bounds.format(v=value)})"
+        )
+    if ftype != "string":
+        return None
+    if kind == "expect_column_values_to_be_in_set":
+        allowed = kwargs.get("value_set") or []
+        if not all(isinstance(v, str) for v in allowed):
+            return None
+        listed = ", ".join(_text(v) for v in allowed) or "NULL"
+        return f"{text} IS NOT NULL AND {text} NOT IN ({listed})"
+    if kind == "expect_column_values_to_match_regex":
+        regex = kwargs.get("regex")
+        if not isinstance(regex, str) or not _re2_safe(regex) or re.search(r"\\[dwsbDWSB]", regex):
+            return None  # RE2 reads \d, \w, \s, \b as ASCII only; Python does not
+        # anchored at the start: a superset of the rows failing re.match or re.search
+        return f"{text} IS NOT NULL AND NOT regexp_matches({text}, {_text('^(?:' + regex + ')')})"
+    if kind == "expect_column_value_lengths_to_be_between":
+        bounds = _bounds(kwargs, "integer")
+        return (
+            None
+            if bounds is None
+            else f"{text} IS NOT NULL AND NOT ({bounds.format(v=f'length({text})')})"
+        )
+    return None
+
+
+def _surely_typed(ftype: str, text: str) -> tuple[str | None, str]:
+    """(SQL true when read_frame surely reads the text as the type, its value in SQL)."""
+    if ftype in ("string", "any"):
+        return "true", text
+    if ftype == "integer":
+        return f"regexp_full_match({text}, '[+-]?[0-9]{{1,18}}')", f"TRY_CAST({text} AS BIGINT)"
+    if ftype == "number":
+        return (
+            f"regexp_full_match({text}, '[+-]?[0-9]{{1,15}}(\\.[0-9]{{1,6}})?')",
+            f"TRY_CAST({text} AS DOUBLE)",
+        )
+    if ftype == "date":
+        value = f"CAST(try_strptime({text}, '%Y-%m-%d') AS DATE)"
+        shape = DATE_TEXT.replace("{1,2}", "{2}")
+        return f"(regexp_full_match({text}, '{shape}') AND {value} IS NOT NULL)", value
+    return None, text
+
+
+def _bounds(kwargs: dict[str, Any], ftype: str) -> str | None:
+    """`{v}` within the expectation's bounds, in SQL; None when the bounds are not plain."""
+    parts = []
+    for key, strict, sign in (("min_value", "strict_min", ">"), ("max_value", "strict_max", "<")):
+        bound = kwargs.get(key)
+        if bound is None:
+            continue
+        if ftype == "date" and isinstance(bound, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", bound):
+            literal = f"DATE '{bound}'"
+        elif (
+            ftype in ("integer", "number")
+            and isinstance(bound, int | float)
+            and not isinstance(bound, bool)
+        ):
+            literal = repr(bound)
+        else:
+            return None
+        parts.append(f"{{v}} {sign}{'' if kwargs.get(strict) else '='} {literal}")
+    return " AND ".join(parts) if parts else None
