@@ -10,10 +10,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
+from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.deployments import DeploymentSpec, apply_deployments
@@ -64,17 +66,19 @@ def webhook() -> Iterator[str]:
     server.shutdown()
 
 
-def deploy_every_minute(workspace: Path, dataset: str) -> str:
+def deploy(workspace: Path, dataset: str, cron: str) -> tuple[str, str]:
+    """Deploy a publish of `dataset` on the worker's pool; returns (id, full name)."""
+    name = f"test-{dataset}-{workspace.parent.name}"[:60]
     spec = DeploymentSpec(
-        name=f"test-{dataset}-{workspace.parent.name}",
+        name=name,
         entrypoint="flows/publish.py:publish_dataset",
         parameters={"config_path": str(workspace / "coalition.yaml"), "dataset": dataset},
-        cron="* * * * *",
+        cron=cron,
         timezone="UTC",
         description="integration test",
     )
     (deployment_id,) = apply_deployments([spec], source=REPO)
-    return deployment_id
+    return deployment_id, f"publish_dataset/{name}"
 
 
 def first_finished_run(deployment_id: str, timeout: float = 240) -> Any:
@@ -94,7 +98,12 @@ def first_finished_run(deployment_id: str, timeout: float = 240) -> Any:
 def test_a_scheduled_run_executes_on_the_worker_and_leaves_artifacts(
     api: PrefectService, workspace: Path
 ) -> None:
-    run = first_finished_run(deploy_every_minute(workspace, "health-scorecard"))
+    deployment_id, _ = deploy(workspace, "health-scorecard", cron="* * * * *")
+    try:
+        run = first_finished_run(deployment_id)
+    finally:
+        with get_client(sync_client=True) as client:  # stop the every-minute schedule
+            client.delete_deployment(UUID(deployment_id))
     assert run.state.type.value == "COMPLETED", api.log_tail("worker.log")
     assert run.name == "kenya-lnob/health-scorecard@1.0.0"
     committed = workspace.parent / "catalogue" / "kenya-lnob/health-scorecard/1.0.0"
@@ -115,8 +124,9 @@ def test_a_failed_publish_notifies_as_a_failure_of_the_data(
     ensure_failure_automation(webhook_block("cdx-steward-test", webhook))
     data = workspace / "data" / "health-scorecard-2026q1.csv"
     data.write_text(data.read_text().replace(",3,", ",30,", 1))
-    run = first_finished_run(deploy_every_minute(workspace, "health-scorecard"))
-    assert run.state.type.value == "FAILED"
+    _, name = deploy(workspace, "health-scorecard", cron="0 0 1 1 *")
+    run = run_deployment(name=name, timeout=300)
+    assert run.state is not None and run.state.type.value == "FAILED"
     assert "[dataset-invalid]" in (run.state.message or "")
     deadline = time.monotonic() + 120
     while not Webhook.received and time.monotonic() < deadline:
