@@ -79,6 +79,7 @@ def protect(
     """
     from validations.privacy_gate import protect_package
     from validations.privacy_identifiers import load_pseudonym_key
+    from validations.privacy_report import mask_finding_values
 
     spec = coalition.dataset(dataset)
     key_path = coalition.resolve(coalition.config.pseudonymisation.key)
@@ -90,6 +91,7 @@ def protect(
         pseudonym_key=lambda: load_pseudonym_key(key_path),
     )
     report.extend(findings)
+    mask_finding_values(report, paths.package)
     write_reports(paths.package, report, privacy=decision)
     return decision
 

@@ -174,3 +174,23 @@ def test_a_relaxation_with_a_reason_is_recorded(coalition_dir: Path) -> None:
     decision = json.loads((package / "reports" / "privacy.json").read_text())
     assert decision["policy"]["relaxations"] == ["k = 3 (default 5)"]
     assert "in writing" in decision["policy"]["reason"]
+
+
+def test_published_warnings_do_not_quote_values_of_sensitive_columns(coalition_dir: Path) -> None:
+    from openpyxl import load_workbook
+
+    source = coalition_dir / "data" / "youth-survey-2026.xlsx"
+    book = load_workbook(source)
+    sheet = book["responses"]
+    assert sheet.cell(1, 8).value == "distance_to_facility_km"
+    sheet.cell(5, 8).value = 187.3  # the suite warns above 150 km; the column is sensitive
+    book.save(source)
+    paths, decision = run_gate(coalition_dir, "youth-survey")
+    assert decision.accepted
+    published = (paths.package / "reports" / "validation.json").read_text()
+    (warning,) = [
+        f for f in json.loads(published)["findings"] if f["field"] == "distance_to_facility_km"
+    ]
+    assert warning["row"] == 5 and warning["value"] == "1•••3"
+    assert "187.3" not in published
+    assert "187.3" not in (paths.package / "reports" / "validation.html").read_text()
