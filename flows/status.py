@@ -52,3 +52,37 @@ def transitions(previous: dict[str, str], rows: list[dict[str, Any]]) -> list[tu
         for row in rows
         if row["dataset"] in previous and previous[row["dataset"]] != row["freshness"]
     ]
+
+
+def last_publish_runs(coalition: Coalition) -> dict[str, dict[str, str]]:
+    """The latest publish_dataset run of each dataset, from the Prefect API: state, when."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterName,
+    )
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    runs: dict[str, dict[str, str]] = {}
+    with get_client(sync_client=True) as client:
+        for name in sorted(coalition.config.datasets):
+            # Publish runs are named coalition/dataset@version (flows/publish.py).
+            found = client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=["publish_dataset"])),
+                flow_run_filter=FlowRunFilter(
+                    name=FlowRunFilterName(like_=f"{coalition.id}/{name}@")
+                ),
+                sort=FlowRunSort.EXPECTED_START_TIME_DESC,
+                limit=1,
+            )
+            if found and found[0].state is not None:
+                run = found[0]
+                when = run.end_time or run.start_time or run.expected_start_time
+                runs[name] = {
+                    "last_run": (run.state.name or "") if run.state else "",
+                    "last_run_at": when.isoformat(timespec="seconds") if when else "",
+                    "last_run_message": (run.state.message or "")[:200] if run.state else "",
+                }
+    return runs

@@ -54,19 +54,31 @@ def status(
     config: Annotated[Path, typer.Option("--config", "-c", help="coalition.yaml")] = Path(
         "coalition.yaml"
     ),
+    runs: Annotated[
+        bool, typer.Option(help="Add each dataset's last publish run from the Prefect API")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
 ) -> None:
-    """Latest version, when it was published, and freshness of every dataset."""
+    """Latest version, when it was published, freshness and (--runs) the last run."""
     from rich.table import Table
 
     from cdx.coalition import load_coalition
-    from flows.status import freshness_rows
+    from flows.status import freshness_rows, last_publish_runs
 
-    rows = freshness_rows(load_coalition(config), dt.datetime.now(dt.UTC))
+    coalition = load_coalition(config)
+    rows = freshness_rows(coalition, dt.datetime.now(dt.UTC))
+    if runs:
+        from flows.prefect_setup import prepare_prefect_environment
+
+        prepare_prefect_environment()
+        last = last_publish_runs(coalition)
+        for row in rows:
+            row.update(last.get(row["dataset"], {"last_run": "none", "last_run_at": ""}))
     if as_json:
         output.print_json(rows)
         return
-    table = Table("dataset", "expected", "version", "published", "age (days)", "freshness")
+    columns = ["dataset", "expected", "version", "published", "age (days)", "freshness"]
+    table = Table(*columns, *(["last run", "at"] if runs else []))
     colours = {"fresh": "green", "due": "yellow", "overdue": "red", "delinquent": "bold red"}
     for row in rows:
         colour = colours.get(row["freshness"], "dim")
@@ -77,5 +89,6 @@ def status(
             row["last_published"] or "—",
             str(row["age_days"]),
             f"[{colour}]{row['freshness']}[/]",
+            *([row["last_run"], row["last_run_at"]] if runs else []),
         )
     output.out.print(table)

@@ -35,3 +35,19 @@ def test_datasets_age_from_fresh_to_overdue_and_transitions_are_recorded(
     assert stored == {"health-scorecard": "overdue", "youth-survey": "never-published"}
     artifact = Artifact.get("freshness-kenya-lnob")
     assert artifact is not None and "overdue" in str(artifact.data)
+
+
+def test_status_shows_each_datasets_last_publish_run(coalition_dir: Path) -> None:
+    from cdx.coalition import load_coalition
+    from flows.publish import publish_dataset
+    from flows.status import last_publish_runs
+
+    config = str(coalition_dir / "coalition.yaml")
+    assert publish_dataset(config, "youth-survey", return_state=True).is_completed()
+    data = coalition_dir / "data" / "health-scorecard-2026q1.csv"
+    data.write_text(data.read_text().replace(",3,", ",30,", 1))
+    assert publish_dataset(config, "health-scorecard", return_state=True).is_failed()
+    runs = last_publish_runs(load_coalition(coalition_dir / "coalition.yaml"))
+    assert runs["youth-survey"]["last_run"] == "Completed"
+    assert runs["health-scorecard"]["last_run"] == "Failed"
+    assert "dataset-invalid" in runs["health-scorecard"]["last_run_message"]
