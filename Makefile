@@ -27,7 +27,7 @@ test: lint
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	.venv/bin/python tests/bench/run_all.py
+	@echo "Each benchmark is a script; run the ones you need:"; ls tests/bench/*.py
 
 clean:
 	rm -rf demo .cache/bootstrap .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,143 @@
+"""Benchmark: orchestration overhead of publishing through a deployed flow.
+
+    .venv/bin/python tests/bench/orchestration.py [--datasets 50]
+
+Builds a coalition of N small score-card datasets (the example's first 60 rows each),
+then, in the same run and on the same machine:
+  direct     — the pipeline functions called in this process (stage, build, validate,
+               protect, seal, publish), one dataset after another;
+  coalition  — one run of the deployed `publish_coalition` flow on a real Prefect server
+               and process worker (the way a coalition's schedule publishes);
+  datasets   — N runs of the deployed `publish_dataset` flow, submitted at once.
+Prints wall time, runs per minute and the ratio to direct (target ≤ 1.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from cdx.coalition import load_coalition  # noqa: E402
+from cdx.provenance import RunRecord  # noqa: E402
+from cdx.scaffold import init_coalition  # noqa: E402
+from flows import pipeline  # noqa: E402
+from infra.prefect.prefect_service import PrefectService  # noqa: E402
+
+EXAMPLE = REPO / "examples" / "kenya-lnob"
+
+
+def make_coalition(root: Path, datasets: int) -> Path:
+    """A copy of the example coalition whose datasets are N small score cards."""
+    target = root / "kenya-lnob"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys", ".cdx"))
+    lines = (target / "data" / "health-scorecard-2026q1.csv").read_text().splitlines()
+    (target / "data" / "small.csv").write_text("\n".join(lines[:61]) + "\n")
+    config = (target / "coalition.yaml").read_text()
+    head, rest = config.split("datasets:\n", 1)
+    block = rest.split("\n  youth-survey:", 1)[0]
+    block = block.replace("data/health-scorecard-2026q1.csv", "data/small.csv")
+    copies = [
+        block.replace("  health-scorecard:", f"  scorecard-{n:03d}:", 1) for n in range(datasets)
+    ]
+    (target / "coalition.yaml").write_text(head + "datasets:\n" + "\n".join(copies) + "\n")
+    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    return target / "coalition.yaml"
+
+
+def direct(config: Path) -> float:
+    coalition = load_coalition(config)
+    started = time.perf_counter()
+    for name in sorted(coalition.config.datasets):
+        run = RunRecord()
+        paths = pipeline.new_run_paths(config.parent / ".cdx", run)
+        sources, staged = pipeline.stage_sources(coalition, name, paths)
+        pipeline.build(coalition, name, staged, paths)
+        report = pipeline.validate(coalition, name, paths)
+        decision = pipeline.protect(coalition, name, paths, report)
+        sealed = pipeline.seal(coalition, name, paths, sources, run, report, decision)
+        for location in pipeline.catalogue_locations(coalition, name).values():
+            pipeline.publish(coalition, sealed, location)
+    return time.perf_counter() - started
+
+
+def deployed(service: PrefectService, config: Path, *, one_run: bool, count: int) -> float:
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.deployments import DeploymentSpec, apply_deployments
+
+    entry = "flows/publish.py:publish_coalition" if one_run else "flows/publish.py:publish_dataset"
+    spec = DeploymentSpec(
+        name=f"bench-{'coalition' if one_run else 'dataset'}",
+        entrypoint=entry,
+        parameters={"config_path": str(config)},
+        cron="0 0 1 1 *",
+        timezone="UTC",
+        description="benchmark",
+        concurrency_limit=count,
+    )
+    with temporary_settings({PREFECT_API_URL: service.url}):
+        apply_deployments([spec], source=REPO)
+        flow_name = entry.rsplit(":", 1)[1]
+        names = sorted(load_coalition(config).config.datasets)
+        started = time.perf_counter()
+        if one_run:
+            run_deployment(name=f"{flow_name}/{spec.name}", timeout=3600)
+            ids = []
+        else:
+            ids = [
+                run_deployment(
+                    name=f"{flow_name}/{spec.name}",
+                    parameters={"config_path": str(config), "dataset": name},
+                    timeout=0,
+                ).id
+                for name in names
+            ]
+            with get_client(sync_client=True) as client:
+                while True:
+                    states = [client.read_flow_run(i).state for i in ids]
+                    if all(s is not None and s.is_final() for s in states):
+                        break
+                    time.sleep(1)
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--datasets", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cdx-bench-orch-") as scratch:
+        root = Path(scratch)
+        reference = direct(make_coalition(root / "direct", args.datasets))
+        with PrefectService(workdir=REPO) as service:
+            one = deployed(
+                service, make_coalition(root / "one", args.datasets), one_run=True, count=1
+            )
+            many = deployed(
+                service,
+                make_coalition(root / "many", args.datasets),
+                one_run=False,
+                count=args.datasets,
+            )
+    n = args.datasets
+    print(f"{n} small datasets (60 rows each), Prefect server + process worker, same machine")
+    print(f"{'path':<34}{'seconds':>9}{'runs/min':>10}{'ratio':>8}")
+    for label, seconds in (
+        ("direct pipeline functions", reference),
+        ("deployed publish_coalition (1 run)", one),
+        (f"deployed publish_dataset ({n} runs)", many),
+    ):
+        print(f"{label:<34}{seconds:>9.1f}{n / seconds * 60:>10.1f}{seconds / reference:>8.2f}")
+    print("target: ratio ≤ 1.5")
+
+
+if __name__ == "__main__":
+    main()
