@@ -36,6 +36,7 @@ def edit_schema(coalition_dir: Path, name: str, change: object) -> None:
     repo = Path(__file__).resolve().parents[2]
     schema = json.loads((repo / f"schemas/table-schemas/{name}.json").read_text())
     change(schema)  # type: ignore[operator]
+    (coalition_dir / "schemas").mkdir(exist_ok=True)
     (coalition_dir / "schemas" / f"{name}.json").write_text(json.dumps(schema))
     config = coalition_dir / "coalition.yaml"
     config.write_text(
