@@ -8,7 +8,11 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+)
 
 from cdx.errors import DatasetInvalid, KeyMissing, Terminal, Transient
 from flows.publish import publish_coalition, publish_dataset
@@ -16,10 +20,14 @@ from flows.pull import pull_package
 from flows.retry import retry_only_transient
 
 
-def artifacts(key: str) -> list[Any]:
+def artifacts(key: str, state: Any) -> list[Any]:
+    """The artifacts with `key` that the flow run behind `state` created."""
     with get_client(sync_client=True) as client:
         return client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[key]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
+            )
         )
 
 
@@ -31,7 +39,7 @@ def test_a_valid_dataset_is_published_with_a_summary_artifact(coalition_dir: Pat
     assert result["published"][0]["status"] == "published"
     committed = coalition_dir.parent / "catalogue" / "kenya-lnob/health-scorecard/1.0.0"
     assert (committed / "manifest.sig").is_file()
-    (summary,) = artifacts("publish-kenya-lnob-health-scorecard")[:1]
+    (summary,) = artifacts("publish-kenya-lnob-health-scorecard", state)
     assert "Verdict: valid" in summary.data
     assert str(committed) in summary.data
     provenance = json.loads((committed / "provenance.jsonld").read_text())
@@ -54,7 +62,7 @@ def test_an_invalid_dataset_fails_is_quarantined_and_not_published(coalition_dir
     report = json.loads((kept[0] / "reports" / "validation.json").read_text())
     assert report["valid"] is False
     assert any(f["message"] == "30 is above the maximum 5" for f in report["findings"])
-    table = artifacts("publish-kenya-lnob-health-scorecard-findings")
+    table = artifacts("publish-kenya-lnob-health-scorecard-findings", state)
     assert table and "30 is above the maximum 5" in table[0].data
 
 

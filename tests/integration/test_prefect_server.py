@@ -134,3 +134,32 @@ def test_a_failed_publish_notifies_as_a_failure_of_the_data(
     assert Webhook.received, "the automation sent no notification"
     body = Webhook.received[0]["body"]
     assert "Failure of the DATA" in body and "kenya-lnob/health-scorecard@1.0.0" in body
+
+
+def test_prefect_deploy_all_registers_the_deployments_of_prefect_yaml(api: PrefectService) -> None:
+    import subprocess
+
+    result = subprocess.run(
+        [api.prefect, "--no-prompt", "deploy", "--all"],
+        cwd=REPO,
+        env=api.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    with get_client(sync_client=True) as client:
+        names = {d.name for d in client.read_deployments()}
+        scorecard = client.read_deployment_by_name("publish_dataset/kenya-lnob-health-scorecard")
+    assert {
+        "kenya-lnob-health-scorecard",
+        "kenya-lnob-youth-survey",
+        "kenya-lnob-freshness",
+    } <= names
+    assert scorecard.work_pool_name == "cdx-process"
+    assert scorecard.parameters == {
+        "config_path": "examples/kenya-lnob/coalition.yaml",
+        "dataset": "health-scorecard",
+    }
+    assert scorecard.schedules[0].schedule.cron == "0 6 5 1,4,7,10 *"  # type: ignore[union-attr]
