@@ -21,6 +21,7 @@ def summary_markdown(
     report: ValidationReport,
     published: list[dict[str, str]],
     quarantined: str | None = None,
+    privacy: dict[str, Any] | None = None,
 ) -> str:
     verdict = "valid" if report.valid else "**invalid: not published**"
     lines = [
@@ -36,6 +37,9 @@ def summary_markdown(
         lines += [f"- {p['catalogue']}: {p['status']} at `{p['location']}`" for p in published]
     if quarantined:
         lines += ["", f"Reports kept in quarantine: `{quarantined}`"]
+    if privacy is not None:
+        lines += ["", "## Privacy decision", ""]
+        lines += [f"- {name}: {value}" for name, value in privacy.items()]
     if report.counts:
         lines += ["", "## Findings by rule", "", "| rule | count |", "|---|---|"]
         lines += [f"| {code} | {count:,} |" for code, count in sorted(report.counts.items())]

@@ -123,7 +123,8 @@ def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
         published.append(
             {"catalogue": name, "status": outcome.status, "location": outcome.location}
         )
-    _artifacts(key, label, spec.version, report, published, None)
+    risk = {"accepted": privacy.accepted, **privacy.residual_risk()}
+    _artifacts(key, label, spec.version, report, published, None, risk)
     return {
         "coalition": coalition.id,
         "dataset": dataset,
@@ -162,10 +163,11 @@ def _artifacts(
     report: ValidationReport,
     published: list[dict[str, str]],
     quarantined: str | None,
+    privacy: dict[str, Any] | None = None,
 ) -> None:
     create_markdown_artifact(
         key=key,
-        markdown=summary_markdown(label, version, report, published, quarantined),
+        markdown=summary_markdown(label, version, report, published, quarantined, privacy),
         description=f"Publish summary for {label} {version}",
     )
     if report.findings:

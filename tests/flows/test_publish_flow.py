@@ -41,6 +41,7 @@ def test_a_valid_dataset_is_published_with_a_summary_artifact(coalition_dir: Pat
     assert (committed / "manifest.sig").is_file()
     (summary,) = artifacts("publish-kenya-lnob-health-scorecard", state)
     assert "Verdict: valid" in summary.data
+    assert "## Privacy decision" in summary.data and "accepted: True" in summary.data
     assert str(committed) in summary.data
     provenance = json.loads((committed / "provenance.jsonld").read_text())
     activity = next(n for n in provenance["@graph"] if n["@type"] == "prov:Activity")
