@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from pydantic import SecretStr
+
 from cdx.errors import CatalogueError, UnsafeName
 from cdx.names import check_slug, check_version
 
@@ -125,16 +127,45 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def open_catalogue(location: str, *, base_dir: Path | None = None) -> Catalogue:
-    """A catalogue from its location (a directory; S3 and CKAN join as they are built)."""
+@dataclass(frozen=True)
+class CatalogueCredentials:
+    """Secrets handed to a catalogue explicitly (flows load them from Prefect blocks).
+
+    Whatever is None here falls back to the environment: CDX_CKAN_TOKEN, and boto3's
+    standard chain plus CDX_S3_* for S3. Nothing secret ever comes from coalition.yaml.
+    """
+
+    ckan_token: str | None = None
+    s3_session: Any = None  # a boto3.Session
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    source: str = "environment"  # where they came from, for logs (never the secrets)
+
+
+def open_catalogue(
+    location: str,
+    *,
+    base_dir: Path | None = None,
+    credentials: CatalogueCredentials | None = None,
+) -> Catalogue:
+    """A catalogue from its location: a directory, `s3://…` or `ckan+https://…`."""
+    given = credentials or CatalogueCredentials()
     if location.startswith(("ckan+http://", "ckan+https://")):
         from connectors.ckan import CkanCatalogue  # lazy: keeps ckanapi out of `cdx --help`
+        from connectors.ckan_client import CkanSettings
 
-        return CkanCatalogue.from_url(location)
+        ckan = CkanSettings()
+        if given.ckan_token is not None:
+            ckan = ckan.model_copy(update={"token": SecretStr(given.ckan_token)})
+        return CkanCatalogue.from_url(location, ckan)
     if location.startswith("s3://"):
         from connectors.s3 import S3Catalogue  # lazy: keeps boto3 out of `cdx --help`
+        from connectors.s3_settings import S3Settings
 
-        return S3Catalogue.from_url(location)
+        s3 = S3Settings()
+        overrides = {"endpoint_url": given.s3_endpoint_url, "region": given.s3_region}
+        s3 = s3.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+        return S3Catalogue.from_url(location, s3, session=given.s3_session)
     if "://" in location:
         raise CatalogueError(
             f"cdx does not know how to publish to {location!r}",

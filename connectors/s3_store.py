@@ -121,7 +121,8 @@ class S3Store:
                 f"no usable S3 credentials were found ({e})",
                 where=self.location,
                 hint="set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile "
-                "with AWS_PROFILE / CDX_S3_PROFILE",
+                "with AWS_PROFILE / CDX_S3_PROFILE; scheduled runs read a Prefect "
+                "AwsCredentials block named cdx-s3 (or CDX_BLOCK_S3)",
             ) from e
         except (ConnectionError, HTTPClientError) as e:
             raise self._unreachable(action, where, type(e).__name__) from e

@@ -18,6 +18,7 @@ from prefect.events import emit_event
 from prefect.variables import Variable
 
 from cdx.coalition import load_coalition
+from flows.credentials import credentials_from_blocks
 from flows.status import freshness_rows, transitions
 
 STATE_VARIABLE = "cdx-freshness-{coalition}"
@@ -29,7 +30,9 @@ def check_freshness(config_path: str, now: str | None = None) -> list[dict[str, 
     logger = get_run_logger()
     coalition = load_coalition(Path(config_path))
     moment = dt.datetime.fromisoformat(now) if now else dt.datetime.now(dt.UTC)
-    rows = freshness_rows(coalition, moment)
+    credentials = credentials_from_blocks()
+    logger.info("credentials: %s", credentials.source)
+    rows = freshness_rows(coalition, moment, credentials)
     create_table_artifact(
         key=f"freshness-{coalition.id}",
         table=rows,

@@ -18,7 +18,12 @@ from cdx.keys import load_signing_key, trust_entry
 from cdx.provenance import RunRecord, SourceRecord
 from cdx.references import resolve_reference
 from cdx.seal import SealedPackage, seal_package
-from connectors.catalogue import PackageRef, PublishOutcome, open_catalogue
+from connectors.catalogue import (
+    CatalogueCredentials,
+    PackageRef,
+    PublishOutcome,
+    open_catalogue,
+)
 from connectors.sources import stage_file
 from validations.package_check import validate_package
 from validations.privacy_decision import PrivacyDecision
@@ -170,8 +175,13 @@ def catalogue_locations(coalition: Coalition, dataset: str) -> dict[str, str]:
     return {name: known[name] for name in wanted}
 
 
-def publish(coalition: Coalition, sealed: SealedPackage, location: str) -> PublishOutcome:
-    catalogue = open_catalogue(location, base_dir=coalition.base_dir)
+def publish(
+    coalition: Coalition,
+    sealed: SealedPackage,
+    location: str,
+    credentials: CatalogueCredentials | None = None,
+) -> PublishOutcome:
+    catalogue = open_catalogue(location, base_dir=coalition.base_dir, credentials=credentials)
     ref = PackageRef(sealed.coalition, sealed.dataset, sealed.version)
     outcome = catalogue.publish(sealed.path, ref)
     key = load_signing_key(coalition.id, coalition.resolve(coalition.config.signing.key))

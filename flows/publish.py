@@ -19,6 +19,7 @@ from cdx.settings import Settings
 from connectors.catalogue import PublishOutcome
 from flows import pipeline
 from flows.artifacts import artifact_key, findings_table, summary_markdown
+from flows.credentials import credentials_from_blocks
 from flows.retry import retry_only_transient
 from validations.privacy_decision import PrivacyDecision
 
@@ -76,7 +77,11 @@ def seal_task(
     cache_policy=NO_CACHE,
 )
 def publish_task(coalition: Coalition, sealed: SealedPackage, location: str) -> PublishOutcome:
-    return pipeline.publish(coalition, sealed, location)
+    # Secrets are loaded inside the task, never passed as parameters (they would be
+    # stored with the task run's inputs).
+    credentials = credentials_from_blocks()
+    get_run_logger().info("credentials: %s", credentials.source)
+    return pipeline.publish(coalition, sealed, location, credentials)
 
 
 def _run_name() -> str:
@@ -111,10 +116,14 @@ def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
     key = artifact_key("publish", coalition.id, dataset)
     label = f"{coalition.id}/{dataset}"
     if not report.valid:
-        _refuse(paths, work_dir, dataset, spec.version, key, label, report, "errors")
+        not_assessed = {"accepted": "not assessed: the data failed validation first"}
+        _refuse(paths, work_dir, dataset, spec.version, key, label, report, "errors", not_assessed)
     privacy = protect_task(coalition, dataset, paths, report)
+    risk = {"accepted": privacy.accepted, **privacy.residual_risk()}
     if not privacy.accepted:
-        _refuse(paths, work_dir, dataset, spec.version, key, label, report, "privacy findings")
+        _refuse(
+            paths, work_dir, dataset, spec.version, key, label, report, "privacy findings", risk
+        )
     sealed = seal_task(coalition, dataset, paths, sources, run, report, privacy)
     published = []
     for name, location in locations.items():
@@ -123,7 +132,6 @@ def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
         published.append(
             {"catalogue": name, "status": outcome.status, "location": outcome.location}
         )
-    risk = {"accepted": privacy.accepted, **privacy.residual_risk()}
     _artifacts(key, label, spec.version, report, published, None, risk)
     return {
         "coalition": coalition.id,
@@ -145,10 +153,11 @@ def _refuse(
     label: str,
     report: ValidationReport,
     what: str,
+    privacy: dict[str, Any],
 ) -> NoReturn:
     """Quarantine the reports of a refused dataset and fail the run."""
     kept = pipeline.quarantine(paths, work_dir, dataset, version)
-    _artifacts(key, label, version, report, [], str(kept))
+    _artifacts(key, label, version, report, [], str(kept), privacy)
     raise DatasetInvalid(
         f"{label} {version} has {report.error_count:,} {what} and was not published",
         where=str(kept / "reports" / "validation.html"),

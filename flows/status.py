@@ -11,11 +11,13 @@ from typing import Any
 
 from cdx.coalition import Coalition
 from cdx.freshness import classify
-from connectors.catalogue import CatalogueEntry, open_catalogue
+from connectors.catalogue import CatalogueCredentials, CatalogueEntry, open_catalogue
 from flows.pipeline import catalogue_locations
 
 
-def freshness_rows(coalition: Coalition, now: dt.datetime) -> list[dict[str, Any]]:
+def freshness_rows(
+    coalition: Coalition, now: dt.datetime, credentials: CatalogueCredentials | None = None
+) -> list[dict[str, Any]]:
     """One row per dataset: latest committed version, when, and its freshness."""
     rows = []
     entries_by_location: dict[str, list[CatalogueEntry]] = {}
@@ -23,7 +25,9 @@ def freshness_rows(coalition: Coalition, now: dt.datetime) -> list[dict[str, Any
         latest: CatalogueEntry | None = None
         for location in catalogue_locations(coalition, name).values():
             if location not in entries_by_location:
-                catalogue = open_catalogue(location, base_dir=coalition.base_dir)
+                catalogue = open_catalogue(
+                    location, base_dir=coalition.base_dir, credentials=credentials
+                )
                 entries_by_location[location] = catalogue.entries()
             for entry in entries_by_location[location]:
                 mine = entry.coalition == coalition.id and entry.dataset == name
