@@ -65,6 +65,29 @@ def test_an_invalid_dataset_fails_is_quarantined_and_not_published(coalition_dir
     assert any(f["message"] == "30 is above the maximum 5" for f in report["findings"])
     table = artifacts("publish-kenya-lnob-health-scorecard-findings", state)
     assert table and "30 is above the maximum 5" in table[0].data
+    (summary,) = artifacts("publish-kenya-lnob-health-scorecard", state)
+    assert "accepted: not assessed: the data failed validation first" in summary.data
+
+
+def test_a_dataset_refused_for_privacy_shows_the_decision_to_the_steward(
+    coalition_dir: Path,
+) -> None:
+    data = coalition_dir / "data" / "health-scorecard-2026q1.csv"
+    text = data.read_text().replace(
+        "Short queue in the morning", "Call Mama Achieng 0712 345 678", 1
+    )
+    data.write_text(text, encoding="utf-8")
+    state = publish_dataset(
+        str(coalition_dir / "coalition.yaml"), "health-scorecard", return_state=True
+    )
+    assert isinstance(state.result(raise_on_failure=False), DatasetInvalid)
+    assert not (coalition_dir.parent / "catalogue").exists()
+    (summary,) = artifacts("publish-kenya-lnob-health-scorecard", state)
+    assert "## Privacy decision" in summary.data and "- accepted: False" in summary.data
+    assert "personal-data-phone" in summary.data
+    (table,) = artifacts("publish-kenya-lnob-health-scorecard-findings", state)
+    assert "personal-data-phone" in table.data
+    assert "0712 345 678" not in summary.data + table.data
 
 
 def test_a_missing_key_fails_before_any_work(coalition_dir: Path) -> None:
