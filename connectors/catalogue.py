@@ -10,7 +10,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import SecretStr
 
-from cdx.errors import CatalogueError, UnsafeName
+from cdx.errors import CatalogueError, PackageNotFound, UnsafeName
 from cdx.names import check_slug, check_version
 
 REF = re.compile(r"^(?P<coalition>[^/@]+)/(?P<dataset>[^/@]+)(?:@(?P<version>[^/@]+))?$")
@@ -125,6 +125,19 @@ class Catalogue(Protocol):
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def resolve_among(ref: PackageRef, versions: list[str], location: str) -> PackageRef:
+    """`ref` among a dataset's committed `versions` (oldest first): `latest` → the highest."""
+    if ref.version == LATEST and versions:
+        return PackageRef(ref.coalition, ref.dataset, versions[-1])
+    if ref.version != LATEST and ref.version in versions:
+        return ref
+    known = ", ".join(versions) or "none"
+    raise PackageNotFound(
+        f"{ref} is not in the catalogue {location}",
+        hint=f"published versions of {ref.coalition}/{ref.dataset}: {known}",
+    )
 
 
 @dataclass(frozen=True)

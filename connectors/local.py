@@ -18,11 +18,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cdx.errors import CatalogueError, PackageNotFound, VersionConflict
+from cdx.errors import CatalogueError, VersionConflict
 from cdx.layout import MANIFEST, SIGNATURE
 from cdx.manifest import read_manifest
 from cdx.names import version_key
-from connectors.catalogue import LATEST, CatalogueEntry, PackageRef, PublishOutcome, now_iso
+from connectors.catalogue import (
+    CatalogueEntry,
+    PackageRef,
+    PublishOutcome,
+    now_iso,
+    resolve_among,
+)
 
 CATALOG = "catalog.json"
 KEYS = "keys.json"
@@ -127,16 +133,7 @@ class LocalCatalogue:
         return sorted(committed, key=version_key)
 
     def resolve(self, ref: PackageRef) -> PackageRef:
-        versions = self.versions(ref.coalition, ref.dataset)
-        if ref.version == LATEST and versions:
-            return PackageRef(ref.coalition, ref.dataset, versions[-1])
-        if ref.version in versions:
-            return ref
-        known = ", ".join(versions) or "none"
-        raise PackageNotFound(
-            f"{ref} is not in the catalogue {self.location}",
-            hint=f"published versions of {ref.coalition}/{ref.dataset}: {known}",
-        )
+        return resolve_among(ref, self.versions(ref.coalition, ref.dataset), self.location)
 
     def fetch(self, ref: PackageRef, dest: Path) -> None:
         source = self.root / self.resolve(ref).key

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 from cdx.errors import (
     CatalogueError,
     NotAllowed,
-    PackageNotFound,
     UnsafeName,
     VersionBusy,
     VersionConflict,
@@ -40,7 +39,14 @@ from cdx.hashing import sha256_file
 from cdx.layout import MANIFEST, SIGNATURE
 from cdx.manifest import read_manifest
 from cdx.names import check_slug, version_key
-from connectors.catalogue import LATEST, CatalogueEntry, PackageRef, PublishOutcome, now_iso
+from connectors.catalogue import (
+    LATEST,
+    CatalogueEntry,
+    PackageRef,
+    PublishOutcome,
+    now_iso,
+    resolve_among,
+)
 from connectors.s3_claim import CLAIM, Claim, ClaimWatch
 from connectors.s3_settings import S3Settings, s3_client
 from connectors.s3_store import Missing, PreconditionLost, S3Store
@@ -289,14 +295,7 @@ class S3Catalogue:
         """The committed version `ref` names (`latest` → the highest); PackageNotFound else."""
         if ref.version != LATEST and self.store.find_bytes(self._version_key(ref) + SIGNATURE):
             return ref
-        versions = self.versions(ref.coalition, ref.dataset)
-        if ref.version == LATEST and versions:
-            return PackageRef(ref.coalition, ref.dataset, versions[-1])
-        raise PackageNotFound(
-            f"{ref} is not in the catalogue {self.location}",
-            hint=f"published versions of {ref.coalition}/{ref.dataset}: "
-            f"{', '.join(versions) or 'none'}",
-        )
+        return resolve_among(ref, self.versions(ref.coalition, ref.dataset), self.location)
 
     def fetch(self, ref: PackageRef, dest: Path) -> None:
         """Stream the committed package into the empty directory `dest`; signature last."""
