@@ -15,6 +15,10 @@ How cdx maps onto CKAN (docs/ckan-catalogue.md says why):
   through the API, then in one `package_patch` sets `cdx_state = complete` and makes it
   public (unless `CDX_CKAN_KEEP_PRIVATE`). A crash in between leaves a private,
   incomplete dataset that readers ignore and the next publish completes.
+- Once a version is committed, the record `<coalition>--<dataset>--series` (a DCAT-AP 3
+  dataset series, connectors/ckan_series.py) is brought up to date: it lists the
+  committed versions and points at the highest. It is derived and written only when it
+  changes; `@latest` never depends on it.
 - A coalition's public keys (convenience, never trust) sit in the extras of one dataset,
   `<coalition>--public-keys`.
 
@@ -38,26 +42,25 @@ from cdx.errors import (
     PackageNotFound,
     VersionConflict,
 )
-from cdx.hashing import sha256_bytes, sha256_file
+from cdx.hashing import sha256_file
 from cdx.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.manifest import read_manifest
 from cdx.names import version_key
 from connectors import ckan_metadata as meta
 from connectors.catalogue import LATEST, CatalogueEntry, PackageRef, PublishOutcome
 from connectors.ckan_client import READ_ROLE, WRITE_ROLE, CkanClient, CkanSettings
+from connectors.ckan_series import is_series, series_dataset_name, update_series
 
 SCHEMES = ("ckan+http://", "ckan+https://")
-NAME_MAX = 100  # CKAN's limit for dataset names
 KEYS_EXTRA = "cdx_public_keys"
 
 
 def version_dataset_name(ref: PackageRef) -> str:
     """The CKAN dataset name of one version: `coalition--dataset--1_2_0` (≤ 100 chars)."""
     # `_` for `.` keeps the mapping one-to-one (1.0.0-rc.1 ≠ 1.0.0-rc-1).
-    name = f"{ref.coalition}--{ref.dataset}--{ref.version.replace('.', '_')}"
-    if len(name) <= NAME_MAX:
-        return name
-    return f"{name[: NAME_MAX - 13]}-{sha256_bytes(name.encode())[:12]}"
+    return meta.within_name_limit(
+        f"{ref.coalition}--{ref.dataset}--{ref.version.replace('.', '_')}"
+    )
 
 
 def keys_dataset_name(coalition: str) -> str:
@@ -96,7 +99,9 @@ class CkanCatalogue:
         if dataset is not None:
             self._check_owner(dataset, ref)
             if meta.extras_of(dataset).get(meta.STATE) == meta.COMPLETE:
-                return self._compare(dataset, manifest, ref)
+                outcome = self._compare(dataset, manifest, ref)
+                self._update_series(ref, dataset)  # repairs a series a crash left stale
+                return outcome
         else:
             fields = meta.dataset_fields(descriptor, manifest, _as_published(ref))
             fields["extras"].append({"key": meta.STATE, "value": meta.INCOMPLETE})
@@ -108,7 +113,7 @@ class CkanCatalogue:
         try:
             dataset = self._upload_files(dataset, package_dir, manifest)
             self._before_commit(dataset)
-            self._commit(dataset, descriptor, manifest, package_dir, ref)
+            committed = self._commit(dataset, descriptor, manifest, package_dir, ref)
         except CatalogueUnreachable as e:
             raise CatalogueUnreachable(
                 f"{e.message}; {ref} is at worst left as the private, incomplete CKAN "
@@ -116,6 +121,7 @@ class CkanCatalogue:
                 where=self.location,
                 hint="publish again when CKAN answers: the upload resumes where it stopped",
             ) from e
+        self._update_series(ref, committed)
         return PublishOutcome(ref, "published", f"{self.base_url}/dataset/{name}")
 
     def _compare(
@@ -198,20 +204,27 @@ class CkanCatalogue:
         manifest: dict[str, Any],
         package_dir: Path,
         ref: PackageRef,
-    ) -> None:
+    ) -> dict[str, Any]:
         signature = json.loads((package_dir / SIGNATURE).read_text(encoding="utf-8"))
         fields = meta.dataset_fields(descriptor, manifest, _as_published(ref))
         committed = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         extras = {item["key"]: item["value"] for item in fields["extras"]}
         extras |= {meta.STATE: meta.COMPLETE, meta.KEY_ID: signature["keyId"]}
         extras[meta.COMMITTED] = committed
+        extras[meta.IN_SERIES] = json.dumps([series_dataset_name(ref.coalition, ref.dataset)])
         fields["extras"] = [{"key": k, "value": v} for k, v in sorted(extras.items())]
         # One call flips state and visibility together: never public and incomplete.
-        self._client.call(
+        patched: dict[str, Any] = self._client.call(
             "package_patch",
             {**fields, "id": dataset["id"], "private": self.settings.keep_private},
             org=dataset["organization"]["name"],
         )
+        return patched
+
+    def _update_series(self, ref: PackageRef, committed: dict[str, Any]) -> None:
+        """Bring the dataset's series up to date with its committed versions (and this one)."""
+        versions = [*self._committed_versions(ref.coalition, ref.dataset), committed]
+        update_series(self._client, ref, versions, keep_private=self.settings.keep_private)
 
     def _ensure_organisation(self, coalition: str, descriptor: dict[str, Any]) -> None:
         if coalition in self._organisations:
@@ -265,12 +278,15 @@ class CkanCatalogue:
 
     def versions(self, coalition: str, dataset: str) -> list[str]:
         """Committed versions this token can see, oldest first."""
-        found = [
-            d["version"]
+        found = [d["version"] for d in self._committed_versions(coalition, dataset)]
+        return sorted(set(found), key=version_key)
+
+    def _committed_versions(self, coalition: str, dataset: str) -> list[dict[str, Any]]:
+        return [
+            d
             for d in self._committed(f"organization:{coalition}")
             if meta.extras_of(d).get(meta.DATASET) == dataset
         ]
-        return sorted(set(found), key=version_key)
 
     def resolve(self, ref: PackageRef) -> PackageRef:
         """The committed version `ref` names (`latest` → the highest); PackageNotFound else."""
@@ -334,7 +350,12 @@ class CkanCatalogue:
             page = self._client.call("package_search", query, org="")
             for dataset in page["results"]:
                 extras = meta.extras_of(dataset)
-                if extras.get(meta.STATE) == meta.COMPLETE and meta.COALITION in extras:
+                # Only versions: the series and key records carry no `cdx_state`.
+                if (
+                    extras.get(meta.STATE) == meta.COMPLETE
+                    and meta.COALITION in extras
+                    and not is_series(dataset)
+                ):
                     yield dataset
             start += rows
             if start >= page["count"]:

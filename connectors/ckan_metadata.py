@@ -19,6 +19,7 @@ import mimetypes
 import re
 from typing import Any
 
+from cdx.hashing import sha256_bytes
 from cdx.layout import CDX_PROFILE, DATAPACKAGE_V2
 from cdx.names import package_id
 
@@ -33,6 +34,9 @@ COMMITTED = "cdx_committed"
 STATE = "cdx_state"
 COMPLETE = "complete"
 INCOMPLETE = "incomplete"
+# DCAT-AP 3 series membership, named as ckanext-dcat reads it (docs/ckan-catalogue.md).
+IN_SERIES = "in_series"
+NAME_MAX = 100  # CKAN's limit for dataset names
 TAG_UNSAFE = re.compile(r"[^\w .-]+")
 CKAN_LICENCES = {"CC-BY-4.0": "cc-by", "CC-BY-SA-4.0": "cc-by-sa", "CC0-1.0": "cc-zero"}
 
@@ -78,6 +82,13 @@ def dataset_fields(
         "tags": [{"name": tag} for tag in dataset_tags(descriptor)],
         "extras": [{"key": k, "value": str(v)} for k, v in extras.items() if v is not None],
     }
+
+
+def within_name_limit(name: str) -> str:
+    """`name` itself if CKAN accepts its length, else cut with a hash suffix (≤ 100 chars)."""
+    if len(name) <= NAME_MAX:
+        return name
+    return f"{name[: NAME_MAX - 13]}-{sha256_bytes(name.encode())[:12]}"
 
 
 def dataset_tags(descriptor: dict[str, Any]) -> list[str]:

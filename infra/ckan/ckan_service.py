@@ -130,7 +130,9 @@ class CkanService:
                 f"ckan.storage_path = {storage}",
                 f"ckan.redis.url = {redis_url}",
                 "solr_url = http://127.0.0.1:8983/solr/unused-replaced-by-pgsearch",
-                "ckan.plugins = pgsearch",
+                # activity: the dataset activity streams (package_activity_list), so
+                # tests can show that a no-op publish leaves no trace.
+                "ckan.plugins = activity pgsearch",
                 "ckan.views.default_views = ",
                 f"ckan.devserver.host = {LOOPBACK}",
             ],

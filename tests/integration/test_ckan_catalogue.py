@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from ckanapi import NotFound, RemoteCKAN
+from ckanapi import NotAuthorized, NotFound, RemoteCKAN
 from pydantic import SecretStr
 
 from cdx.errors import (
@@ -27,8 +27,9 @@ from cdx.errors import (
 )
 from cdx.keys import TrustStore
 from connectors.catalogue import PackageRef, open_catalogue
-from connectors.ckan import CkanCatalogue, version_dataset_name
+from connectors.ckan import CkanCatalogue, keys_dataset_name, version_dataset_name
 from connectors.ckan_client import CkanClient, CkanSettings
+from connectors.ckan_series import series_dataset_name
 from connectors.pull import pull_package
 from infra.ckan.ckan_service import CkanService
 from tests.conftest import reseal_as
@@ -49,10 +50,30 @@ def sysadmin(service: CkanService) -> RemoteCKAN:
 
 
 def show(service: CkanService, ref: PackageRef) -> dict[str, Any]:
+    return show_name(service, version_dataset_name(ref))
+
+
+def show_series(service: CkanService, ref: PackageRef) -> dict[str, Any]:
+    return show_name(service, series_dataset_name(ref.coalition, ref.dataset))
+
+
+def show_name(service: CkanService, name: str) -> dict[str, Any]:
     dataset: dict[str, Any] = sysadmin(service).call_action(
-        "package_show", {"id": version_dataset_name(ref)}, requests_kwargs={"timeout": 30}
+        "package_show", {"id": name}, requests_kwargs={"timeout": 30}
     )
     return dataset
+
+
+def extras(dataset: dict[str, Any]) -> dict[str, str]:
+    return {item["key"]: item["value"] for item in dataset["extras"]}
+
+
+def activity(service: CkanService, name: str) -> list[tuple[str, str]]:
+    """The dataset's activity stream (newest first), through the activity plugin's API."""
+    found = sysadmin(service).call_action(
+        "package_activity_list", {"id": name, "limit": 100}, requests_kwargs={"timeout": 30}
+    )
+    return [(item["id"], item["activity_type"]) for item in found]
 
 
 def unique(prefix: str) -> str:
@@ -138,17 +159,32 @@ def test_republishing_identical_content_is_a_noop(
     ckan_service: CkanService, sealed: Path, trust_file: Path
 ) -> None:
     ref = PackageRef(unique("noop"), "health-scorecard", "1.0.0")
+    records = [
+        version_dataset_name(ref),
+        series_dataset_name(ref.coalition, ref.dataset),
+        keys_dataset_name(ref.coalition),
+    ]
     catalogue = catalogue_as(ckan_service, ckan_service.sysadmin_token)
     catalogue.publish(sealed, ref)
     catalogue.publish_key(ref.coalition, json.loads(trust_file.read_text()))
-    before = show(ckan_service, ref)
+    before = {name: show_name(ckan_service, name) for name in records}
+    streams = {name: activity(ckan_service, name) for name in records}
+    # The activity plugin records every write: the first publish left a trace on each
+    # (the version: its creation, one change per upload, the commit).
+    version_kinds = [kind for _, kind in streams[records[0]]]
+    assert version_kinds[-1] == "new package" and set(version_kinds[:-1]) == {"changed package"}
+    assert [kind for _, kind in streams[records[1]]] == ["new package"]
+    assert [kind for _, kind in streams[records[2]]] == ["new package"]
+
     again = catalogue_as(ckan_service, ckan_service.sysadmin_token)
     assert again.publish(sealed, ref).status == "unchanged"
     again.publish_key(ref.coalition, json.loads(trust_file.read_text()))
-    after = show(ckan_service, ref)
-    # The activity plugin is not enabled on this CKAN: metadata_modified is its witness.
-    assert after["metadata_modified"] == before["metadata_modified"]
-    assert after["resources"] == before["resources"]
+
+    for name in records:
+        assert activity(ckan_service, name) == streams[name], name  # no new activity
+        after = show_name(ckan_service, name)
+        assert after["metadata_modified"] == before[name]["metadata_modified"], name
+        assert after["resources"] == before[name]["resources"], name
 
 
 def test_different_content_under_a_published_version_is_a_conflict(
@@ -164,12 +200,16 @@ def test_different_content_under_a_published_version_is_a_conflict(
     assert show(ckan_service, ref)["metadata_modified"] == before["metadata_modified"]
 
 
-class RevokingBeforeCommit(CkanCatalogue):
-    """Loses its token after the uploads and before the commit: a real refusal from CKAN."""
+class Revoking(CkanCatalogue):
+    """A publisher whose token a subclass revokes mid-publish: a real refusal from CKAN."""
 
     def __init__(self, service: CkanService, token: str) -> None:
         super().__init__(service.url, CkanSettings(token=SecretStr(token)))
         self.service, self.token = service, token
+
+
+class RevokingBeforeCommit(Revoking):
+    """Loses its token after the uploads and before the commit."""
 
     def _before_commit(self, dataset: dict[str, Any]) -> None:
         self.service.revoke_token(self.token)
@@ -203,6 +243,129 @@ def test_a_crash_before_commit_leaves_a_private_incomplete_dataset_the_next_run_
     uploaded = {(r["id"], r["last_modified"]) for r in left["resources"]}
     assert {(r["id"], r["last_modified"]) for r in done["resources"]} == uploaded
     assert catalogue_as(ckan_service, None).resolve(ref) == ref
+
+
+def crash_publisher(service: CkanService, coalition: str) -> str:
+    """A new editor of `coalition` (created by the sysadmin); returns the user name."""
+    user = unique("crasher").replace("-", "_")
+    service.create_user(user)
+    with_org = {"id": coalition, "username": user, "role": "editor"}
+    sysadmin(service).call_action("organization_member_create", with_org)
+    return user
+
+
+def series_versions(series: dict[str, Any]) -> list[str]:
+    return [member["version"] for member in json.loads(extras(series)["cdx_versions"])]
+
+
+def test_versions_are_grouped_in_a_series_that_points_at_the_highest(
+    ckan_service: CkanService, sealed: Path
+) -> None:
+    coalition = unique("series")
+    catalogue = catalogue_as(ckan_service, ckan_service.sysadmin_token)
+    older, newer = (PackageRef(coalition, "scores", v) for v in ("1.9.0", "1.10.0"))
+    catalogue.publish(sealed, newer)
+    assert series_versions(show_series(ckan_service, newer)) == ["1.10.0"]
+    catalogue.publish(sealed, older)  # published last, but not the highest
+
+    series = show_series(ckan_service, newer)
+    assert series["name"] == f"{coalition}--scores--series"
+    assert series["version"] == "1.10.0" and series["private"] is False
+    assert series["organization"]["name"] == coalition
+    assert series["title"].endswith("(all versions)")
+    found = extras(series)
+    assert found["cdx_kind"] == "dataset-series" and "cdx_state" not in found
+    assert json.loads(found["cdx_versions"]) == [
+        {"version": "1.9.0", "name": f"{coalition}--scores--1_9_0"},
+        {"version": "1.10.0", "name": f"{coalition}--scores--1_10_0"},
+    ]
+    navigation = json.loads(found["series_navigation"])
+    assert navigation["first"]["id"] == show(ckan_service, older)["id"]
+    assert navigation["last"]["id"] == show(ckan_service, newer)["id"]
+    assert navigation["last"]["version"] == "1.10.0"
+    assert (found["temporal_start"], found["temporal_end"]) == ("2026-03-01", "2026-05-31")
+    for ref in (older, newer):
+        assert json.loads(extras(show(ckan_service, ref))["in_series"]) == [series["name"]]
+    assert catalogue.resolve(PackageRef(coalition, "scores")) == newer
+
+
+def test_the_series_is_never_taken_for_a_version(
+    ckan_service: CkanService, sealed: Path, trust_file: Path
+) -> None:
+    coalition = unique("not-a-version")
+    catalogue = catalogue_as(ckan_service, ckan_service.sysadmin_token)
+    # A dataset named like the keys record: its series gets a name of its own.
+    refs = [PackageRef(coalition, "scores", "1.0.0"), PackageRef(coalition, "public-keys", "2.0.0")]
+    for ref in refs:
+        catalogue.publish(sealed, ref)
+    catalogue.publish_key(coalition, json.loads(trust_file.read_text()))
+    names = {series_dataset_name(coalition, ref.dataset) for ref in refs}
+    assert names.isdisjoint({keys_dataset_name(coalition), *map(version_dataset_name, refs)})
+    assert all(show_name(ckan_service, name)["name"] == name for name in names)
+
+    for reader in (catalogue, catalogue_as(ckan_service, None)):
+        assert reader.versions(coalition, "scores") == ["1.0.0"]
+        assert reader.versions(coalition, "public-keys") == ["2.0.0"]
+        listed = [(e.dataset, e.version) for e in reader.entries() if e.coalition == coalition]
+        assert listed == [("public-keys", "2.0.0"), ("scores", "1.0.0")]
+        assert list(reader.published_keys(coalition)) == list(json.loads(trust_file.read_text()))
+
+
+def test_an_incomplete_version_is_not_in_the_series(
+    ckan_service: CkanService, sealed: Path
+) -> None:
+    coalition = unique("series-crash")
+    first, second = (PackageRef(coalition, "scores", v) for v in ("1.0.0", "1.1.0"))
+    catalogue_as(ckan_service, ckan_service.sysadmin_token).publish(sealed, first)
+    before = show_series(ckan_service, first)
+    user = crash_publisher(ckan_service, coalition)
+    crasher = RevokingBeforeCommit(ckan_service, ckan_service.create_token(user))
+    with pytest.raises(NotAllowed):
+        crasher.publish(sealed, second)
+
+    assert extras(show(ckan_service, second))["cdx_state"] == "incomplete"
+    after = show_series(ckan_service, first)
+    assert series_versions(after) == ["1.0.0"] and after["version"] == "1.0.0"
+    assert after["metadata_modified"] == before["metadata_modified"]  # not even touched
+
+    rerun = catalogue_as(ckan_service, ckan_service.create_token(user))
+    assert rerun.publish(sealed, second).status == "published"
+    done = show_series(ckan_service, first)
+    assert series_versions(done) == ["1.0.0", "1.1.0"] and done["version"] == "1.1.0"
+
+
+class RevokingAfterCommit(Revoking):
+    """Loses its token once the version is committed, before the series is written."""
+
+    def _commit(
+        self,
+        dataset: dict[str, Any],
+        descriptor: dict[str, Any],
+        manifest: dict[str, Any],
+        package_dir: Path,
+        ref: PackageRef,
+    ) -> dict[str, Any]:
+        committed = super()._commit(dataset, descriptor, manifest, package_dir, ref)
+        self.service.revoke_token(self.token)
+        return committed
+
+
+def test_a_series_left_stale_by_a_crash_is_repaired_by_publishing_again(
+    ckan_service: CkanService, sealed: Path
+) -> None:
+    ref = PackageRef(unique("series-stale"), "scores", "1.0.0")
+    sysadmin(ckan_service).call_action("organization_create", {"name": ref.coalition})
+    user = crash_publisher(ckan_service, ref.coalition)
+    crasher = RevokingAfterCommit(ckan_service, ckan_service.create_token(user))
+    with pytest.raises(NotAllowed, match="is published, but its series record"):
+        crasher.publish(sealed, ref)
+    assert catalogue_as(ckan_service, None).resolve(ref) == ref  # the version is complete
+    with pytest.raises(NotFound):
+        show_series(ckan_service, ref)
+
+    rerun = catalogue_as(ckan_service, ckan_service.create_token(user))
+    assert rerun.publish(sealed, ref).status == "unchanged"
+    assert series_versions(show_series(ckan_service, ref)) == ["1.0.0"]
 
 
 @dataclass
@@ -278,6 +441,12 @@ def test_only_the_organisation_and_sysadmins_may_pull_a_private_dataset(
     publisher = catalogue_as(ckan_service, roles.tokens["editor"], keep_private=True)
     publisher.publish(sealed, ref)
     assert show(ckan_service, ref)["private"] is True
+    assert show_series(ckan_service, ref)["private"] is True  # the series stays private too
+    anonymous = RemoteCKAN(ckan_service.url, session=requests.Session())
+    with pytest.raises(NotAuthorized):
+        anonymous.call_action(
+            "package_show", {"id": series_dataset_name(ref.coalition, ref.dataset)}
+        )
     trust = TrustStore.load(trust_file)
     for role in ("member", "editor", "admin", "sysadmin"):
         reader = catalogue_as(ckan_service, roles.tokens[role])

@@ -201,3 +201,15 @@ def test_revoked_token_is_refused(catalogue: Catalogue) -> None:
 
     with pytest.raises(NotAuthorized):
         client.act("package_patch", id=catalogue.public["id"], notes="After revocation")
+
+
+def test_activity_streams_record_every_change(catalogue: Catalogue) -> None:
+    sysadmin, suffix = catalogue.sysadmin, secrets.token_hex(3)
+    org = sysadmin.act("organization_create", name=f"activity-{suffix}")["name"]
+    dataset = sysadmin.act("package_create", name=f"activity-{suffix}", owner_org=org)
+
+    sysadmin.act("package_patch", id=dataset["id"], title="Renamed")
+
+    assert {"activity", "pgsearch"} <= set(sysadmin.act("status_show")["extensions"])
+    stream = sysadmin.act("package_activity_list", id=dataset["id"])
+    assert [item["activity_type"] for item in stream] == ["changed package", "new package"]
