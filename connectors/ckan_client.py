@@ -120,7 +120,7 @@ class CkanClient:
                 where=self.location,
                 hint=f"an admin of {place} must give the user the role `{role}` (or higher); "
                 "a revoked or expired token is refused the same way: create a new one and "
-                "set CDX_CKAN_TOKEN",
+                "set CDX_CKAN_TOKEN (scheduled runs: the Prefect Secret block cdx-ckan-token)",
             ) from e
         except ValidationError as e:
             errors = getattr(e, "error_dict", None) or (e.args[0] if e.args else {})
