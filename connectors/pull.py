@@ -7,6 +7,7 @@ complete.
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -36,7 +37,8 @@ def pull_package(
             hint="choose a new directory with --to, or remove the old one first",
         )
     resolved = catalogue.resolve(ref)
-    partial = to.parent / f".{to.name}.partial-{uuid.uuid4().hex[:8]}"
+    _remove_abandoned_partials(to)
+    partial = to.parent / f".{to.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     partial.mkdir(parents=True)
     try:
         catalogue.fetch(resolved, partial)
@@ -68,6 +70,26 @@ def pull_package(
     finally:
         if partial.exists():
             shutil.rmtree(partial, ignore_errors=True)
+
+
+def _remove_abandoned_partials(to: Path) -> None:
+    """Remove partial copies of `to` left by pulls that were killed (their process is gone)."""
+    if not to.parent.is_dir():
+        return
+    for leftover in to.parent.glob(f".{to.name}.partial-*"):
+        owner = leftover.name.rsplit(".partial-", 1)[1].split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _convenience_keys(catalogue: Catalogue, coalition: str) -> TrustStore:

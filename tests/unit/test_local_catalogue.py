@@ -192,3 +192,26 @@ def test_a_signed_package_served_under_another_version_is_refused(
     assert resolved.version == "2.0.0"
     assert {p.code for p in verification.problems} == {"package-mismatch"}
     assert not (tmp_path / "got").exists()
+
+
+def test_a_pull_removes_partial_copies_left_by_killed_pulls_only(
+    sealed: Path, trust_file: Path, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    catalogue = LocalCatalogue(tmp_path / "catalogue")
+    catalogue.publish(sealed, REF)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    abandoned = tmp_path / f".got.partial-{int(gone.stdout)}-0badc0de"
+    (abandoned / "data").mkdir(parents=True)
+    (abandoned / "data" / "scores.csv").write_text("half a file")
+    running = tmp_path / f".got.partial-{os.getpid()}-5afe5afe"  # a pull still going
+    running.mkdir()
+    _, verification = pull_package(catalogue, REF, tmp_path / "got", TrustStore.load(trust_file))
+    assert verification.ok
+    assert not abandoned.exists()
+    assert running.is_dir()
