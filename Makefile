@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 	.cache/bootstrap/bin/python -m pip install --quiet "uv>=0.5,<1"
 
 install: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 demo: install
 	bash infra/demo.sh

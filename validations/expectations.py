@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdx.errors import SuiteInvalid
 from cdx.findings import Finding, Origin, Severity
+from validations.suite_checks import already_accepted, remember_accepted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,9 +65,14 @@ WORDING: dict[str, tuple[str, str]] = {
 
 
 def load_suite(path: Path) -> dict[str, Any]:
-    """Read a GX 1.x suite JSON file, checking every expectation with GX."""
+    """Read a GX 1.x suite JSON file, checking every expectation with GX.
+
+    A file GX has accepted before (same bytes, same GX) is not checked again: see
+    validations/suite_checks.py.
+    """
     try:
-        suite = json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+        suite = json.loads(content.decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         hint = "Save the suite as UTF-8 JSON; a JSON linter points at the place."
         raise SuiteInvalid(
@@ -75,6 +81,8 @@ def load_suite(path: Path) -> dict[str, Any]:
     if not isinstance(suite, dict) or not isinstance(suite.get("expectations"), list):
         shape = 'the suite is not a JSON object with an "expectations" list'
         raise SuiteInvalid(shape, where=str(path), hint=SUITE_HINT)
+    if already_accepted(content):
+        return suite
     for index, spec in enumerate(suite["expectations"]):
         if problem := _suite_problem(spec):
             kind = spec.get("type", "?") if isinstance(spec, dict) else "?"
@@ -82,6 +90,7 @@ def load_suite(path: Path) -> dict[str, Any]:
                 f"expectation {index + 1} of {len(suite['expectations'])} (index {index}, {kind})"
             )
             raise SuiteInvalid(f"{which} {problem[0]}", where=str(path), hint=problem[1])
+    remember_accepted(content)
     return suite
 
 
