@@ -99,7 +99,12 @@ class PrefectService:
         )
 
     def kill_worker(self) -> None:
-        """SIGKILL the worker and the flow runs it started (a crash, not a shutdown)."""
+        """SIGKILL the worker's process group (a crash, not a shutdown).
+
+        This does not kill the flow runs it started: Prefect 3.8's process worker starts
+        each flow-run process in its own session, so they run on without it, and a run
+        whose process dies too stays Running (docs/architecture.md, crash recovery).
+        """
         if self._worker and self._worker.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._worker.pid, signal.SIGKILL)

@@ -14,23 +14,12 @@ from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 from prefect.deployments import run_deployment
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.deployments import DeploymentSpec, apply_deployments
 from flows.notifications import ensure_failure_automation, webhook_block
 from infra.prefect.prefect_service import PrefectService
 from tests.conftest import EXAMPLE
-
-REPO = Path(__file__).resolve().parents[2]
-TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-@pytest.fixture
-def api(prefect_server: PrefectService) -> Iterator[PrefectService]:
-    with temporary_settings({PREFECT_API_URL: prefect_server.url}):
-        yield prefect_server
+from tests.services.prefect_server import REPO, deploy, first_finished_run
 
 
 @pytest.fixture
@@ -64,35 +53,6 @@ def webhook() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-def deploy(workspace: Path, dataset: str, cron: str) -> tuple[str, str]:
-    """Deploy a publish of `dataset` on the worker's pool; returns (id, full name)."""
-    name = f"test-{dataset}-{workspace.parent.name}"[:60]
-    spec = DeploymentSpec(
-        name=name,
-        entrypoint="flows/publish.py:publish_dataset",
-        parameters={"config_path": str(workspace / "coalition.yaml"), "dataset": dataset},
-        cron=cron,
-        timezone="UTC",
-        description="integration test",
-    )
-    (deployment_id,) = apply_deployments([spec], source=REPO)
-    return deployment_id, f"publish_dataset/{name}"
-
-
-def first_finished_run(deployment_id: str, timeout: float = 240) -> Any:
-    deadline = time.monotonic() + timeout
-    with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline:
-            runs = client.read_flow_runs(
-                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
-            )
-            done = [r for r in runs if r.state and r.state.type.value in TERMINAL]
-            if done:
-                return done[0]
-            time.sleep(2)
-    raise AssertionError(f"no run of deployment {deployment_id} finished in {timeout:.0f} s")
 
 
 def test_a_scheduled_run_executes_on_the_worker_and_leaves_artifacts(
@@ -163,3 +123,9 @@ def test_prefect_deploy_all_registers_the_deployments_of_prefect_yaml(api: Prefe
         "dataset": "health-scorecard",
     }
     assert scorecard.schedules[0].schedule.cron == "0 6 5 1,4,7,10 *"  # type: ignore[union-attr]
+    # prefect.yaml's `concurrency_limit: *one_at_a_time` gives what `cdx deploy` gives
+    # (tests/integration/test_prefect_runs.py shows the runs taking turns).
+    assert scorecard.global_concurrency_limit is not None
+    assert scorecard.global_concurrency_limit.limit == 1
+    assert scorecard.concurrency_options is not None
+    assert scorecard.concurrency_options.collision_strategy.value == "ENQUEUE"
