@@ -9,6 +9,7 @@ then links the signature in (a hard link never overwrites).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import json
 import os
@@ -49,7 +50,12 @@ class LocalCatalogue:
         final = self.root / ref.key
         with self._lock(f"{ref.coalition}.{ref.dataset}.{ref.version}"):
             if (final / SIGNATURE).exists():
-                return self._compare(final, manifest, ref)
+                outcome = self._compare(final, manifest, ref)
+                # A publisher killed between commit and index leaves the version out of
+                # catalog.json: the next publish puts it in, with the commit's own time.
+                committed = (final / SIGNATURE).stat().st_mtime
+                self._record(manifest, ref, json.loads(signature), committed=committed)
+                return outcome
             staged = self._stage_copy(package_dir)
             if final.exists():
                 # A publisher died before committing: its leftover is invisible to
@@ -94,18 +100,28 @@ class LocalCatalogue:
         finally:
             temporary.unlink()
 
-    def _record(self, manifest: dict[str, Any], ref: PackageRef, sig: dict[str, Any]) -> None:
+    def _record(
+        self,
+        manifest: dict[str, Any],
+        ref: PackageRef,
+        sig: dict[str, Any],
+        *,
+        committed: float | None = None,
+    ) -> None:
+        """List a committed version in catalog.json; a version already listed is left as is."""
+        when = (
+            now_iso()
+            if committed is None
+            else dt.datetime.fromtimestamp(committed, dt.UTC).isoformat(timespec="seconds")
+        )
         entry = CatalogueEntry(
-            ref.coalition,
-            ref.dataset,
-            ref.version,
-            manifest["contentDigest"],
-            sig["keyId"],
-            now_iso(),
+            ref.coalition, ref.dataset, ref.version, manifest["contentDigest"], sig["keyId"], when
         )
         with self._lock("catalog"):
             entries = {(e.coalition, e.dataset, e.version): e for e in self.entries()}
-            entries.setdefault((ref.coalition, ref.dataset, ref.version), entry)
+            if (ref.coalition, ref.dataset, ref.version) in entries:
+                return  # nothing to change: a republish writes nothing
+            entries[(ref.coalition, ref.dataset, ref.version)] = entry
             ordered = sorted(
                 entries.values(), key=lambda e: (e.coalition, e.dataset, version_key(e.version))
             )

@@ -215,3 +215,33 @@ def test_a_pull_removes_partial_copies_left_by_killed_pulls_only(
     assert verification.ok
     assert not abandoned.exists()
     assert running.is_dir()
+
+
+def test_a_version_committed_but_not_indexed_is_indexed_by_the_next_publish(
+    sealed: Path, tmp_path: Path
+) -> None:
+    catalogue = LocalCatalogue(tmp_path / "catalogue")
+    catalogue.publish(sealed, REF)
+    index = tmp_path / "catalogue" / "catalog.json"
+    listed = json.loads(index.read_text())
+    # what a publisher killed between writing manifest.sig and catalog.json leaves, a while ago
+    index.write_text(json.dumps({**listed, "packages": []}))
+    import datetime as dt
+    import os
+
+    committed = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    signature = tmp_path / "catalogue" / REF.key / "manifest.sig"
+    os.utime(signature, (committed.timestamp(), committed.timestamp()))
+    assert catalogue.entries() == [] and catalogue.versions(REF.coalition, REF.dataset)
+    assert catalogue.publish(sealed, REF).status == "unchanged"
+    (entry,) = catalogue.entries()
+    assert (entry.coalition, entry.dataset, entry.version) == (
+        REF.coalition,
+        REF.dataset,
+        REF.version,
+    )
+    # the commit's own time (manifest.sig's), not the time of the repair
+    assert dt.datetime.fromisoformat(entry.committed) == committed
+    before = index.read_bytes()
+    assert catalogue.publish(sealed, REF).status == "unchanged"
+    assert index.read_bytes() == before  # an indexed republish writes nothing
