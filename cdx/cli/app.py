@@ -217,9 +217,10 @@ def print_schema() -> None:
 
 
 def _register_steward_commands() -> None:
-    from cdx.cli.steward import deploy, status
+    from cdx.cli.steward import deploy, notify, status
 
     app.command()(speaks_errors(deploy))
+    app.command()(speaks_errors(notify))
     app.command()(speaks_errors(status))
 
 

@@ -50,6 +50,28 @@ def deploy(
             )
 
 
+def notify(
+    webhook: Annotated[
+        str,
+        typer.Option(help="URL that receives a JSON POST {subject, body} (chat, e-mail gateway)"),
+    ],
+    block: Annotated[str, typer.Option(help="Name of the webhook block to save")] = (
+        "cdx-steward-webhook"
+    ),
+) -> None:
+    """Alert the steward when a publish run fails or crashes (Prefect automation)."""
+    from flows.notifications import ensure_failure_automation, webhook_block
+    from flows.prefect_setup import prepare_prefect_environment
+
+    prepare_prefect_environment()
+    automation = ensure_failure_automation(webhook_block(block, webhook))
+    output.out.print(
+        f"failed or crashed publish runs now notify through the block {block} "
+        f"(automation {automation})",
+        markup=False,
+    )
+
+
 def status(
     config: Annotated[Path, typer.Option("--config", "-c", help="coalition.yaml")] = Path(
         "coalition.yaml"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +19,6 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 
-from flows.notifications import ensure_failure_automation, webhook_block
 from infra.prefect.prefect_service import PrefectService
 from tests.conftest import EXAMPLE
 from tests.services.prefect_server import REPO, deploy, first_finished_run
@@ -81,7 +83,15 @@ def test_a_scheduled_run_executes_on_the_worker_and_leaves_artifacts(
 def test_a_failed_publish_notifies_as_a_failure_of_the_data(
     api: PrefectService, workspace: Path, webhook: str
 ) -> None:
-    ensure_failure_automation(webhook_block("cdx-steward-test", webhook))
+    # as a steward sets it up: `cdx notify --webhook URL` against the server
+    subprocess.run(
+        [sys.executable, "-m", "cdx.cli.app", "notify", "--webhook", webhook],
+        cwd=REPO,
+        env={**os.environ, "PREFECT_API_URL": api.url},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     data = workspace / "data" / "health-scorecard-2026q1.csv"
     data.write_text(data.read_text().replace(",3,", ",30,", 1))
     _, name = deploy(workspace, "health-scorecard", cron="0 0 1 1 *")
