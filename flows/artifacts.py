@@ -34,7 +34,11 @@ def summary_markdown(
     ]
     if published:
         lines += ["", "## Published", ""]
-        lines += [f"- {p['catalogue']}: {p['status']} at `{p['location']}`" for p in published]
+        lines += [
+            f"- {p['catalogue']}: {p['status']} at {_place(p['location'])}" for p in published
+        ]
+        lines += ["", "## Reports", ""]
+        lines += [f"- {p['catalogue']}: {_report(p['location'])}" for p in published]
     if quarantined:
         lines += ["", f"Reports kept in quarantine: `{quarantined}`"]
     if privacy is not None:
@@ -44,6 +48,21 @@ def summary_markdown(
         lines += ["", "## Findings by rule", "", "| rule | count |", "|---|---|"]
         lines += [f"| {code} | {count:,} |" for code, count in sorted(report.counts.items())]
     return "\n".join(lines) + "\n"
+
+
+def _place(location: str) -> str:
+    return (
+        f"[{location}]({location})"
+        if location.startswith(("http://", "https://"))
+        else (f"`{location}`")
+    )
+
+
+def _report(location: str) -> str:
+    """Where a steward opens the validation report of a published copy."""
+    if location.startswith(("http://", "https://")):  # a CKAN dataset page lists it
+        return f"[reports/validation.html on the dataset page]({location})"
+    return f"`{location.rstrip('/')}/reports/validation.html`"
 
 
 def findings_table(report: ValidationReport) -> list[dict[str, Any]]:

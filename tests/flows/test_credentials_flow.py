@@ -15,6 +15,7 @@ from flows.credentials import BlockNames, credentials_from_blocks
 from flows.publish import publish_dataset
 from infra.ckan.ckan_service import CkanService
 from infra.seaweedfs.seaweedfs_service import SeaweedFSService
+from tests.flows.test_publish_flow import artifacts
 
 SECRET_VARIABLES = (
     "CDX_CKAN_TOKEN",
@@ -103,6 +104,10 @@ def test_secrets_come_from_a_secret_and_an_aws_credentials_block(
         "package_show", {"id": f"ke-{prefix}--health-scorecard--1_0_0"}
     )
     assert shown["private"] is False
+    (summary,) = artifacts("publish-" + f"ke-{prefix}-health-scorecard", state)
+    page = f"{ckan_service.url}/dataset/ke-{prefix}--health-scorecard--1_0_0"
+    assert f"[reports/validation.html on the dataset page]({page})" in summary.data
+    assert f"s3://{s3_service.bucket}/{prefix}/" in summary.data
     # The flow's parameters name the config and the dataset, never a secret.
     assert ckan_service.sysadmin_token not in repr(state.state_details)
     source = credentials_from_blocks().source

@@ -43,6 +43,7 @@ def test_a_valid_dataset_is_published_with_a_summary_artifact(coalition_dir: Pat
     assert "Verdict: valid" in summary.data
     assert "## Privacy decision" in summary.data and "accepted: True" in summary.data
     assert str(committed) in summary.data
+    assert f"`{committed}/reports/validation.html`" in summary.data
     provenance = json.loads((committed / "provenance.jsonld").read_text())
     activity = next(n for n in provenance["@graph"] if n["@type"] == "prov:Activity")
     assert activity["cdx:orchestrator"] == "prefect"
