@@ -135,7 +135,7 @@ def measure(engine: str, csv_path: Path) -> dict[str, Any]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def cli_seconds(work: Path, *, error_every: int) -> float:
+def cli_seconds(work: Path, *, error_every: int, env: dict[str, str]) -> float:
     """Wall time of `cdx validate` on a 1,000-row file, start-up and imports included."""
     small = write_table(work / f"small-{error_every}.csv", 1_000, error_every=error_every)
     (work / "schema.json").write_text(json.dumps(SCHEMA))
@@ -144,7 +144,7 @@ def cli_seconds(work: Path, *, error_every: int) -> float:
     args = [str(cdx), "validate", str(small), "--schema", str(work / "schema.json")]
     args += ["--suite", str(work / "suite.json")]
     started = time.perf_counter()
-    subprocess.run(args, capture_output=True, cwd=work)
+    subprocess.run(args, capture_output=True, cwd=work, env={**os.environ, **env})
     return time.perf_counter() - started
 
 
@@ -196,12 +196,22 @@ def main() -> None:
             if engine not in options.skip:
                 print(f"measuring {engine} …", file=sys.stderr)
                 results[engine] = measure(engine, csv_path)
-        cli = (cli_seconds(work, error_every=10**9), cli_seconds(work, error_every=100))
+        # A suite file never seen before is checked with GX (and then remembered): the
+        # first clean run pays that once, the next ones do not import GX at all.
+        cache = {"CDX_CACHE_DIR": str(work / "cache")}
+        cli = (
+            cli_seconds(work, error_every=10**9, env=cache),
+            cli_seconds(work, error_every=10**9, env=cache),
+            cli_seconds(work, error_every=100, env=cache),
+        )
     report(rows, size_mb, results, cli)
 
 
 def report(
-    rows: int, size_mb: float, results: dict[str, dict[str, Any]], cli: tuple[float, float]
+    rows: int,
+    size_mb: float,
+    results: dict[str, dict[str, Any]],
+    cli: tuple[float, float, float],
 ) -> None:
     print(f"\nValidation benchmark: {rows:,} rows x 12 columns, {size_mb:.0f} MiB CSV")
     print(f"Machine: {machine()}\nVersions: {versions()}\n")
@@ -229,8 +239,9 @@ def report(
             f"({cdx['peak_rss_mb']:,.0f} MiB; {growth:,.0f} MiB above the imports)"
         )
     print(
-        f"- `cdx validate` on a 1,000-row file, whole process: {cli[0]:.2f} s when it is "
-        f"clean (GX not imported), {cli[1]:.2f} s with 10 bad rows (GX imported and run)"
+        f"- `cdx validate` on a 1,000-row file, whole process: {cli[1]:.2f} s when it is "
+        f"clean (GX not imported; {cli[0]:.2f} s the first time a suite file is seen, as GX "
+        f"checks it), {cli[2]:.2f} s with 10 bad rows (GX imported and run)"
     )
 
 
