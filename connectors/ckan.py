@@ -284,7 +284,11 @@ class CkanCatalogue:
     def _committed_versions(self, coalition: str, dataset: str) -> list[dict[str, Any]]:
         return [
             d
-            for d in self._committed(f"organization:{coalition}")
+            # The search narrows to the dataset's records (CKAN indexes extras as
+            # extras_<key>); the exact comparison below stays the judge.
+            for d in self._committed(
+                f'+organization:{coalition} +extras_{meta.DATASET}:"{dataset}"'
+            )
             if meta.extras_of(d).get(meta.DATASET) == dataset
         ]
 
