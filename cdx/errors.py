@@ -93,6 +93,12 @@ class SuiteInvalid(Terminal):
     code = "suite-invalid"
 
 
+class ValidationMemory(Terminal):
+    """The columnar engine could not work within its memory budget."""
+
+    code = "validation-memory"
+
+
 # --- keys and signatures -------------------------------------------------------------
 
 

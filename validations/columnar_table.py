@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 EXTRA_CELLS = 16  # a row with more surplus cells than this goes to frictionless
 NO_TEXT = "\x01cdx:no-cell\x01"  # DuckDB's null string: no CSV cell is this
-MEMORY_LIMIT = os.environ.get("CDX_VALIDATION_MEMORY", "512MB")  # DuckDB spills beyond it
+MEMORY_LIMIT = os.environ.get("CDX_VALIDATION_MEMORY", "256MB")  # DuckDB spills beyond it
 
 
 class TableNotColumnar(Exception):

@@ -8,10 +8,13 @@ whole pandas frame, as before; both paths give the same findings.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cdx.errors import ValidationMemory
 from cdx.findings import CappedFindings, Finding, ValidationReport
 from cdx.layout import DESCRIPTOR
 from validations.header import check_header, read_header
@@ -38,21 +41,42 @@ def validate_table(
     from validations.columnar_table import TableNotColumnar, load_table
 
     header = check_header(csv_path, resource=resource)
-    try:
-        fields = fields_sql(schema, read_header(csv_path))
-        table = load_table(csv_path, fields=len(fields), derived=stored_rules(fields))
-    except TableNotColumnar:
-        return _validate_with_frictionless(csv_path, schema, suite, header, resource, cap)
-    try:
-        checked = check_cells(table, fields, schema, resource=resource, cap=cap)
-        findings = _after_header(header, checked, cap)
-        if suite is not None:
-            from validations.columnar_suite import run_suite_on_table
+    with _within_memory_budget(csv_path):
+        try:
+            fields = fields_sql(schema, read_header(csv_path))
+            table = load_table(csv_path, fields=len(fields), derived=stored_rules(fields))
+        except TableNotColumnar:
+            return _validate_with_frictionless(csv_path, schema, suite, header, resource, cap)
+        try:
+            checked = check_cells(table, fields, schema, resource=resource, cap=cap)
+            findings = _after_header(header, checked, cap)
+            if suite is not None:
+                from validations.columnar_suite import run_suite_on_table
 
-            findings.merge(run_suite_on_table(suite, table, schema, resource=resource, cap=cap))
-        return findings, table.rows
-    finally:
-        table.close()
+                found = run_suite_on_table(suite, table, schema, resource=resource, cap=cap)
+                findings.merge(found)
+            return findings, table.rows
+        finally:
+            table.close()
+
+
+@contextlib.contextmanager
+def _within_memory_budget(csv_path: Path) -> Iterator[None]:
+    """DuckDB's out-of-memory error, said as what to change."""
+    import duckdb
+
+    from validations.columnar_table import MEMORY_LIMIT
+
+    try:
+        yield
+    except duckdb.OutOfMemoryException as e:
+        raise ValidationMemory(
+            f"validating this file needed more than its memory budget of {MEMORY_LIMIT} "
+            f"({str(e).splitlines()[0]})",
+            where=str(csv_path),
+            hint="set CDX_VALIDATION_MEMORY higher (e.g. 1GB), or free space in the temporary "
+            "directory DuckDB spills to",
+        ) from e
 
 
 def _validate_with_frictionless(
