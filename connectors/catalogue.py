@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from pydantic import SecretStr
-
 from cdx.errors import CatalogueError, PackageNotFound, UnsafeName
 from cdx.names import check_slug, check_version
 
@@ -123,8 +121,14 @@ class Catalogue(Protocol):
         ...
 
 
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+def now_iso(timestamp: float | None = None) -> str:
+    """UTC to the second, ISO 8601: now, or at a POSIX `timestamp` (a file's mtime)."""
+    moment = (
+        dt.datetime.now(dt.UTC)
+        if timestamp is None
+        else dt.datetime.fromtimestamp(timestamp, dt.UTC)
+    )
+    return moment.replace(microsecond=0).isoformat()
 
 
 def resolve_among(ref: PackageRef, versions: list[str], location: str) -> PackageRef:
@@ -155,6 +159,14 @@ class CatalogueCredentials:
     source: str = "environment"  # where they came from, for logs (never the secrets)
 
 
+def is_ckan(location: str) -> bool:
+    return location.startswith(("ckan+http://", "ckan+https://"))
+
+
+def is_s3(location: str) -> bool:
+    return location.startswith("s3://")
+
+
 def open_catalogue(
     location: str,
     *,
@@ -163,7 +175,9 @@ def open_catalogue(
 ) -> Catalogue:
     """A catalogue from its location: a directory, `s3://…` or `ckan+https://…`."""
     given = credentials or CatalogueCredentials()
-    if location.startswith(("ckan+http://", "ckan+https://")):
+    if is_ckan(location):
+        from pydantic import SecretStr
+
         from connectors.ckan import CkanCatalogue  # lazy: keeps ckanapi out of `cdx --help`
         from connectors.ckan_client import CkanSettings
 
@@ -171,7 +185,7 @@ def open_catalogue(
         if given.ckan_token is not None:
             ckan = ckan.model_copy(update={"token": SecretStr(given.ckan_token)})
         return CkanCatalogue.from_url(location, ckan)
-    if location.startswith("s3://"):
+    if is_s3(location):
         from connectors.s3 import S3Catalogue  # lazy: keeps boto3 out of `cdx --help`
         from connectors.s3_settings import S3Settings
 

@@ -9,7 +9,6 @@ then links the signature in (a hard link never overwrites).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import json
 import os
@@ -109,13 +108,13 @@ class LocalCatalogue:
         committed: float | None = None,
     ) -> None:
         """List a committed version in catalog.json; a version already listed is left as is."""
-        when = (
-            now_iso()
-            if committed is None
-            else dt.datetime.fromtimestamp(committed, dt.UTC).isoformat(timespec="seconds")
-        )
         entry = CatalogueEntry(
-            ref.coalition, ref.dataset, ref.version, manifest["contentDigest"], sig["keyId"], when
+            ref.coalition,
+            ref.dataset,
+            ref.version,
+            manifest["contentDigest"],
+            sig["keyId"],
+            now_iso(committed),
         )
         with self._lock("catalog"):
             entries = {(e.coalition, e.dataset, e.version): e for e in self.entries()}

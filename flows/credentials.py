@@ -13,12 +13,13 @@ never the secret. Nothing secret is a flow parameter or sits in coalition.yaml.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from connectors.catalogue import CatalogueCredentials
+from connectors.catalogue import CatalogueCredentials, is_ckan, is_s3
 
 CKAN_TOKEN_BLOCK = "cdx-ckan-token"
 S3_BLOCK = "cdx-s3"
@@ -43,21 +44,29 @@ def _load(block_type: Any, name: str) -> Any | None:
         raise
 
 
-def credentials_from_blocks(names: BlockNames | None = None) -> CatalogueCredentials:
-    """CKAN token and S3 session from Prefect blocks; what is missing stays None."""
-    from prefect.blocks.system import Secret
-    from prefect_aws import AwsCredentials, MinIOCredentials
+def credentials_from_blocks(
+    locations: Iterable[str], names: BlockNames | None = None
+) -> CatalogueCredentials:
+    """What the catalogues at `locations` need, from Prefect blocks; the rest stays None.
 
+    Only the blocks those catalogues use are read: a local-only publish reads none.
+    """
     names = names or BlockNames()
+    wanted = list(locations)
     used = []
     token: str | None = None
-    secret = _load(Secret, names.ckan_token)
-    if secret is not None:
-        token = str(secret.get())
-        used.append(f"CKAN token from Secret block {names.ckan_token!r}")
-    aws = _load(AwsCredentials, names.s3)
-    if aws is None:
-        aws = _load(MinIOCredentials, names.s3)
+    if any(is_ckan(location) for location in wanted):
+        from prefect.blocks.system import Secret
+
+        secret = _load(Secret, names.ckan_token)
+        if secret is not None:
+            token = str(secret.get())
+            used.append(f"CKAN token from Secret block {names.ckan_token!r}")
+    aws = None
+    if any(is_s3(location) for location in wanted):
+        from prefect_aws import AwsCredentials, MinIOCredentials
+
+        aws = _load(AwsCredentials, names.s3) or _load(MinIOCredentials, names.s3)
     session = endpoint = region = None
     if aws is not None:
         session = aws.get_boto3_session()

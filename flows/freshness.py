@@ -30,7 +30,7 @@ def check_freshness(config_path: str, now: str | None = None) -> list[dict[str, 
     logger = get_run_logger()
     coalition = load_coalition(Path(config_path))
     moment = dt.datetime.fromisoformat(now) if now else dt.datetime.now(dt.UTC)
-    credentials = credentials_from_blocks()
+    credentials = credentials_from_blocks(coalition.config.catalogues.values())
     logger.info("credentials: %s", credentials.source)
     rows = freshness_rows(coalition, moment, credentials)
     create_table_artifact(

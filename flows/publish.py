@@ -79,7 +79,7 @@ def seal_task(
 def publish_task(coalition: Coalition, sealed: SealedPackage, location: str) -> PublishOutcome:
     # Secrets are loaded inside the task, never passed as parameters (they would be
     # stored with the task run's inputs).
-    credentials = credentials_from_blocks()
+    credentials = credentials_from_blocks([location])
     get_run_logger().info("credentials: %s", credentials.source)
     return pipeline.publish(coalition, sealed, location, credentials)
 

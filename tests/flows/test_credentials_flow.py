@@ -17,6 +17,7 @@ from infra.ckan.ckan_service import CkanService
 from infra.seaweedfs.seaweedfs_service import SeaweedFSService
 from tests.flows.test_publish_flow import artifacts
 
+BOTH_KINDS = ("s3://any-bucket", "ckan+http://any-portal")  # which blocks to read
 SECRET_VARIABLES = (
     "CDX_CKAN_TOKEN",
     "AWS_ACCESS_KEY_ID",
@@ -67,7 +68,7 @@ def test_without_blocks_or_environment_the_catalogues_refuse(
     ckan_service: CkanService,
 ) -> None:
     config = _publish_to_s3_and_ckan(coalition_dir, s3_service, ckan_service, "noblocks")
-    assert credentials_from_blocks().source == "environment"
+    assert credentials_from_blocks(BOTH_KINDS).source == "environment"
     state = publish_dataset(config, "health-scorecard", return_state=True)
     assert state.is_failed()
     error = state.result(raise_on_failure=False)
@@ -110,6 +111,17 @@ def test_secrets_come_from_a_secret_and_an_aws_credentials_block(
     assert f"s3://{s3_service.bucket}/{prefix}/" in summary.data
     # The flow's parameters name the config and the dataset, never a secret.
     assert ckan_service.sysadmin_token not in repr(state.state_details)
-    source = credentials_from_blocks().source
+    source = credentials_from_blocks(BOTH_KINDS).source
     assert f"Secret block {names.ckan_token!r}" in source
     assert f"AwsCredentials block {names.s3!r}" in source
+
+
+def test_a_run_reads_only_the_blocks_its_catalogues_need(
+    no_secrets_in_environment: None, ckan_service: CkanService
+) -> None:
+    names = BlockNames()
+    Secret(value=ckan_service.sysadmin_token).save(names.ckan_token, overwrite=True)
+    assert credentials_from_blocks(["/srv/catalogue"]).source == "environment"
+    assert credentials_from_blocks(["/srv/catalogue"]).ckan_token is None
+    portal = credentials_from_blocks([f"ckan+{ckan_service.url}"])
+    assert portal.ckan_token == ckan_service.sysadmin_token
