@@ -127,6 +127,26 @@ class DatasetInvalid(Terminal):
     code = "dataset-invalid"
 
 
+class CoalitionIncomplete(Terminal):
+    """Some datasets of a coalition run failed; the others were published."""
+
+    code = "datasets-failed"
+
+    def __init__(self, failures: dict[str, str], total: int):
+        data = sorted(name for name, code in failures.items() if code == DatasetInvalid.code)
+        system = sorted(f"{name} ({code})" for name, code in failures.items() if name not in data)
+        parts = []
+        if data:
+            parts.append(f"failure of the data ({DatasetInvalid.code}): {', '.join(data)}")
+        if system:
+            parts.append(f"failure of the system: {', '.join(system)}")
+        super().__init__(
+            f"{len(failures)} of {total} datasets failed; " + "; ".join(parts),
+            hint="open each failed dataset's task run and its publish summary artifact",
+        )
+        self.failures = failures
+
+
 class VersionConflict(Terminal):
     code = "version-conflict"
 

@@ -3,7 +3,8 @@
 The notification says which kind of failure it was: `dataset-invalid` is a failure of
 the data (the coalition corrects its file), anything else a failure of the system (the
 steward looks at the run). The flow run's state message carries the error code, which
-the body shows.
+the body shows; a publish_coalition run's message (`datasets-failed`) names the datasets
+of each kind, and a run with both kinds says both.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from uuid import UUID
 AUTOMATION_NAME = "cdx: publish run failed or crashed"
 BODY = (
     "Publish run {{ flow_run.name }} ended {{ flow_run.state.name }}.\n"
-    "{% if 'dataset-invalid' in (flow_run.state.message or '') %}"
+    "{% set message = flow_run.state.message or '' %}"
+    "{% if 'dataset-invalid' in message %}"
     "Failure of the DATA: the coalition must correct its file and publish again.\n"
-    "{% else %}"
+    "{% endif %}"
+    "{% if 'dataset-invalid' not in message or 'failure of the system' in message %}"
     "Failure of the SYSTEM: look at the run's logs.\n"
     "{% endif %}"
-    "{{ flow_run.state.message }}"
+    "{{ message }}"
 )
+PUBLISH_FLOWS = ["publish_dataset", "publish_coalition"]
 
 
 def webhook_block(name: str, url: str) -> UUID:
@@ -48,12 +52,12 @@ def ensure_failure_automation(block_document_id: UUID) -> UUID:
         Automation,
         Automation(
             name=AUTOMATION_NAME,
-            description="Notify the data steward when publish_dataset fails or crashes",
+            description="Notify the data steward when a publish run fails or crashes",
             trigger=EventTrigger(
                 expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
                 match_related={
                     "prefect.resource.role": "flow",
-                    "prefect.resource.name": "publish_dataset",
+                    "prefect.resource.name": PUBLISH_FLOWS,
                 },
                 posture=Posture.Reactive,
                 threshold=1,

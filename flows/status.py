@@ -59,34 +59,51 @@ def transitions(previous: dict[str, str], rows: list[dict[str, Any]]) -> list[tu
 
 
 def last_publish_runs(coalition: Coalition) -> dict[str, dict[str, str]]:
-    """The latest publish_dataset run of each dataset, from the Prefect API: state, when."""
+    """The latest publish of each dataset from the Prefect API: state, when, message.
+
+    A dataset is published by its own publish_dataset flow run, or by a publish_one task
+    run inside a publish_coalition run; both are named coalition/dataset@version
+    (flows/publish.py), and the later of the two is the last run.
+    """
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowFilter,
         FlowFilterName,
         FlowRunFilter,
         FlowRunFilterName,
+        TaskRunFilter,
+        TaskRunFilterName,
     )
-    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
 
     runs: dict[str, dict[str, str]] = {}
     with get_client(sync_client=True) as client:
         for name in sorted(coalition.config.datasets):
-            # Publish runs are named coalition/dataset@version (flows/publish.py).
-            found = client.read_flow_runs(
+            prefix = f"{coalition.id}/{name}@"
+            found: list[Any] = client.read_flow_runs(
                 flow_filter=FlowFilter(name=FlowFilterName(any_=["publish_dataset"])),
-                flow_run_filter=FlowRunFilter(
-                    name=FlowRunFilterName(like_=f"{coalition.id}/{name}@")
-                ),
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=prefix)),
                 sort=FlowRunSort.EXPECTED_START_TIME_DESC,
                 limit=1,
             )
-            if found and found[0].state is not None:
-                run = found[0]
-                when = run.end_time or run.start_time or run.expected_start_time
-                runs[name] = {
-                    "last_run": (run.state.name or "") if run.state else "",
-                    "last_run_at": when.isoformat(timespec="seconds") if when else "",
-                    "last_run_message": (run.state.message or "")[:200] if run.state else "",
-                }
+            found += client.read_task_runs(
+                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=prefix)),
+                sort=TaskRunSort.EXPECTED_START_TIME_DESC,
+                limit=1,
+            )
+            found = [r for r in found if r.state is not None and r.name.startswith(prefix)]
+            if not found:
+                continue
+            run = max(found, key=_started)
+            when = run.end_time or run.start_time or run.expected_start_time
+            runs[name] = {
+                "last_run": run.state.name or "",
+                "last_run_at": when.isoformat(timespec="seconds") if when else "",
+                "last_run_message": (run.state.message or "")[:200],
+            }
     return runs
+
+
+def _started(run: Any) -> dt.datetime:
+    when = run.start_time or run.expected_start_time
+    return when or dt.datetime.min.replace(tzinfo=dt.UTC)

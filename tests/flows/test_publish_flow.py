@@ -14,10 +14,12 @@ from prefect.client.schemas.filters import (
     ArtifactFilterKey,
 )
 
+from cdx.coalition import load_coalition
 from cdx.errors import DatasetInvalid, KeyMissing, Terminal, Transient
 from flows.publish import publish_coalition, publish_dataset
 from flows.pull import pull_package
 from flows.retry import retry_only_transient
+from flows.status import last_publish_runs
 
 
 def artifacts(key: str, state: Any) -> list[Any]:
@@ -131,3 +133,33 @@ def test_only_transient_errors_are_retried() -> None:
 
     assert both() == (True, False)
     assert calls == {"transient": 2, "terminal": 1}
+
+
+def test_a_coalition_run_publishes_the_valid_datasets_and_names_the_failed_one(
+    coalition_dir: Path,
+) -> None:
+    data = coalition_dir / "data" / "health-scorecard-2026q1.csv"
+    data.write_text(data.read_text().replace(",3,", ",30,", 1), encoding="utf-8")
+    config = str(coalition_dir / "coalition.yaml")
+    state = publish_coalition(config, return_state=True)
+    assert state.is_failed()
+    assert "[datasets-failed] 1 of 2 datasets failed" in state.message
+    assert "failure of the data (dataset-invalid): health-scorecard" in state.message
+    assert "failure of the system" not in state.message
+    catalogue = coalition_dir.parent / "catalogue" / "kenya-lnob"
+    assert (catalogue / "youth-survey" / "1.0.0" / "manifest.sig").is_file()
+    assert not (catalogue / "health-scorecard").exists()
+    with get_client(sync_client=True) as client:
+        names = {
+            run.name: run.state.name
+            for run in client.read_task_runs()
+            if run.flow_run_id == state.state_details.flow_run_id and run.state is not None
+        }
+    assert names["kenya-lnob/youth-survey@1.0.0"] == "Completed"
+    assert names["kenya-lnob/health-scorecard@1.0.0"] == "Failed"
+    (summary,) = artifacts("publish-kenya-lnob-health-scorecard", state)
+    assert "invalid: not published" in summary.data
+    runs = last_publish_runs(load_coalition(Path(config)))
+    assert runs["health-scorecard"]["last_run"] == "Failed"
+    assert "dataset-invalid" in runs["health-scorecard"]["last_run_message"]
+    assert runs["youth-survey"]["last_run"] == "Completed"

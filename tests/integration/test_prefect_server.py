@@ -104,6 +104,7 @@ def test_a_failed_publish_notifies_as_a_failure_of_the_data(
     assert Webhook.received, "the automation sent no notification"
     body = Webhook.received[0]["body"]
     assert "Failure of the DATA" in body and "kenya-lnob/health-scorecard@1.0.0" in body
+    assert "Failure of the SYSTEM" not in body
 
 
 def test_prefect_deploy_all_registers_the_deployments_of_prefect_yaml(api: PrefectService) -> None:
