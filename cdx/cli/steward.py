@@ -1,4 +1,5 @@
-"""Commands for data stewards: `cdx deploy` (schedules) and `cdx status` (freshness)."""
+"""Commands for data stewards: `cdx deploy` (schedules, and crash detection of lost runs),
+`cdx notify` (alerts) and `cdx status` (freshness)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def deploy(
         output.out.print(f"wrote {len(specs)} deployments into {write}", markup=False)
     if apply:
         from flows.prefect_setup import prepare_prefect_environment
+        from flows.zombies import ensure_zombie_automation
 
         prepare_prefect_environment()
         apply_deployments(specs, source=repo, work_pool=work_pool)
@@ -48,6 +50,12 @@ def deploy(
                 f"deployed {spec.name}: {spec.cron} ({spec.timezone}) on {work_pool}",
                 markup=False,
             )
+        automation = ensure_zombie_automation()
+        output.out.print(
+            "runs whose worker or machine is lost are marked Crashed when their heartbeats "
+            f"stop (automation {automation})",
+            markup=False,
+        )
 
 
 def notify(

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -46,6 +47,7 @@ class PrefectService:
         database_url: str | None = None,
         prefect: str | None = None,
         workdir: Path | None = None,
+        extra_env: Mapping[str, str] | None = None,
     ):
         self._tmp = tempfile.TemporaryDirectory(prefix="cdx-prefect-")
         self.home = home or Path(self._tmp.name) / "home"
@@ -55,6 +57,7 @@ class PrefectService:
         self.prefect = prefect or str(Path(sys.executable).with_name("prefect"))
         self.workdir = workdir or Path.cwd()
         self.log_dir = Path(self._tmp.name)
+        self.extra_env = dict(extra_env or {})  # e.g. settings for the worker's flow runs
         self._server: subprocess.Popen[bytes] | None = None
         self._worker: subprocess.Popen[bytes] | None = None
 
@@ -74,7 +77,7 @@ class PrefectService:
         }
         if self.database_url:
             env["PREFECT_API_DATABASE_CONNECTION_URL"] = self.database_url
-        return env
+        return {**env, **self.extra_env}
 
     def start(self) -> PrefectService:
         self.home.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ makes them), and polling helpers that read runs, their state history and their p
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 import subprocess
@@ -47,9 +48,10 @@ def _psql(sql: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def prefect_server() -> Iterator[PrefectService]:
-    """Prefect on its production database, PostgreSQL (a fresh database in the local one)."""
+@contextlib.contextmanager
+def prefect_on_postgres(extra_env: dict[str, str] | None = None) -> Iterator[PrefectService]:
+    """A Prefect server, pool and worker on a fresh database of the local PostgreSQL; fails
+    the test (never skips) when PostgreSQL is missing or the server does not start."""
     database = f"cdx_prefect_{secrets.token_hex(4)}"
     try:
         _psql(f'CREATE DATABASE "{database}"')
@@ -61,7 +63,7 @@ def prefect_server() -> Iterator[PrefectService]:
             pytrace=False,
         )
     url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}"
-    service = PrefectService(workdir=REPO, database_url=url)
+    service = PrefectService(workdir=REPO, database_url=url, extra_env=extra_env)
     try:
         service.start()
     except (PrefectServiceError, OSError) as error:
@@ -73,6 +75,13 @@ def prefect_server() -> Iterator[PrefectService]:
     finally:
         service.stop()
         _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[PrefectService]:
+    """Prefect on its production database, PostgreSQL (a fresh database in the local one)."""
+    with prefect_on_postgres() as service:
+        yield service
 
 
 @pytest.fixture
