@@ -8,6 +8,7 @@ built, validated and sealed it. Agents: the coalition (responsible) and the soft
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.metadata
 import json
 import subprocess
@@ -48,6 +49,7 @@ class RunRecord:
     flow_run_name: str | None = None
 
 
+@functools.cache  # reading package metadata costs ~8 ms; it cannot change in a process
 def library_versions() -> dict[str, str]:
     versions = {}
     for name in LIBRARIES:

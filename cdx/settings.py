@@ -23,5 +23,12 @@ class Settings(BaseSettings):
         None, description="Trust store used by pull and verify when --trust is not given"
     )
 
+    publish_workers: int = Field(
+        4,
+        ge=1,
+        description="How many datasets a publish_coalition run publishes at once "
+        "(CDX_PUBLISH_WORKERS); 1 publishes them one after another",
+    )
+
     def work_dir_for(self, coalition_dir: Path) -> Path:
         return (self.work_dir or coalition_dir / ".cdx").resolve()

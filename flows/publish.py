@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from cdx.coalition import Coalition, load_coalition
 from cdx.errors import CoalitionIncomplete, DatasetInvalid
@@ -77,11 +80,42 @@ def seal_task(
     cache_policy=NO_CACHE,
 )
 def publish_task(coalition: Coalition, sealed: SealedPackage, location: str) -> PublishOutcome:
+    return _publish_with_blocks(coalition, sealed, location)
+
+
+def _publish_with_blocks(
+    coalition: Coalition, sealed: SealedPackage, location: str
+) -> PublishOutcome:
     # Secrets are loaded inside the task, never passed as parameters (they would be
     # stored with the task run's inputs).
     credentials = credentials_from_blocks([location])
     get_run_logger().info("credentials: %s", credentials.source)
     return pipeline.publish(coalition, sealed, location, credentials)
+
+
+@dataclass(frozen=True)
+class Steps:
+    """How a publish runs its steps: as task runs (publish_dataset) or as plain calls."""
+
+    stage: Callable[..., tuple[list[SourceRecord], list[Path]]]
+    build: Callable[..., None]
+    validate: Callable[..., ValidationReport]
+    protect: Callable[..., PrivacyDecision]
+    seal: Callable[..., SealedPackage]
+    publish: Callable[..., PublishOutcome]
+
+
+AS_TASKS = Steps(stage_task, build_task, validate_task, protect_task, seal_task, publish_task)
+# Inside a coalition run the dataset's own task run is the unit a steward reads; six
+# nested task runs per dataset would only add orchestration calls.
+AS_CALLS = Steps(
+    pipeline.stage_sources,
+    pipeline.build,
+    pipeline.validate,
+    pipeline.protect,
+    pipeline.seal,
+    _publish_with_blocks,
+)
 
 
 def _run_name() -> str:
@@ -97,7 +131,7 @@ def _run_name() -> str:
 @flow(name="publish_dataset", flow_run_name=_run_name)
 def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
     """stage → build → validate → protect → seal → publish one dataset to its catalogues."""
-    return _publish(load_coalition(Path(config_path)), dataset, runtime.flow_run.name)
+    return _publish(load_coalition(Path(config_path)), dataset, runtime.flow_run.name, AS_TASKS)
 
 
 def _dataset_task_name() -> str:
@@ -107,13 +141,20 @@ def _dataset_task_name() -> str:
     return f"{coalition.id}/{dataset}@{coalition.dataset(dataset).version}"
 
 
-@task(name="publish_one", task_run_name=_dataset_task_name, cache_policy=NO_CACHE)
+@task(
+    name="publish_one",
+    task_run_name=_dataset_task_name,
+    retries=2,
+    retry_delay_seconds=[10, 30],
+    retry_condition_fn=retry_only_transient,  # publishing again is idempotent
+    cache_policy=NO_CACHE,
+)
 def publish_one_task(coalition: Coalition, dataset: str) -> dict[str, Any]:
-    """One dataset of a coalition run: the same steps as publish_dataset, as a task."""
-    return _publish(coalition, dataset, runtime.flow_run.name)
+    """One dataset of a coalition run: the same steps as publish_dataset, in one task run."""
+    return _publish(coalition, dataset, runtime.flow_run.name, AS_CALLS)
 
 
-def _publish(coalition: Coalition, dataset: str, run_name: str) -> dict[str, Any]:
+def _publish(coalition: Coalition, dataset: str, run_name: str, steps: Steps) -> dict[str, Any]:
     logger = get_run_logger()
     spec = coalition.dataset(dataset)
     locations = pipeline.catalogue_locations(coalition, dataset)
@@ -124,24 +165,24 @@ def _publish(coalition: Coalition, dataset: str, run_name: str) -> dict[str, Any
         orchestrator="prefect", flow_run_id=str(runtime.flow_run.id), flow_run_name=run_name
     )
     paths = pipeline.new_run_paths(work_dir, run)
-    sources, staged = stage_task(coalition, dataset, paths)
-    build_task(coalition, dataset, staged, paths)
-    report = validate_task(coalition, dataset, paths)
+    sources, staged = steps.stage(coalition, dataset, paths)
+    steps.build(coalition, dataset, staged, paths)
+    report = steps.validate(coalition, dataset, paths)
     key = artifact_key("publish", coalition.id, dataset)
     label = f"{coalition.id}/{dataset}"
     if not report.valid:
         not_assessed = {"accepted": "not assessed: the data failed validation first"}
         _refuse(paths, work_dir, dataset, spec.version, key, label, report, "errors", not_assessed)
-    privacy = protect_task(coalition, dataset, paths, report)
+    privacy = steps.protect(coalition, dataset, paths, report)
     risk = {"accepted": privacy.accepted, **privacy.residual_risk()}
     if not privacy.accepted:
         _refuse(
             paths, work_dir, dataset, spec.version, key, label, report, "privacy findings", risk
         )
-    sealed = seal_task(coalition, dataset, paths, sources, run, report, privacy)
+    sealed = steps.seal(coalition, dataset, paths, sources, run, report, privacy)
     published = []
     for name, location in locations.items():
-        outcome = publish_task(coalition, sealed, location)
+        outcome = steps.publish(coalition, sealed, location)
         logger.info("%s → %s: %s", label, name, outcome.status)
         published.append(
             {"catalogue": name, "status": outcome.status, "location": outcome.location}
@@ -211,7 +252,11 @@ def _coalition_run_name() -> str:
         return "publish coalition"
 
 
-@flow(name="publish_coalition", flow_run_name=_coalition_run_name)
+@flow(
+    name="publish_coalition",
+    flow_run_name=_coalition_run_name,
+    task_runner=cast("TaskRunner[Any]", ThreadPoolTaskRunner(Settings().publish_workers)),
+)
 def publish_coalition(config_path: str, datasets: list[str] | None = None) -> dict[str, Any]:
     """Publish every dataset (or the named ones); one failing dataset does not stop the rest.
 
@@ -224,8 +269,10 @@ def publish_coalition(config_path: str, datasets: list[str] | None = None) -> di
     names = datasets or sorted(coalition.config.datasets)
     results: dict[str, Any] = {}
     failures: dict[str, str] = {}
-    for name in names:
-        state = publish_one_task(coalition, name, return_state=True)
+    futures = {name: publish_one_task.submit(coalition, name) for name in names}
+    for name, future in futures.items():
+        future.wait()
+        state = future.state
         if state.is_completed():
             results[name] = state.result()
         else:
