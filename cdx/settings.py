@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -24,10 +25,11 @@ class Settings(BaseSettings):
     )
 
     publish_workers: int = Field(
-        4,
+        default_factory=lambda: min(4, os.cpu_count() or 1),
         ge=1,
         description="How many datasets a publish_coalition run publishes at once "
-        "(CDX_PUBLISH_WORKERS); 1 publishes them one after another",
+        "(CDX_PUBLISH_WORKERS; default: the CPU count, at most 4); 1 publishes them one "
+        "after another",
     )
 
     def work_dir_for(self, coalition_dir: Path) -> Path:

@@ -269,9 +269,15 @@ def publish_coalition(config_path: str, datasets: list[str] | None = None) -> di
     names = datasets or sorted(coalition.config.datasets)
     results: dict[str, Any] = {}
     failures: dict[str, str] = {}
-    futures = {name: publish_one_task.submit(coalition, name) for name in names}
+    futures: dict[str, Any] = {}
+    # The first dataset goes alone: it creates what a coalition's datasets share in a
+    # catalogue (the CKAN organisation, the keys record), so the others never race to.
+    for group in (names[:1], names[1:]):
+        submitted = {name: publish_one_task.submit(coalition, name) for name in group}
+        for future in submitted.values():
+            future.wait()
+        futures.update(submitted)
     for name, future in futures.items():
-        future.wait()
         state = future.state
         if state.is_completed():
             results[name] = state.result()

@@ -12,12 +12,15 @@ import difflib
 import json
 import os
 import re
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdx.errors import SuiteInvalid
 from cdx.findings import Finding, Origin, Severity
 from validations.suite_checks import already_accepted, remember_accepted
+
+_GX_ONE_AT_A_TIME = threading.Lock()  # datasets of a coalition run validate in threads
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,8 +217,6 @@ def run_expectations(
 ) -> dict[int, list[Finding]]:
     """run_suite's findings by the position of their expectation in the suite."""
     _quiet_gx()
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     specs: list[dict[str, Any]] = suite.get("expectations", [])
     found: dict[int, list[Finding]] = {}
@@ -233,6 +234,21 @@ def run_expectations(
             found[index] = [_broken(spec, index, str(e), resource)]
     if not expectations:
         return found
+    with _GX_ONE_AT_A_TIME:  # GX keeps its project context in a module global
+        return _validate(suite, specs, expectations, frame, resource, found)
+
+
+def _validate(
+    suite: dict[str, Any],
+    specs: list[dict[str, Any]],
+    expectations: list[Any],
+    frame: pd.DataFrame,
+    resource: str,
+    found: dict[int, list[Finding]],
+) -> dict[int, list[Finding]]:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm on stderr
     asset = context.data_sources.add_pandas("cdx").add_dataframe_asset("table")
