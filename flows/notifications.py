@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import cast
 from uuid import UUID
 
+from flows.automations import replace_automation
+
 AUTOMATION_NAME = "cdx: publish run failed or crashed"
 BODY = (
     "Publish run {{ flow_run.name }} ended {{ flow_run.state.name }}.\n"
@@ -43,13 +45,7 @@ def ensure_failure_automation(block_document_id: UUID) -> UUID:
     from prefect.events.actions import SendNotification
     from prefect.events.schemas.automations import EventTrigger, Posture
 
-    while True:  # replace, so that running `cdx deploy` twice leaves one automation
-        try:
-            cast(Automation, Automation.read(name=AUTOMATION_NAME)).delete()
-        except ValueError:
-            break
-    automation = cast(
-        Automation,
+    return replace_automation(
         Automation(
             name=AUTOMATION_NAME,
             description="Notify the data steward when a publish run fails or crashes",
@@ -69,6 +65,5 @@ def ensure_failure_automation(block_document_id: UUID) -> UUID:
                     body=BODY,
                 )
             ],
-        ).create(),
+        )
     )
-    return cast(UUID, automation.id)

@@ -12,10 +12,10 @@ concurrency slot, so the next run of the dataset can start.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import cast
 from uuid import UUID
 
 from cdx.errors import ConfigError
+from flows.automations import replace_automation
 
 AUTOMATION_NAME = "cdx: mark runs that stopped sending heartbeats Crashed"
 FLOWS = ["publish_dataset", "publish_coalition", "check_freshness"]
@@ -57,13 +57,7 @@ def ensure_zombie_automation(
     heartbeat_seconds = max(heartbeat_seconds, MINIMUM_HEARTBEAT_SECONDS)
     within = within_seconds or MISSED_HEARTBEATS * heartbeat_seconds
 
-    while True:  # replace, so that running `cdx deploy` twice leaves one automation
-        try:
-            cast(Automation, Automation.read(name=AUTOMATION_NAME)).delete()
-        except ValueError:
-            break
-    automation = cast(
-        Automation,
+    return replace_automation(
         Automation(
             name=AUTOMATION_NAME,
             description=(
@@ -88,6 +82,5 @@ def ensure_zombie_automation(
                 within=timedelta(seconds=within),
             ),
             actions=[ChangeFlowRunState(state=StateType.CRASHED, message=zombie_message(within))],
-        ).create(),
+        )
     )
-    return cast(UUID, automation.id)
