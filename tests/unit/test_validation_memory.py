@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,3 +27,33 @@ def test_a_budget_too_small_for_the_file_says_what_to_change(
     monkeypatch.setattr(columnar_table, "MEMORY_LIMIT", "64MB")
     _, rows = validate_table(table, SCHEMA, None, resource="survey.csv")
     assert rows == 20_000
+
+
+def test_memory_budgets_read_as_duckdb_reads_them() -> None:
+    assert columnar_table.budget_bytes("256MB") == 256_000_000
+    assert columnar_table.budget_bytes("1GiB") == 2**30
+    assert columnar_table.budget_bytes("1.5 gb") == 1_500_000_000
+    assert columnar_table.budget_bytes("lots") == 256_000_000
+
+
+def test_a_file_larger_than_half_the_budget_is_loaded_on_disk_with_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = write_table(tmp_path / "survey.csv", 20_000, error_every=500)
+    in_memory, rows = validate_table(table, SCHEMA, None, resource="survey.csv")
+    loaded: list[columnar_table.LoadedTable] = []
+    load = columnar_table.load_table
+
+    def spy(*args: Any, **kwargs: Any) -> columnar_table.LoadedTable:
+        loaded.append(load(*args, **kwargs))
+        return loaded[-1]
+
+    monkeypatch.setattr(columnar_table, "budget_bytes", lambda text: 2 * 1_000_000)
+    monkeypatch.setattr(columnar_table, "load_table", spy)
+    on_disk, rows_on_disk = validate_table(table, SCHEMA, None, resource="survey.csv")
+    (used,) = loaded
+    assert used.database is not None and used.database.name == "cells.duckdb"
+    assert used.scratch is not None and not used.scratch.exists(), "scratch files outlived it"
+    assert rows_on_disk == rows == 20_000
+    assert len(in_memory) > 30
+    assert [f.to_dict() for f in on_disk] == [f.to_dict() for f in in_memory]
