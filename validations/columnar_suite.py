@@ -172,6 +172,11 @@ class _Reader:
             return f"TRY_CAST({text} AS DOUBLE)"
         if kind in ("string", "any"):
             return text
+        form = self.fields.get(name, {}).get("format", "default")
+        if kind == "date" and form != "any":
+            # frame_from_text parses with the same pattern: equal dates, equal keys. Without
+            # a key, a compound key with a date repeated on (nearly) every row of a big file.
+            return f"try_strptime({text}, {_text('%Y-%m-%d' if form == 'default' else form)})"
         return "NULL"  # every row is kept: GX decides
 
     def _batches(self, named: list[str], where: str, *, whole: bool) -> Iterator[pd.DataFrame]:

@@ -108,3 +108,29 @@ def test_a_clean_file_is_checked_without_importing_great_expectations(tmp_path: 
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["0", "500", "False"]
+
+
+def test_a_compound_key_with_a_date_finds_repeats_written_two_ways(tmp_path: Path) -> None:
+    """Dates are compared as dates: 2024-1-5 repeats 2024-01-05 for GX, and for the engine,
+    which keeps only the rows of repeated (household, date) pairs for GX to judge."""
+    suite = {
+        "name": "visits",
+        "expectations": [
+            {
+                "type": "expect_compound_columns_to_be_unique",
+                "kwargs": {"column_list": ["household_id", "survey_date"]},
+            }
+        ],
+    }
+    csv_path = write_table(tmp_path / "survey.csv", 300, error_every=10**6)
+    lines = csv_path.read_text().splitlines()
+    first, second, third = (line.split(",") for line in lines[1:4])
+    second[1], second[4] = first[1], "-".join(str(int(p)) for p in first[4].split("-"))
+    third[1], third[4] = first[1], "2025-12-31" if first[4] != "2025-12-31" else "2024-01-01"
+    lines[2], lines[3] = ",".join(second), ",".join(third)
+    csv_path.write_text("\n".join(lines) + "\n")
+    expected, _ = reference(csv_path, SCHEMA, suite)
+    found, _ = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
+    repeats = [f for f in found if f.code == "expect_compound_columns_to_be_unique"]
+    assert [f.message.split(": ")[-1] for f in repeats] == ["rows 2, 3"]
+    assert described(found) == described(expected)
