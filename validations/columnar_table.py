@@ -15,7 +15,6 @@ or whose quoting DuckDB cannot read — is handed to frictionless (`TableNotColu
 
 from __future__ import annotations
 
-import mmap
 import os
 import re
 import shutil
@@ -172,24 +171,37 @@ def _read_cells(
     connection.execute("CREATE VIEW cells AS SELECT rowid + 1 AS k, * FROM stored").fetchall()
 
 
-def _blank_lines(csv_path: Path) -> list[int]:
-    """Spreadsheet rows of the empty lines after the header, by a scan of the bytes."""
-    if csv_path.stat().st_size == 0:
-        return []
+EMPTY_LINE = re.compile(rb"\n\r?(?=\n)")  # the newline before an empty line
+BLOCK = 1 << 24  # read 16 MiB at a time: a mapped file would count in the RSS whole
+
+
+def _blank_lines(csv_path: Path, block: int = BLOCK) -> list[int]:
+    """Spreadsheet rows of the empty lines after the header, by a scan of the bytes.
+
+    A line is empty when a newline (or newline and carriage return) is followed by a
+    newline; its row is the number of newlines up to it, plus one.
+    """
     rows: list[int] = []
-    with (
-        csv_path.open("rb") as handle,
-        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
-    ):
-        for mark in (b"\n\n", b"\n\r\n"):
-            at = data.find(mark)
-            counted_to, lines = 0, 0
-            while at != -1:
-                lines += data[counted_to : at + 1].count(b"\n")
+    lines = 0  # newlines before `data`
+    carry = b""
+    with csv_path.open("rb") as handle:
+        while True:
+            chunk = handle.read(block)
+            data = carry + chunk
+            # a match starting in the last two bytes may need the next block to be seen
+            limit = len(data) if not chunk else len(data) - 2
+            counted_to = 0
+            for found in EMPTY_LINE.finditer(data):
+                at = found.start()
+                if at >= limit:
+                    break
+                lines += data.count(b"\n", counted_to, at + 1)
                 counted_to = at + 1
-                rows.append(lines + 1)  # the empty line follows the `lines`-th newline
-                at = data.find(mark, at + 1)
-    return sorted(rows)
+                rows.append(lines + 1)
+            if not chunk:
+                return rows
+            lines += data.count(b"\n", counted_to, limit)
+            carry = data[limit:]
 
 
 def _has_multiline_cells(connection: duckdb.DuckDBPyConnection, columns: int) -> bool:
