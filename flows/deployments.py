@@ -1,13 +1,22 @@
-"""Deployments from coalition.yaml: one scheduled publish per dataset, one freshness watch.
+"""Deployments from coalition.yaml: one scheduled publish per schedule, one freshness watch.
+
+A dataset with a schedule of its own gets a `publish_dataset` deployment. Datasets that
+share a schedule (the same cron and timezone) get one `publish_coalition` deployment that
+publishes them together in one flow run: one Python process and one flow run instead of
+one per dataset (tests/bench/orchestration.py measures the difference). Either way a
+dataset belongs to exactly one deployment, whose concurrency limit of one keeps its runs
+from overlapping.
 
 `deployment_specs` is plain data; `apply_deployments` registers them with the Prefect API
-(a work pool of type `process`); `write_prefect_yaml` writes the same deployments into
-prefect.yaml so that `prefect deploy --all` gives the same result. Adding a dataset to
-coalition.yaml and running `cdx deploy` is all it takes: nobody hand-edits YAML.
+(a work pool of type `process`) and removes the coalition's deployments that coalition.yaml
+no longer asks for; `write_prefect_yaml` writes the same deployments into prefect.yaml so
+that `prefect deploy --all` gives the same result. Adding a dataset to coalition.yaml and
+running `cdx deploy` is all it takes: nobody hand-edits YAML.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -20,6 +29,7 @@ if TYPE_CHECKING:
     from prefect import Flow
 
 PUBLISH_ENTRYPOINT = "flows/publish.py:publish_dataset"
+TOGETHER_ENTRYPOINT = "flows/publish.py:publish_coalition"
 FRESHNESS_ENTRYPOINT = "flows/freshness.py:check_freshness"
 FRESHNESS_CRON = "0 7 * * *"  # daily, before the working day of most coalitions
 DEFAULT_POOL = "cdx-process"
@@ -39,22 +49,38 @@ class DeploymentSpec:
 
 
 def deployment_specs(coalition: Coalition, config_path: str) -> list[DeploymentSpec]:
-    """A publish deployment for every scheduled dataset, and the coalition's freshness watch."""
-    specs = []
+    """A publish deployment per schedule, and the coalition's freshness watch."""
+    together: dict[tuple[str, str], list[str]] = {}
     for name, dataset in sorted(coalition.config.datasets.items()):
-        if dataset.schedule is None:
-            continue
-        specs.append(
-            DeploymentSpec(
-                name=f"{coalition.id}-{name}",
+        if dataset.schedule is not None:
+            when = (dataset.schedule.cron, dataset.schedule.timezone)
+            together.setdefault(when, []).append(name)
+    specs = []
+    for (cron, timezone), names in together.items():
+        tags = ["cdx", f"coalition:{coalition.id}", *(f"dataset:{name}" for name in names)]
+        if len(names) == 1:
+            dataset = coalition.config.datasets[names[0]]
+            spec = DeploymentSpec(
+                name=f"{coalition.id}-{names[0]}",
                 entrypoint=PUBLISH_ENTRYPOINT,
-                parameters={"config_path": config_path, "dataset": name},
-                cron=dataset.schedule.cron,
-                timezone=dataset.schedule.timezone,
-                description=f"Publish {coalition.id}/{name} ({dataset.title})",
-                tags=["cdx", f"coalition:{coalition.id}", f"dataset:{name}"],
+                parameters={"config_path": config_path, "dataset": names[0]},
+                cron=cron,
+                timezone=timezone,
+                description=f"Publish {coalition.id}/{names[0]} ({dataset.title})",
+                tags=tags,
             )
-        )
+        else:
+            spec = DeploymentSpec(
+                name=f"{coalition.id}-together-{_slug(f'{cron} {timezone}')}",
+                entrypoint=TOGETHER_ENTRYPOINT,
+                parameters={"config_path": config_path, "datasets": names},
+                cron=cron,
+                timezone=timezone,
+                description=f"Publish {coalition.id}'s {len(names)} datasets on the schedule "
+                f"{cron} ({timezone}) together: {', '.join(names)}",
+                tags=tags,
+            )
+        specs.append(spec)
     specs.append(
         DeploymentSpec(
             name=f"{coalition.id}-freshness",
@@ -69,10 +95,26 @@ def deployment_specs(coalition: Coalition, config_path: str) -> list[DeploymentS
     return specs
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def coalition_of(specs: list[DeploymentSpec]) -> set[str]:
+    """The coalition tags (`coalition:<id>`) these deployments carry."""
+    return {tag for spec in specs for tag in spec.tags if tag.startswith("coalition:")}
+
+
 def apply_deployments(
-    specs: list[DeploymentSpec], *, source: Path, work_pool: str = DEFAULT_POOL
+    specs: list[DeploymentSpec],
+    *,
+    source: Path,
+    work_pool: str = DEFAULT_POOL,
+    removed: list[str] | None = None,
 ) -> list[str]:
-    """Create or update each deployment through the Prefect API; returns their ids."""
+    """Create or update each deployment through the Prefect API; returns their ids.
+
+    The coalition's other cdx deployments are deleted; their names go into `removed`.
+    """
     from prefect import flow
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
@@ -98,7 +140,33 @@ def apply_deployments(
             print_next_steps=False,
         )
         ids.append(str(deployment_id))
+    gone = _remove_others(specs)
+    if removed is not None:
+        removed.extend(gone)
     return ids
+
+
+def _remove_others(specs: list[DeploymentSpec]) -> list[str]:
+    """Delete the coalition's cdx deployments that are not among `specs`.
+
+    A dataset whose schedule changed, that now shares one, or that left coalition.yaml must
+    not go on being published by its old deployment as well.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterTags
+
+    wanted = {spec.name for spec in specs}
+    removed = []
+    with get_client(sync_client=True) as client:
+        for tag in sorted(coalition_of(specs)):
+            found = client.read_deployments(
+                deployment_filter=DeploymentFilter(tags=DeploymentFilterTags(all_=["cdx", tag]))
+            )
+            for deployment in found:
+                if deployment.name not in wanted:
+                    client.delete_deployment(deployment.id)
+                    removed.append(deployment.name)
+    return removed
 
 
 HEADER = """\
@@ -130,10 +198,15 @@ definitions:
 
 
 def write_prefect_yaml(specs: list[DeploymentSpec], path: Path) -> None:
-    """Replace these deployments in prefect.yaml, keeping the others and the definitions."""
+    """Replace the coalition's deployments in prefect.yaml, keeping others and definitions."""
     document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     names = {spec.name for spec in specs}
-    entries = [d for d in (document or {}).get("deployments") or [] if d.get("name") not in names]
+    coalitions = coalition_of(specs)
+    entries = [
+        d
+        for d in (document or {}).get("deployments") or []
+        if d.get("name") not in names and not coalitions & set(d.get("tags") or [])
+    ]
     entries += [
         {
             "name": spec.name,

@@ -26,7 +26,7 @@ def deploy(
     ] = True,
     work_pool: Annotated[str, typer.Option(help="Process work pool")] = "cdx-process",
 ) -> None:
-    """Create or update a scheduled deployment per dataset, and the freshness watch."""
+    """Create or update a scheduled deployment per schedule, and the freshness watch."""
     from cdx.coalition import load_coalition
     from flows.deployments import apply_deployments, deployment_specs, write_prefect_yaml
 
@@ -44,7 +44,10 @@ def deploy(
         from flows.zombies import ensure_zombie_automation
 
         prepare_prefect_environment()
-        apply_deployments(specs, source=repo, work_pool=work_pool)
+        removed: list[str] = []
+        apply_deployments(specs, source=repo, work_pool=work_pool, removed=removed)
+        for name in removed:
+            output.out.print(f"removed {name}: coalition.yaml no longer asks for it", markup=False)
         for spec in specs:
             output.out.print(
                 f"deployed {spec.name}: {spec.cron} ({spec.timezone}) on {work_pool}",

@@ -140,3 +140,53 @@ def test_prefect_deploy_all_registers_the_deployments_of_prefect_yaml(api: Prefe
     assert scorecard.global_concurrency_limit.limit == 1
     assert scorecard.concurrency_options is not None
     assert scorecard.concurrency_options.collision_strategy.value == "ENQUEUE"
+
+
+def test_datasets_on_one_schedule_are_deployed_and_run_together_and_stale_ones_removed(
+    api: PrefectService, workspace: Path
+) -> None:
+    from cdx.coalition import load_coalition
+    from flows.deployments import apply_deployments, deployment_specs
+
+    config = workspace / "coalition.yaml"
+    apply_deployments(deployment_specs(load_coalition(config), str(config)), source=REPO)
+    untagged_id, untagged = deploy(workspace, "youth-survey", cron="0 0 1 1 *")  # not cdx's
+    text = config.read_text()
+    config.write_text(text.replace('cron: "0 6 1 7 *"', 'cron: "0 6 5 1,4,7,10 *"'))
+    specs = deployment_specs(load_coalition(config), str(config))
+    ids = apply_deployments(specs, source=REPO)
+    try:
+        with get_client(sync_client=True) as client:
+            names = {d.name for d in client.read_deployments()}
+        assert "kenya-lnob-together-0-6-5-1-4-7-10-africa-nairobi" in names
+        assert not {"kenya-lnob-health-scorecard", "kenya-lnob-youth-survey"} & names
+        assert untagged.split("/", 1)[1] in names, "a deployment cdx did not make was removed"
+        run = run_deployment(
+            name="publish_coalition/kenya-lnob-together-0-6-5-1-4-7-10-africa-nairobi",
+            timeout=300,
+        )
+    finally:
+        with get_client(sync_client=True) as client:
+            for deployment_id in [*ids, untagged_id]:
+                client.delete_deployment(UUID(deployment_id))
+    assert run.state is not None and run.state.type.value == "COMPLETED", api.log_tail("worker.log")
+    assert run.name == "kenya-lnob: 2 datasets"
+    for dataset in ("health-scorecard", "youth-survey"):
+        committed = workspace.parent / "catalogue" / "kenya-lnob" / dataset / "1.0.0"
+        assert (committed / "manifest.sig").is_file()
+    with get_client(sync_client=True) as client:
+        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
+        )
+        tasks = {
+            t.name: t.state.name if t.state else None
+            for t in client.read_task_runs()
+            if t.flow_run_id == run.id
+        }
+    assert {"publish-kenya-lnob-health-scorecard", "publish-kenya-lnob-youth-survey"} <= {
+        a.key for a in artifacts
+    }
+    assert tasks["kenya-lnob/health-scorecard@1.0.0"] == "Completed"
+    assert tasks["kenya-lnob/youth-survey@1.0.0"] == "Completed"

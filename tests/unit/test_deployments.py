@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -53,3 +54,50 @@ def test_the_repository_prefect_yaml_is_what_cdx_deploy_writes(tmp_path: Path) -
         "regenerate it: cdx deploy -c examples/kenya-lnob/coalition.yaml "
         "--write prefect.yaml --no-apply"
     )
+
+
+def shared_schedule(tmp_path: Path) -> Path:
+    """The example coalition with both datasets on the scorecard's quarterly schedule."""
+    target = tmp_path / "kenya-lnob"
+    shutil.copytree(REPO / "examples" / "kenya-lnob", target, ignore=shutil.ignore_patterns(".cdx"))
+    config = target / "coalition.yaml"
+    text = config.read_text()
+    assert text.count('cron: "0 6 1 7 *"') == 1
+    config.write_text(text.replace('cron: "0 6 1 7 *"', 'cron: "0 6 5 1,4,7,10 *"'))
+    return config
+
+
+def test_datasets_sharing_a_schedule_are_published_together_by_one_deployment(
+    tmp_path: Path,
+) -> None:
+    config = shared_schedule(tmp_path)
+    specs = deployment_specs(load_coalition(config), str(config))
+    by_name = {spec.name: spec for spec in specs}
+    assert set(by_name) == {
+        "kenya-lnob-together-0-6-5-1-4-7-10-africa-nairobi",
+        "kenya-lnob-freshness",
+    }
+    together = by_name["kenya-lnob-together-0-6-5-1-4-7-10-africa-nairobi"]
+    assert together.entrypoint == "flows/publish.py:publish_coalition"
+    assert together.parameters == {
+        "config_path": str(config),
+        "datasets": ["health-scorecard", "youth-survey"],
+    }
+    assert (together.cron, together.timezone) == ("0 6 5 1,4,7,10 *", "Africa/Nairobi")
+    assert together.concurrency_limit == 1
+    assert {"dataset:health-scorecard", "dataset:youth-survey"} <= set(together.tags)
+
+
+def test_prefect_yaml_drops_the_coalition_deployments_it_no_longer_wants(tmp_path: Path) -> None:
+    path = tmp_path / "prefect.yaml"
+    write_prefect_yaml(deployment_specs(load_coalition(REPO / CONFIG), CONFIG), path)
+    other = "- name: nepal-cso-scorecard\n  entrypoint: flows/publish.py:publish_dataset\n"
+    path.write_text(path.read_text() + other)
+    config = shared_schedule(tmp_path)
+    write_prefect_yaml(deployment_specs(load_coalition(config), str(config)), path)
+    names = [d["name"] for d in yaml.safe_load(path.read_text())["deployments"]]
+    assert names == [
+        "kenya-lnob-freshness",
+        "kenya-lnob-together-0-6-5-1-4-7-10-africa-nairobi",
+        "nepal-cso-scorecard",
+    ]
