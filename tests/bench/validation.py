@@ -260,7 +260,8 @@ def main() -> None:
                 results[engine] = measure(engine, csv_path, rows)
         # A suite file never seen before is checked with GX (and then remembered): the
         # first clean run pays that once, the next ones do not import GX at all.
-        cache = {"CDX_CACHE_DIR": str(work / "cache")}
+        # a cache of this run only: with --keep, `work` holds the last run's cache
+        cache = {"CDX_CACHE_DIR": tempfile.mkdtemp(prefix="cache-", dir=work)}
         cli = (
             cli_seconds(work, error_every=10**9, env=cache),
             cli_seconds(work, error_every=10**9, env=cache),
