@@ -127,6 +127,21 @@ class PrefectService:
                 process.wait(timeout=10)
         self._tmp.cleanup()
 
+    def run(self, *command: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """Run a command (`prefect …`, `cdx …`) against this server from the working
+        directory; never raises on failure, the caller reads returncode and output."""
+        program = {"prefect": [self.prefect], "cdx": [sys.executable, "-m", "cdx.cli.app"]}
+        argv = program.get(command[0], [command[0]]) + list(command[1:])
+        return subprocess.run(
+            argv,
+            cwd=self.workdir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
     def log_tail(self, name: str, lines: int = 40) -> str:
         path = self.log_dir / name
         return (

@@ -188,15 +188,7 @@ def test_cdx_deploy_creates_the_zombie_automation_once(
 
     config = str(coalition_dir / "coalition.yaml")
     for _ in range(2):  # a second `cdx deploy` replaces the automation instead of adding one
-        result = subprocess.run(
-            [sys.executable, "-m", "cdx.cli.app", "deploy", "-c", config],
-            cwd=REPO,
-            env=api.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        result = api.run("cdx", "deploy", "-c", config)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert "marked Crashed when their heartbeats stop" in result.stdout, result.stdout
     with get_client(sync_client=True) as client:
