@@ -8,10 +8,10 @@ dataset belongs to exactly one deployment, whose concurrency limit of one keeps 
 from overlapping.
 
 `deployment_specs` is plain data; `apply_deployments` registers them with the Prefect API
-(a work pool of type `process`) and removes the coalition's deployments that coalition.yaml
-no longer asks for; `write_prefect_yaml` writes the same deployments into prefect.yaml so
-that `prefect deploy --all` gives the same result. Adding a dataset to coalition.yaml and
-running `cdx deploy` is all it takes: nobody hand-edits YAML.
+(a work pool of type `process`), `remove_stale_deployments` removes the coalition's
+deployments that coalition.yaml no longer asks for; `write_prefect_yaml` writes the same
+deployments into prefect.yaml so that `prefect deploy --all` gives the same result. Adding
+a dataset to coalition.yaml and running `cdx deploy` is all it takes: nobody hand-edits YAML.
 """
 
 from __future__ import annotations
@@ -105,16 +105,9 @@ def coalition_of(specs: list[DeploymentSpec]) -> set[str]:
 
 
 def apply_deployments(
-    specs: list[DeploymentSpec],
-    *,
-    source: Path,
-    work_pool: str = DEFAULT_POOL,
-    removed: list[str] | None = None,
+    specs: list[DeploymentSpec], *, source: Path, work_pool: str = DEFAULT_POOL
 ) -> list[str]:
-    """Create or update each deployment through the Prefect API; returns their ids.
-
-    The coalition's other cdx deployments are deleted; their names go into `removed`.
-    """
+    """Create or update each deployment through the Prefect API; returns their ids."""
     from prefect import flow
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
@@ -140,14 +133,11 @@ def apply_deployments(
             print_next_steps=False,
         )
         ids.append(str(deployment_id))
-    gone = _remove_others(specs)
-    if removed is not None:
-        removed.extend(gone)
     return ids
 
 
-def _remove_others(specs: list[DeploymentSpec]) -> list[str]:
-    """Delete the coalition's cdx deployments that are not among `specs`.
+def remove_stale_deployments(specs: list[DeploymentSpec]) -> list[str]:
+    """Delete the coalition's cdx deployments that are not among `specs`; their names.
 
     A dataset whose schedule changed, that now shares one, or that left coalition.yaml must
     not go on being published by its old deployment as well.

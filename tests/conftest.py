@@ -40,6 +40,13 @@ def coalition(coalition_dir: Path):  # type: ignore[no-untyped-def]
     return load_coalition(coalition_dir / "coalition.yaml")
 
 
+def on_one_schedule(config: Path) -> None:
+    """Put the example's youth survey on the health scorecard's quarterly schedule."""
+    text = config.read_text()
+    assert text.count('cron: "0 6 1 7 *"') == 1
+    config.write_text(text.replace('cron: "0 6 1 7 *"', 'cron: "0 6 5 1,4,7,10 *"'))
+
+
 def seal_example(coalition_dir: Path, dataset: str = "health-scorecard") -> Path:
     """stage → build → validate → protect → seal without Prefect; the package directory."""
     from cdx.coalition import load_coalition

@@ -28,7 +28,12 @@ def deploy(
 ) -> None:
     """Create or update a scheduled deployment per schedule, and the freshness watch."""
     from cdx.coalition import load_coalition
-    from flows.deployments import apply_deployments, deployment_specs, write_prefect_yaml
+    from flows.deployments import (
+        apply_deployments,
+        deployment_specs,
+        remove_stale_deployments,
+        write_prefect_yaml,
+    )
 
     coalition = load_coalition(config)
     repo = Path(__file__).resolve().parents[2]
@@ -44,9 +49,8 @@ def deploy(
         from flows.zombies import ensure_zombie_automation
 
         prepare_prefect_environment()
-        removed: list[str] = []
-        apply_deployments(specs, source=repo, work_pool=work_pool, removed=removed)
-        for name in removed:
+        apply_deployments(specs, source=repo, work_pool=work_pool)
+        for name in remove_stale_deployments(specs):
             output.out.print(f"removed {name}: coalition.yaml no longer asks for it", markup=False)
         for spec in specs:
             output.out.print(

@@ -7,6 +7,7 @@ import yaml
 
 from cdx.coalition import load_coalition
 from flows.deployments import deployment_specs, write_prefect_yaml
+from tests.conftest import on_one_schedule
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = "examples/kenya-lnob/coalition.yaml"
@@ -61,9 +62,7 @@ def shared_schedule(tmp_path: Path) -> Path:
     target = tmp_path / "kenya-lnob"
     shutil.copytree(REPO / "examples" / "kenya-lnob", target, ignore=shutil.ignore_patterns(".cdx"))
     config = target / "coalition.yaml"
-    text = config.read_text()
-    assert text.count('cron: "0 6 1 7 *"') == 1
-    config.write_text(text.replace('cron: "0 6 1 7 *"', 'cron: "0 6 5 1,4,7,10 *"'))
+    on_one_schedule(config)
     return config
 
 
