@@ -127,6 +127,9 @@ class DatasetInvalid(Terminal):
     code = "dataset-invalid"
 
 
+SYSTEM_FAILURE = "failure of the system"  # the notification body looks for these words
+
+
 class CoalitionIncomplete(Terminal):
     """Some datasets of a coalition run failed; the others were published."""
 
@@ -139,7 +142,7 @@ class CoalitionIncomplete(Terminal):
         if data:
             parts.append(f"failure of the data ({DatasetInvalid.code}): {', '.join(data)}")
         if system:
-            parts.append(f"failure of the system: {', '.join(system)}")
+            parts.append(f"{SYSTEM_FAILURE}: {', '.join(system)}")
         super().__init__(
             f"{len(failures)} of {total} datasets failed; " + "; ".join(parts),
             hint="open each failed dataset's task run and its publish summary artifact",

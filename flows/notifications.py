@@ -12,16 +12,17 @@ from __future__ import annotations
 from typing import cast
 from uuid import UUID
 
+from cdx.errors import SYSTEM_FAILURE, DatasetInvalid
 from flows.automations import replace_automation
 
 AUTOMATION_NAME = "cdx: publish run failed or crashed"
 BODY = (
     "Publish run {{ flow_run.name }} ended {{ flow_run.state.name }}.\n"
     "{% set message = flow_run.state.message or '' %}"
-    "{% if 'dataset-invalid' in message %}"
+    f"{{% if '{DatasetInvalid.code}' in message %}}"
     "Failure of the DATA: the coalition must correct its file and publish again.\n"
     "{% endif %}"
-    "{% if 'dataset-invalid' not in message or 'failure of the system' in message %}"
+    f"{{% if '{DatasetInvalid.code}' not in message or '{SYSTEM_FAILURE}' in message %}}"
     "Failure of the SYSTEM: look at the run's logs.\n"
     "{% endif %}"
     "{{ message }}"

@@ -267,24 +267,19 @@ def publish_coalition(config_path: str, datasets: list[str] | None = None) -> di
     """
     coalition = load_coalition(Path(config_path))
     names = datasets or sorted(coalition.config.datasets)
-    results: dict[str, Any] = {}
-    failures: dict[str, str] = {}
-    futures: dict[str, Any] = {}
+    states = {}
     # The first dataset goes alone: it creates what a coalition's datasets share in a
     # catalogue (the CKAN organisation, the keys record), so the others never race to.
     for group in (names[:1], names[1:]):
-        submitted = {name: publish_one_task.submit(coalition, name) for name in group}
-        for future in submitted.values():
+        futures = {name: publish_one_task.submit(coalition, name) for name in group}
+        for name, future in futures.items():
             future.wait()
-        futures.update(submitted)
-    for name, future in futures.items():
-        state = future.state
-        if state.is_completed():
-            results[name] = state.result()
-        else:
-            error = state.result(raise_on_failure=False)
-            failures[name] = getattr(error, "code", "system-error")
-            results[name] = {"failed": state.message}
+            states[name] = future.state
+    failures = {
+        name: getattr(state.result(raise_on_failure=False), "code", "system-error")
+        for name, state in states.items()
+        if not state.is_completed()
+    }
     if failures:
         raise CoalitionIncomplete(failures, len(names))
-    return results
+    return {name: state.result() for name, state in states.items()}

@@ -90,18 +90,17 @@ def load_table(
     database = folder / "cells.duckdb" if on_disk else None
     connection = duckdb.connect(str(database or ":memory:"), config={"memory_limit": MEMORY_LIMIT})
     try:
-        table = _load(connection, folder, csv_path, header, fields, derived)
+        return _load(connection, folder, database, csv_path, header, fields, derived)
     except BaseException:
         connection.close()
         _remove(folder)
         raise
-    table.database = database
-    return table
 
 
 def _load(
     connection: duckdb.DuckDBPyConnection,
     folder: Path,
+    database: Path | None,
     csv_path: Path,
     header: list[str],
     fields: int,
@@ -121,7 +120,7 @@ def _load(
     if scalar(connection, "SELECT count(*) FROM reject_errors"):
         raise TableNotColumnar("some rows have many extra cells or broken quoting")
     records = scalar(connection, "SELECT count(*) FROM cells WHERE k > 1")
-    table = LoadedTable(connection, header, columns, records, scratch=folder)
+    table = LoadedTable(connection, header, columns, records, scratch=folder, database=database)
     table.blank_lines = _blank_lines(csv_path)
     if table.blank_lines:
         if _has_multiline_cells(connection, columns):
