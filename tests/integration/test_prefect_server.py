@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import json
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +18,7 @@ from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 
 from infra.prefect.prefect_service import PrefectService
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, on_one_schedule
 from tests.services.prefect_server import REPO, deploy, first_finished_run
 
 
@@ -84,14 +82,8 @@ def test_a_failed_publish_notifies_as_a_failure_of_the_data(
     api: PrefectService, workspace: Path, webhook: str
 ) -> None:
     # as a steward sets it up: `cdx notify --webhook URL` against the server
-    subprocess.run(
-        [sys.executable, "-m", "cdx.cli.app", "notify", "--webhook", webhook],
-        cwd=REPO,
-        env={**os.environ, "PREFECT_API_URL": api.url},
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    notified = api.run("cdx", "notify", "--webhook", webhook, timeout=120)
+    assert notified.returncode == 0, notified.stdout[-3000:] + notified.stderr[-3000:]
     data = workspace / "data" / "health-scorecard-2026q1.csv"
     data.write_text(data.read_text().replace(",3,", ",30,", 1))
     _, name = deploy(workspace, "health-scorecard", cron="0 0 1 1 *")
@@ -108,17 +100,7 @@ def test_a_failed_publish_notifies_as_a_failure_of_the_data(
 
 
 def test_prefect_deploy_all_registers_the_deployments_of_prefect_yaml(api: PrefectService) -> None:
-    import subprocess
-
-    result = subprocess.run(
-        [api.prefect, "--no-prompt", "deploy", "--all"],
-        cwd=REPO,
-        env=api.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = api.run("prefect", "--no-prompt", "deploy", "--all")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     with get_client(sync_client=True) as client:
         names = {d.name for d in client.read_deployments()}
@@ -146,15 +128,15 @@ def test_datasets_on_one_schedule_are_deployed_and_run_together_and_stale_ones_r
     api: PrefectService, workspace: Path
 ) -> None:
     from cdx.coalition import load_coalition
-    from flows.deployments import apply_deployments, deployment_specs
+    from flows.deployments import apply_deployments, deployment_specs, remove_stale_deployments
 
     config = workspace / "coalition.yaml"
     apply_deployments(deployment_specs(load_coalition(config), str(config)), source=REPO)
     untagged_id, untagged = deploy(workspace, "youth-survey", cron="0 0 1 1 *")  # not cdx's
-    text = config.read_text()
-    config.write_text(text.replace('cron: "0 6 1 7 *"', 'cron: "0 6 5 1,4,7,10 *"'))
+    on_one_schedule(config)
     specs = deployment_specs(load_coalition(config), str(config))
-    ids = apply_deployments(specs, source=REPO)
+    ids = apply_deployments(specs, source=REPO)  # as `cdx deploy` does: apply, then remove
+    remove_stale_deployments(specs)
     try:
         with get_client(sync_client=True) as client:
             names = {d.name for d in client.read_deployments()}
@@ -190,3 +172,41 @@ def test_datasets_on_one_schedule_are_deployed_and_run_together_and_stale_ones_r
     }
     assert tasks["kenya-lnob/health-scorecard@1.0.0"] == "Completed"
     assert tasks["kenya-lnob/youth-survey@1.0.0"] == "Completed"
+
+
+def test_a_failed_coalition_run_notifies_naming_data_and_system_failures(
+    api: PrefectService, workspace: Path, webhook: str
+) -> None:
+    from cdx.coalition import load_coalition
+    from flows.deployments import apply_deployments, deployment_specs
+
+    notified = api.run("cdx", "notify", "--webhook", webhook, timeout=120)
+    assert notified.returncode == 0, notified.stdout[-3000:] + notified.stderr[-3000:]
+    data = workspace / "data" / "health-scorecard-2026q1.csv"
+    data.write_text(data.read_text().replace(",3,", ",30,", 1))  # a failure of the data
+    (workspace / "data" / "youth-survey-2026.xlsx").unlink()  # of the system, for cdx
+    config = workspace / "coalition.yaml"
+    on_one_schedule(config)
+    (together,) = [
+        spec
+        for spec in deployment_specs(load_coalition(config), str(config))
+        if spec.entrypoint.endswith(":publish_coalition")
+    ]
+    together = dataclasses.replace(together, name=f"{together.name}-{workspace.parent.name}"[:60])
+    (deployment_id,) = apply_deployments([together], source=REPO)
+    try:
+        run = run_deployment(name=f"publish_coalition/{together.name}", timeout=300)
+    finally:
+        with get_client(sync_client=True) as client:
+            client.delete_deployment(UUID(deployment_id))
+    assert run.state is not None and run.state.type.value == "FAILED"
+    assert "[datasets-failed] 2 of 2 datasets failed" in (run.state.message or "")
+    deadline = time.monotonic() + 120
+    while not Webhook.received and time.monotonic() < deadline:
+        time.sleep(1)
+    assert Webhook.received, "the automation sent no notification for the coalition run"
+    body = Webhook.received[0]["body"]
+    assert "kenya-lnob: 2 datasets" in body
+    assert "Failure of the DATA" in body and "Failure of the SYSTEM" in body
+    assert "failure of the data (dataset-invalid): health-scorecard" in body
+    assert "failure of the system: youth-survey (" in body
