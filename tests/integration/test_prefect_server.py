@@ -55,6 +55,21 @@ def webhook() -> Iterator[str]:
     server.shutdown()
 
 
+def notify_steward(api: PrefectService, webhook: str) -> None:
+    """As a steward sets it up: `cdx notify --webhook URL` against the server."""
+    notified = api.run("cdx", "notify", "--webhook", webhook, timeout=120)
+    assert notified.returncode == 0, notified.stdout[-3000:] + notified.stderr[-3000:]
+
+
+def first_notification(timeout: float = 120) -> str:
+    """The body of the first notification the webhook receives."""
+    deadline = time.monotonic() + timeout
+    while not Webhook.received and time.monotonic() < deadline:
+        time.sleep(1)
+    assert Webhook.received, "the automation sent no notification"
+    return str(Webhook.received[0]["body"])
+
+
 def test_a_scheduled_run_executes_on_the_worker_and_leaves_artifacts(
     api: PrefectService, workspace: Path
 ) -> None:
@@ -81,20 +96,14 @@ def test_a_scheduled_run_executes_on_the_worker_and_leaves_artifacts(
 def test_a_failed_publish_notifies_as_a_failure_of_the_data(
     api: PrefectService, workspace: Path, webhook: str
 ) -> None:
-    # as a steward sets it up: `cdx notify --webhook URL` against the server
-    notified = api.run("cdx", "notify", "--webhook", webhook, timeout=120)
-    assert notified.returncode == 0, notified.stdout[-3000:] + notified.stderr[-3000:]
+    notify_steward(api, webhook)
     data = workspace / "data" / "health-scorecard-2026q1.csv"
     data.write_text(data.read_text().replace(",3,", ",30,", 1))
     _, name = deploy(workspace, "health-scorecard", cron="0 0 1 1 *")
     run = run_deployment(name=name, timeout=300)
     assert run.state is not None and run.state.type.value == "FAILED"
     assert "[dataset-invalid]" in (run.state.message or "")
-    deadline = time.monotonic() + 120
-    while not Webhook.received and time.monotonic() < deadline:
-        time.sleep(1)
-    assert Webhook.received, "the automation sent no notification"
-    body = Webhook.received[0]["body"]
+    body = first_notification()
     assert "Failure of the DATA" in body and "kenya-lnob/health-scorecard@1.0.0" in body
     assert "Failure of the SYSTEM" not in body
 
@@ -180,8 +189,7 @@ def test_a_failed_coalition_run_notifies_naming_data_and_system_failures(
     from cdx.coalition import load_coalition
     from flows.deployments import apply_deployments, deployment_specs
 
-    notified = api.run("cdx", "notify", "--webhook", webhook, timeout=120)
-    assert notified.returncode == 0, notified.stdout[-3000:] + notified.stderr[-3000:]
+    notify_steward(api, webhook)
     data = workspace / "data" / "health-scorecard-2026q1.csv"
     data.write_text(data.read_text().replace(",3,", ",30,", 1))  # a failure of the data
     (workspace / "data" / "youth-survey-2026.xlsx").unlink()  # of the system, for cdx
@@ -201,11 +209,7 @@ def test_a_failed_coalition_run_notifies_naming_data_and_system_failures(
             client.delete_deployment(UUID(deployment_id))
     assert run.state is not None and run.state.type.value == "FAILED"
     assert "[datasets-failed] 2 of 2 datasets failed" in (run.state.message or "")
-    deadline = time.monotonic() + 120
-    while not Webhook.received and time.monotonic() < deadline:
-        time.sleep(1)
-    assert Webhook.received, "the automation sent no notification for the coalition run"
-    body = Webhook.received[0]["body"]
+    body = first_notification()
     assert "kenya-lnob: 2 datasets" in body
     assert "Failure of the DATA" in body and "Failure of the SYSTEM" in body
     assert "failure of the data (dataset-invalid): health-scorecard" in body
