@@ -1,9 +1,13 @@
 """Structure and Table Schema checks as columnar queries, with frictionless-py's findings.
 
-One scan counts every (error type, field) pair at once; only pairs that occur are then
-asked for their first rows, at most `cap` of them, so a file with millions of bad cells
-costs counts, not objects. Uniqueness and keys are checked across the whole table with
-grouped queries that DuckDB spills to disk when they do not fit in memory.
+Each field's rules (missing, typed, value: columnar_schema.py) are evaluated once per row
+while the table loads (`table_rules`), which stores only whether a row breaks any check
+(`bad`). The checks then read those rows alone, with a flag per (error type, field)
+condition (the table `broken`); counts and each pair's first rows, at most `cap` of them,
+come from that small table, so a file with millions of bad cells costs counts, not
+objects. Uniqueness
+and keys are checked across the whole table with grouped queries that DuckDB spills to
+disk when they do not fit in memory.
 
 The errors are the ones frictionless-py reports (see columnar_schema.py for the cell
 rules, and resources/table.py and table/row.py there for the row rules): a row whose
@@ -18,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdx.findings import CappedFindings, Finding
-from validations.columnar_schema import FieldSql
-from validations.columnar_table import LoadedTable
+from validations.columnar_schema import FieldSql, rule_columns
+from validations.columnar_table import LoadedTable, Rules
 from validations.table_schema import schema_finding
 
 CELL, EXTRA, MISSING, UNIQUE, PRIMARY, FOREIGN = range(6)  # frictionless' order in a row
@@ -44,7 +48,7 @@ class TableError:
 
 @dataclass(frozen=True)
 class RowCheck:
-    """A condition on one row of `cells`; every row where it holds is one error."""
+    """A condition on one row of `ruled`; every row where it holds is one error."""
 
     type: str
     order: tuple[int, int, int]
@@ -58,7 +62,10 @@ class RowCheck:
 def check_cells(
     table: LoadedTable, fields: list[FieldSql], schema: dict[str, Any], *, resource: str, cap: int
 ) -> CappedFindings:
-    """Every structure and Table Schema error in the loaded table, as capped findings."""
+    """Every structure and Table Schema error in the loaded table, as capped findings.
+
+    The table was loaded with `table_rules(fields)`.
+    """
     specs = {spec["name"]: spec for spec in schema.get("fields", [])}
     found: list[tuple[tuple[int, ...], Finding]] = []
     left_out: dict[str, int] = {}
@@ -70,11 +77,12 @@ def check_cells(
 
     labels = label_errors(table.header, [spec["name"] for spec in schema.get("fields", [])])
     keep((0, 0, 0), "", labels, len(labels))
-    checks = row_checks(table, fields)
-    for check, total in zip(checks, _count(table, [c.broken for c in checks]), strict=True):
+    checks = row_checks(table.columns, fields)
+    for number, (check, total) in enumerate(zip(checks, _flag(table, checks), strict=True)):
         extra = table.blank_lines if check.type == "blank-row" else []
         if total + len(extra):
-            rows = sorted(_first_rows(table, check, cap) + [(row, None) for row in extra])[:cap]
+            first = _first_rows(table, f"b{number}", check.cell, cap)
+            rows = sorted(first + [(row, None) for row in extra])[:cap]
             errors = [
                 TableError(check.type, row, check.field_name, check.field_number, cell, check.note)
                 for row, cell in rows
@@ -116,8 +124,21 @@ class KeyCheck:
         return TableError(self.type, row, self.field_name, None, shown)
 
 
-def row_checks(table: LoadedTable, fields: list[FieldSql]) -> list[RowCheck]:
-    """The per-row conditions, frictionless' cell, extra-cell and missing-cell errors."""
+def table_rules(fields: list[FieldSql]) -> Rules:
+    """The rules load_table evaluates while loading; the fields then name their columns."""
+    derived = rule_columns(fields)
+
+    def broken(columns: int) -> str:
+        return " OR ".join(f"({check.broken})" for check in row_checks(columns, fields))
+
+    return Rules(derived, broken)
+
+
+def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:
+    """The per-row conditions, frictionless' cell, extra-cell and missing-cell errors.
+
+    `columns` cells are declared per row: those beyond the fields hold surplus cells.
+    """
     blank = " AND ".join(f.missing for f in fields) or "false"
     live = f"NOT ({blank})"
     checks = [RowCheck("blank-row", (CELL, 0, 0), blank)]
@@ -150,7 +171,7 @@ def row_checks(table: LoadedTable, fields: list[FieldSql]) -> list[RowCheck]:
                     rule.note,
                 )
             )
-    for number in range(len(fields) + 1, table.columns + 1):
+    for number in range(len(fields) + 1, columns + 1):
         broken = f"{live} AND c{number} IS NOT NULL"
         checks.append(RowCheck("extra-cell", (EXTRA, number, 0), broken, f"c{number}", "", number))
     for f in fields:
@@ -169,13 +190,13 @@ def key_checks(
     checks = []
     for f in fields:
         if schema_constraint(schema, f.name, "unique"):
-            keyed = f"SELECT k, {read(f)} AS p1 FROM cells WHERE k > 1"
+            keyed = f"SELECT k, {read(f)} AS p1 FROM ruled WHERE k > 1"
             query = _repeats(keyed, 1, primary=False)
             checks.append(KeyCheck("unique-error", (UNIQUE, f.number, 0), query, f.name))
     key = _names(schema.get("primaryKey"))
     if key and all(name in by_name for name in key):
         parts = ", ".join(f"{read(by_name[name])} AS p{i}" for i, name in enumerate(key, 1))
-        keyed = f"SELECT k, {parts} FROM cells WHERE k > 1"
+        keyed = f"SELECT k, {parts} FROM ruled WHERE k > 1"
         checks.append(KeyCheck("primary-key", (PRIMARY, 0, 0), _repeats(keyed, len(key), True)))
     for index, reference in enumerate(schema.get("foreignKeys", [])):
         source = _names(reference.get("fields"))
@@ -254,25 +275,32 @@ def _orphans(by_name: dict[str, FieldSql], source: list[str], target: list[str])
         f"coalesce(CAST(s{i} AS VARCHAR), 'None')" for i in range(1, len(source) + 1)
     )
     return f"""
-        WITH source AS (SELECT k, {values} FROM cells WHERE k > 1),
-             target AS (SELECT DISTINCT {targets} FROM cells WHERE k > 1)
+        WITH source AS (SELECT k, {values} FROM ruled WHERE k > 1),
+             target AS (SELECT DISTINCT {targets} FROM ruled WHERE k > 1)
         SELECT k, {shown} AS shown FROM source
         WHERE NOT ({all_empty})
           AND NOT EXISTS (SELECT 1 FROM target WHERE NOT ({no_target}) AND {same})"""
 
 
-def _count(table: LoadedTable, conditions: list[str]) -> list[int]:
-    if not conditions:
-        return []
-    counts = ", ".join(f"count_if({c})" for c in conditions)
-    row = table.connection.execute(f"SELECT {counts} FROM cells WHERE k > 1").fetchall()[0]
-    return [int(n) for n in row]
+def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
+    """How many rows break each check; the rows breaking any are kept in `broken`.
+
+    `broken` holds k, the cells and b0, b1, … (true where checks[i] is broken), for the
+    rows loaded as `bad`: the only ones where a check can be broken.
+    """
+    cells = "".join(f", c{i}" for i in range(1, table.columns + 1))
+    flags = ", ".join(f"{check.broken} AS b{i}" for i, check in enumerate(checks))
+    connection = table.connection
+    connection.execute(
+        f"""CREATE OR REPLACE TEMP TABLE broken AS
+        SELECT k{cells}, {flags} FROM ruled WHERE k > 1 AND bad"""
+    ).fetchall()
+    counts = ", ".join(f"count_if(b{i})" for i in range(len(checks)))  # NULL on no rows
+    return [int(n or 0) for n in connection.execute(f"SELECT {counts} FROM broken").fetchall()[0]]
 
 
-def _first_rows(table: LoadedTable, check: RowCheck, cap: int) -> list[tuple[int, Any]]:
-    query = (
-        f"SELECT k, {check.cell} FROM cells WHERE k > 1 AND {check.broken} ORDER BY k LIMIT {cap}"
-    )
+def _first_rows(table: LoadedTable, flag: str, cell: str, cap: int) -> list[tuple[int, Any]]:
+    query = f"SELECT k, {cell} FROM broken WHERE {flag} ORDER BY k LIMIT {cap}"
     return [
         (table.spreadsheet_row(k), cell) for k, cell in table.connection.execute(query).fetchall()
     ]

@@ -9,8 +9,10 @@ Two things DuckDB's reader does differently from Python's csv module, which fric
 uses, are put right here: DuckDB skips empty lines (frictionless counts them as rows,
 each a `blank-row`), and a row longer than the declared columns is rejected. Empty lines
 are found by a byte scan and folded back into the row numbers; the reader declares
-`EXTRA_CELLS` more columns than the header has, and a file whose rows still do not fit —
-or whose quoting DuckDB cannot read — is handed to frictionless (`TableNotColumnar`).
+`FEW_EXTRA_CELLS` more columns than the header has (each declared column costs time on
+every row), then `EXTRA_CELLS` when some row is longer still, and a file whose rows still
+do not fit — or whose quoting DuckDB cannot read — is handed to frictionless
+(`TableNotColumnar`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 import shutil
 import tempfile
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +32,7 @@ from validations.header import read_header
 if TYPE_CHECKING:
     import duckdb
 
+FEW_EXTRA_CELLS = 2  # tried first: a trailing comma, or one stray cell more
 EXTRA_CELLS = 16  # a row with more surplus cells than this goes to frictionless
 NO_TEXT = "\x01cdx:no-cell\x01"  # DuckDB's null string: no CSV cell is this
 MEMORY_LIMIT = os.environ.get("CDX_VALIDATION_MEMORY", "256MB")  # DuckDB spills beyond it
@@ -38,13 +42,27 @@ class TableNotColumnar(Exception):
     """The file needs the frictionless reference engine; the message says why."""
 
 
+@dataclass(frozen=True)
+class Rules:
+    """What the checks compute from the cells, evaluated once per row while loading.
+
+    `derived` are (name, SQL over c1…cN) columns, the view `ruled` adds them to `cells`;
+    `broken(columns)` is SQL over the cells and those names, true on a row that breaks
+    any per-row check when `columns` cells are declared. Its value is stored as `bad`, so
+    that the checks afterwards read only the rows with something to report.
+    """
+
+    derived: list[tuple[str, str]]
+    broken: Callable[[int], str]
+
+
 @dataclass
 class LoadedTable:
     """Cells of one CSV in DuckDB, and how record numbers map to spreadsheet rows."""
 
     connection: duckdb.DuckDBPyConnection
     header: list[str]
-    columns: int  # c1 … c{columns} exist in `cells`
+    columns: int  # c1 … c{columns} exist in `cells`, beside k and bad (see Rules)
     records: int  # data records DuckDB read (empty lines excluded)
     blank_lines: list[int] = field(default_factory=list)  # their spreadsheet rows
     _shifts: list[int] = field(default_factory=list)
@@ -69,13 +87,10 @@ class LoadedTable:
         _remove(self.scratch)
 
 
-def load_table(
-    csv_path: Path, *, fields: int, derived: list[tuple[str, str]] | None = None
-) -> LoadedTable:
+def load_table(csv_path: Path, *, fields: int, rules: Rules) -> LoadedTable:
     """Read the CSV into DuckDB as text; raise TableNotColumnar if it cannot be read exactly.
 
-    `derived` are (name, SQL over c1…cN) columns computed in the same scan and stored
-    beside the cells, so that a rule used by many checks is evaluated once per row.
+    The views: `cells` (k, c1…cN, bad) and `ruled` (cells and the rules' derived columns).
     """
     import duckdb
 
@@ -90,7 +105,7 @@ def load_table(
     database = folder / "cells.duckdb" if on_disk else None
     connection = duckdb.connect(str(database or ":memory:"), config={"memory_limit": MEMORY_LIMIT})
     try:
-        return _load(connection, folder, database, csv_path, header, fields, derived)
+        return _load(connection, folder, database, csv_path, header, fields, rules)
     except BaseException:
         connection.close()
         _remove(folder)
@@ -104,20 +119,19 @@ def _load(
     csv_path: Path,
     header: list[str],
     fields: int,
-    derived: list[tuple[str, str]] | None,
+    rules: Rules,
 ) -> LoadedTable:
-    import duckdb
-
     connection.execute(f"SET temp_directory = '{_quoted(str(folder))}'").fetchall()
-    columns = max(fields, len(header)) + EXTRA_CELLS
-    declared = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, columns + 1))
-    try:
-        _read_cells(connection, csv_path, declared, derived or [], parallel=True)
-    except duckdb.Error:
-        # the parallel reader cannot pad short rows once a cell spans lines
-        connection.execute("DROP TABLE IF EXISTS stored").fetchall()
-        _read_cells(connection, csv_path, declared, derived or [], parallel=False)
-    if scalar(connection, "SELECT count(*) FROM reject_errors"):
+    # DuckDB turns an IN list of more than a few values into a join, and a join in the
+    # loading scan stores the rows out of the file's order (rowid would no longer number
+    # the records): IN lists (enums, missing values) are evaluated row by row instead.
+    connection.execute("SET disabled_optimizers = 'in_clause'").fetchall()
+    for extra in (FEW_EXTRA_CELLS, EXTRA_CELLS):
+        columns = max(fields, len(header)) + extra
+        rejected = _read_cells(connection, csv_path, columns, rules)
+        if rejected != {"TOO MANY COLUMNS"}:
+            break
+    if rejected:
         raise TableNotColumnar("some rows have many extra cells or broken quoting")
     records = scalar(connection, "SELECT count(*) FROM cells WHERE k > 1")
     table = LoadedTable(connection, header, columns, records, scratch=folder, database=database)
@@ -147,27 +161,51 @@ def _remove(folder: Path | None) -> None:
 
 
 def _read_cells(
+    connection: duckdb.DuckDBPyConnection, csv_path: Path, columns: int, rules: Rules
+) -> set[str]:
+    """Load the cells as `c1 … c{columns}`; return the kinds of rows DuckDB rejected."""
+    import duckdb
+
+    try:
+        _read(connection, csv_path, columns, rules, parallel=True)
+    except duckdb.Error:
+        # the parallel reader cannot pad short rows once a cell spans lines
+        _read(connection, csv_path, columns, rules, parallel=False)
+    kinds = connection.execute("SELECT DISTINCT error_type FROM reject_errors").fetchall()
+    return {str(kind) for (kind,) in kinds}
+
+
+def _read(
     connection: duckdb.DuckDBPyConnection,
     csv_path: Path,
-    declared: str,
-    derived: list[tuple[str, str]],
+    columns: int,
+    rules: Rules,
     *,
     parallel: bool,
 ) -> None:
-    extra = "".join(f", {sql} AS {name}" for name, sql in derived)
+    for table in ("stored", "reject_errors", "reject_scans"):  # left by an earlier attempt
+        connection.execute(f"DROP TABLE IF EXISTS {table}").fetchall()
+    declared = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, columns + 1))
+    cells = ", ".join(f"c{i}" for i in range(1, columns + 1))
+    derived = "".join(f", {sql} AS {name}" for name, sql in rules.derived)
     # nullstr cannot occur in text: an empty cell stays '' and only padding is NULL.
     # The table keeps the file's order, so rowid numbers the records (no window needed).
+    # The rules are computed in the same parallel scan; only their verdict is stored.
     connection.execute(
         f"""
         CREATE TABLE stored AS
-        SELECT *{extra}
-        FROM read_csv('{_quoted(str(csv_path))}', header = false, auto_detect = false,
-                      delim = ',', quote = '"', escape = '"', columns = {{{declared}}},
-                      null_padding = true, nullstr = '{NO_TEXT}', ignore_errors = true,
-                      store_rejects = true, encoding = 'utf-8', parallel = {parallel})
+        SELECT {cells}, ({rules.broken(columns)}) AS bad FROM (
+            SELECT *{derived}
+            FROM read_csv('{_quoted(str(csv_path))}', header = false, auto_detect = false,
+                          delim = ',', quote = '"', escape = '"', columns = {{{declared}}},
+                          null_padding = true, nullstr = '{NO_TEXT}', ignore_errors = true,
+                          store_rejects = true, encoding = 'utf-8', parallel = {parallel}))
         """
     ).fetchall()
-    connection.execute("CREATE VIEW cells AS SELECT rowid + 1 AS k, * FROM stored").fetchall()
+    connection.execute(
+        "CREATE OR REPLACE VIEW cells AS SELECT rowid + 1 AS k, * FROM stored"
+    ).fetchall()
+    connection.execute(f"CREATE OR REPLACE VIEW ruled AS SELECT *{derived} FROM cells").fetchall()
 
 
 EMPTY_LINE = re.compile(rb"\n\r?(?=\n)")  # the newline before an empty line

@@ -36,15 +36,15 @@ def validate_table(
     The list is a `CappedFindings`: at most `cap` findings of a code, with exact counts of
     the others, which `ValidationReport.extend` adds to its totals.
     """
-    from validations.columnar_checks import check_cells
-    from validations.columnar_schema import fields_sql, stored_rules
+    from validations.columnar_checks import check_cells, table_rules
+    from validations.columnar_schema import fields_sql
     from validations.columnar_table import TableNotColumnar, load_table
 
     header = check_header(csv_path, resource=resource)
     with _within_memory_budget(csv_path):
         try:
             fields = fields_sql(schema, read_header(csv_path))
-            table = load_table(csv_path, fields=len(fields), derived=stored_rules(fields))
+            table = load_table(csv_path, fields=len(fields), rules=table_rules(fields))
         except TableNotColumnar:
             return _validate_with_frictionless(csv_path, schema, suite, header, resource, cap)
         try:
