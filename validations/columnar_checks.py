@@ -88,11 +88,16 @@ def check_cells(
                 for row, cell in rows
             ]
             keep(check.order, _code(check), errors, total + len(extra))
+    listed: dict[str, tuple[int, list[tuple[int, Any]]]] = {}  # a unique key is often primary
     for key in key_checks(table, fields, schema):
-        total, rows = _listed(table, key.query, cap)
-        if key.order[0] == PRIMARY:  # an empty line has an empty key too
-            total += len(table.blank_lines)
-            rows = sorted(rows + [(row, None) for row in table.blank_lines])[:cap]
+        if key.query not in listed:
+            listed[key.query] = _listed(table, key.query, cap)
+        total, rows = listed[key.query]
+        if key.empty:  # a primary key: rows without one, and empty lines, break it too
+            empty_total, empty_rows = _listed(table, key.empty, cap)
+            blank = [(row, None) for row in table.blank_lines]
+            total += empty_total + len(blank)
+            rows = sorted(rows + empty_rows + blank)[:cap]
         keep(key.order, key.type, [key.error(row, shown) for row, shown in rows], total)
     findings = CappedFindings(cap=cap)
     for _, finding in sorted(found, key=lambda pair: pair[0]):
@@ -113,6 +118,7 @@ class KeyCheck:
     source: tuple[str, ...] = ()
     target: tuple[str, ...] = ()
     resource: str = ""
+    empty: str = ""  # a primary key's query for rows without a key
 
     def error(self, row: int, shown: str | None) -> TableError:
         if self.type == "foreign-key":
@@ -121,6 +127,8 @@ class KeyCheck:
                 f'table "{self.resource}" as "{", ".join(self.target)}"'
             )
             return TableError(self.type, row, None, None, None, note)
+        if self.type == "primary-key":
+            return TableError(self.type, row)
         return TableError(self.type, row, self.field_name, None, shown)
 
 
@@ -191,13 +199,16 @@ def key_checks(
     for f in fields:
         if schema_constraint(schema, f.name, "unique"):
             keyed = f"SELECT k, {read(f)} AS p1 FROM ruled WHERE k > 1"
-            query = _repeats(keyed, 1, primary=False)
+            query = _repeats(keyed, 1)
             checks.append(KeyCheck("unique-error", (UNIQUE, f.number, 0), query, f.name))
     key = _names(schema.get("primaryKey"))
     if key and all(name in by_name for name in key):
         parts = ", ".join(f"{read(by_name[name])} AS p{i}" for i, name in enumerate(key, 1))
         keyed = f"SELECT k, {parts} FROM ruled WHERE k > 1"
-        checks.append(KeyCheck("primary-key", (PRIMARY, 0, 0), _repeats(keyed, len(key), True)))
+        empty = " AND ".join(f"p{i} IS NULL" for i in range(1, len(key) + 1))
+        no_key = f"SELECT k, NULL AS shown FROM ({keyed}) WHERE {empty}"
+        query = _repeats(keyed, len(key))
+        checks.append(KeyCheck("primary-key", (PRIMARY, 0, 0), query, empty=no_key))
     for index, reference in enumerate(schema.get("foreignKeys", [])):
         source = _names(reference.get("fields"))
         target = _names(reference.get("reference", {}).get("fields"))
@@ -248,21 +259,17 @@ def schema_constraint(schema: dict[str, Any], name: str, constraint: str) -> Any
     return spec.get("constraints", {}).get(constraint)
 
 
-def _repeats(keyed: str, width: int, primary: bool) -> str:
-    """Rows after the first with the same key; for a primary key also rows with none."""
+def _repeats(keyed: str, width: int) -> str:
+    """Rows after the first with the same key (rows without a key are not listed)."""
     parts = [f"p{i}" for i in range(1, width + 1)]
     same = " AND ".join(f"r.{p} IS NOT DISTINCT FROM f.{p}" for p in parts)
     empty = " AND ".join(f"{p} IS NULL" for p in parts)
-    shown = "NULL" if primary else "CAST(r.p1 AS VARCHAR)"
-    repeated = f"""
-        SELECT r.k, {shown} AS shown
+    return f"""WITH keyed AS ({keyed})
+        SELECT r.k, CAST(r.p1 AS VARCHAR) AS shown
         FROM keyed r JOIN (
             SELECT {", ".join(parts)}, min(k) AS first FROM keyed WHERE NOT ({empty})
             GROUP BY ALL HAVING count(*) > 1
         ) f ON {same} AND r.k > f.first"""
-    if primary:
-        repeated += f" UNION ALL SELECT k, NULL AS shown FROM keyed WHERE {empty}"
-    return f"WITH keyed AS ({keyed}) {repeated}"
 
 
 def _orphans(by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:

@@ -133,11 +133,12 @@ def _load(
             break
     if rejected:
         raise TableNotColumnar("some rows have many extra cells or broken quoting")
-    records = scalar(connection, "SELECT count(*) FROM cells WHERE k > 1")
+    records = max(scalar(connection, "SELECT count(*) FROM stored") - 1, 0)  # minus the header
     table = LoadedTable(connection, header, columns, records, scratch=folder, database=database)
-    table.blank_lines = _blank_lines(csv_path)
+    table.blank_lines, lines = _blank_lines(csv_path)
     if table.blank_lines:
-        if _has_multiline_cells(connection, columns):
+        # every line is a record or an empty line unless a quoted cell spans lines
+        if lines != records + 1 + len(table.blank_lines):
             raise TableNotColumnar("empty lines and cells spanning lines cannot be numbered")
         table.__post_init__()
     return table
@@ -212,11 +213,12 @@ EMPTY_LINE = re.compile(rb"\n\r?(?=\n)")  # the newline before an empty line
 BLOCK = 1 << 24  # read 16 MiB at a time: a mapped file would count in the RSS whole
 
 
-def _blank_lines(csv_path: Path, block: int = BLOCK) -> list[int]:
-    """Spreadsheet rows of the empty lines after the header, by a scan of the bytes.
+def _blank_lines(csv_path: Path, block: int = BLOCK) -> tuple[list[int], int]:
+    """Spreadsheet rows of the empty lines after the header, and the number of lines.
 
-    A line is empty when a newline (or newline and carriage return) is followed by a
-    newline; its row is the number of newlines up to it, plus one.
+    By a scan of the bytes: a line is empty when a newline (or newline and carriage
+    return) is followed by a newline; its row is the number of newlines up to it, plus one.
+    The last line counts whether or not a newline ends it.
     """
     rows: list[int] = []
     lines = 0  # newlines before `data`
@@ -236,14 +238,10 @@ def _blank_lines(csv_path: Path, block: int = BLOCK) -> list[int]:
                 counted_to = at + 1
                 rows.append(lines + 1)
             if not chunk:
-                return rows
+                lines += data.count(b"\n", counted_to)
+                return rows, lines + (1 if data and not data.endswith(b"\n") else 0)
             lines += data.count(b"\n", counted_to, limit)
             carry = data[limit:]
-
-
-def _has_multiline_cells(connection: duckdb.DuckDBPyConnection, columns: int) -> bool:
-    spans = " OR ".join(f"contains(c{i}, chr(10))" for i in range(1, columns + 1))
-    return bool(scalar(connection, f"SELECT count(*) FROM cells WHERE {spans}"))
 
 
 def scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> Any:

@@ -65,6 +65,8 @@ def test_empty_lines_are_found_across_block_boundaries(tmp_path: Path) -> None:
     path = tmp_path / "gaps.csv"
     path.write_bytes(data)
     for block in range(1, len(data) + 2):
-        assert columnar_table._blank_lines(path, block) == [2, 4, 5, 7], block
+        assert columnar_table._blank_lines(path, block) == ([2, 4, 5, 7], 7), block
+    path.write_bytes(data + b"c")  # a last line without its newline counts too
+    assert columnar_table._blank_lines(path, 3) == ([2, 4, 5, 7], 8)
     path.write_bytes(b"")
-    assert columnar_table._blank_lines(path) == []
+    assert columnar_table._blank_lines(path) == ([], 0)
