@@ -52,11 +52,18 @@ class RowCheck:
 
     type: str
     order: tuple[int, int, int]
-    broken: str
+    alone: str  # the condition on a row that is not blank (the blank-row check: blank)
     cell: str = "NULL"
     field_name: str | None = None
     field_number: int | None = None
     note: str = ""
+    blank: str = "false"  # when the row is blank: every check but blank-row then holds
+
+    @property
+    def broken(self) -> str:
+        if self.type == "blank-row":
+            return self.alone
+        return f"NOT ({self.blank}) AND {self.alone}"
 
 
 def check_cells(
@@ -137,7 +144,8 @@ def table_rules(fields: list[FieldSql]) -> Rules:
     derived = rule_columns(fields)
 
     def broken(columns: int) -> str:
-        return " OR ".join(f"({check.broken})" for check in row_checks(columns, fields))
+        # a blank row is bad, so the others need not say "and not blank"
+        return " OR ".join(f"({check.alone})" for check in row_checks(columns, fields))
 
     return Rules(derived, broken)
 
@@ -148,44 +156,32 @@ def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:
     `columns` cells are declared per row: those beyond the fields hold surplus cells.
     """
     blank = " AND ".join(f.missing for f in fields) or "false"
-    live = f"NOT ({blank})"
-    checks = [RowCheck("blank-row", (CELL, 0, 0), blank)]
-    for f in fields:
+    checks = [RowCheck("blank-row", (CELL, 0, 0), blank, blank=blank)]
+
+    def add(
+        kind: str, order: tuple[int, int, int], alone: str, f: FieldSql, note: str = ""
+    ) -> None:
         shown = f"coalesce({f.cell}, 'None')"  # frictionless prints an absent cell as None
-        if f.required:
-            checks.append(
-                RowCheck(
-                    "constraint-error",
-                    (CELL, f.number, 0),
-                    f"{live} AND {f.missing}",
-                    shown,
-                    f.name,
-                    f.number,
-                    f.required.note,
-                )
-            )
-        typo = f"{live} AND NOT {f.missing} AND NOT {f.typed}"
-        checks.append(RowCheck("type-error", (CELL, f.number, 1), typo, shown, f.name, f.number))
-        for index, rule in enumerate(f.constraints, start=2):
-            broken = f"{live} AND NOT {f.missing} AND {f.typed} AND ({rule.broken})"
-            checks.append(
-                RowCheck(
-                    "constraint-error",
-                    (CELL, f.number, index),
-                    broken,
-                    shown,
-                    f.name,
-                    f.number,
-                    rule.note,
-                )
-            )
-    for number in range(len(fields) + 1, columns + 1):
-        broken = f"{live} AND c{number} IS NOT NULL"
-        checks.append(RowCheck("extra-cell", (EXTRA, number, 0), broken, f"c{number}", "", number))
+        checks.append(RowCheck(kind, order, alone, shown, f.name, f.number, note, blank))
+
     for f in fields:
-        broken = f"{live} AND {f.cell} IS NULL"
+        if f.required:
+            add("constraint-error", (CELL, f.number, 0), f.missing, f, f.required.note)
+        add("type-error", (CELL, f.number, 1), f"NOT {f.missing} AND NOT {f.typed}", f)
+        for index, rule in enumerate(f.constraints, start=2):
+            broken = f"NOT {f.missing} AND {f.typed} AND ({rule.broken})"
+            add("constraint-error", (CELL, f.number, index), broken, f, rule.note)
+    for number in range(len(fields) + 1, columns + 1):
+        extra = f"c{number} IS NOT NULL"
         checks.append(
-            RowCheck("missing-cell", (MISSING, f.number, 0), broken, "''", f.name, f.number)
+            RowCheck("extra-cell", (EXTRA, number, 0), extra, f"c{number}", "", number, "", blank)
+        )
+    for f in fields:
+        missing = f"{f.cell} IS NULL"
+        checks.append(
+            RowCheck(
+                "missing-cell", (MISSING, f.number, 0), missing, "''", f.name, f.number, "", blank
+            )
         )
     return checks
 
