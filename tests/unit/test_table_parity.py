@@ -14,7 +14,7 @@ import pytest
 
 from cdx.findings import CappedFindings, Finding, ValidationReport
 from tests.planted_table import SCHEMA, SUITE, write_table
-from validations import package_check
+from validations import columnar_suite, package_check
 from validations.columnar_checks import table_rules
 from validations.columnar_schema import fields_sql
 from validations.columnar_table import load_table
@@ -156,3 +156,42 @@ def test_records_keep_the_files_order_in_a_file_read_in_parallel(tmp_path: Path)
     with csv_path.open(newline="", encoding="utf-8") as handle:
         in_file = [row[0] for row in csv.reader(handle) if row]  # DuckDB skips empty lines
     assert [cell for (cell,) in loaded] == in_file
+
+
+def test_a_column_that_mostly_repeats_gives_gx_a_bounded_frame_and_exact_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unique expectation on a text column that repeats on almost every row: GX judges
+    the first `cap` repeated rows (and one later partner of each value), the rest are
+    counted, and the findings kept are the reference's first ones."""
+    suite = {
+        "name": "ids",
+        "expectations": [
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "record_id"}}
+        ],
+    }
+    csv_path = write_table(tmp_path / "survey.csv", 3_000, error_every=97)
+    lines = csv_path.read_text().splitlines()
+    for n in range(1, len(lines), 1):  # 40 ids over 3,000 rows, a few rows left unique
+        cells = lines[n].split(",")
+        if len(cells) > 1 and n % 500:
+            cells[0] = f"R{n % 40:07d}"
+            lines[n] = ",".join(cells)
+    csv_path.write_text("\n".join(lines) + "\n")
+    seen: list[int] = []
+    real = columnar_suite.run_expectations
+
+    def counted(suite: dict[str, Any], frame: Any, **kwargs: Any) -> Any:
+        seen.append(len(frame))
+        return real(suite, frame, **kwargs)
+
+    monkeypatch.setattr(columnar_suite, "run_expectations", counted)
+    expected, _ = reference(csv_path, SCHEMA, suite)
+    found, _ = validate_table(csv_path, SCHEMA, suite, resource="t", cap=50)
+    code = "expect_column_values_to_be_unique"
+    wanted = [f for f in expected if f.code == code]
+    assert len(wanted) > 2_500
+    assert described([f for f in found if f.code == code]) == described(wanted[:50])
+    assert isinstance(found, CappedFindings) and found.total(code) == len(wanted)
+    blank_rows = len([line for line in lines if not line])
+    assert seen and max(seen) <= 2 * 50 + blank_rows
