@@ -171,60 +171,78 @@ class _Reader:
         return f"(k IN ({repeated}) OR ({' AND '.join(f'{key} IS NULL' for key in keys)}))"
 
     def windowed(self, spec: dict[str, Any]) -> bool:
-        """Whether first_repeats can judge this expectation: one text column, plain kwargs.
+        """Whether first_repeats can judge this expectation: text columns, plain kwargs.
 
         Text is compared as text by DuckDB and by pandas alike, and a missing cell is NULL
-        in both, so DuckDB's count of repeated rows is the count GX would report.
+        in both (and equal to another NULL when grouped, as pandas' duplicated() has it),
+        so DuckDB's repeated rows are the rows GX calls unexpected.
         """
-        kwargs = spec.get("kwargs", {})
-        name = kwargs.get("column")
+        kind, kwargs = spec.get("type"), spec.get("kwargs", {})
+        names = columns_named(spec)
+        plain = (kind == "expect_column_values_to_be_unique" and set(kwargs) == {"column"}) or (
+            kind == "expect_compound_columns_to_be_unique" and set(kwargs) == {"column_list"}
+        )
         return (
-            spec.get("type") == "expect_column_values_to_be_unique"
-            and set(kwargs) == {"column"}
-            and name in self.column
-            and self.fields.get(name, {}).get("type", "string") in ("string", "any")
+            plain
+            and bool(names)
+            and all(name in self.column for name in names)
+            and all(
+                self.fields.get(n, {}).get("type", "string") in ("string", "any") for n in names
+            )
         )
 
     def first_repeats(
         self, suite: dict[str, Any], index: int, *, resource: str, cap: int
     ) -> CappedFindings:
-        """A column's repeated values, the first `cap` rows judged by GX, every one counted.
+        """Repeated values, the first `cap` rows judged by GX, every one counted.
 
-        GX sees the first `cap` rows whose value occurs more than once, and for each of
-        their values one later row with it (so that GX, too, sees it repeated); findings
-        for those later rows are dropped and the rows beyond the first `cap` are counted.
-        However many rows repeat, GX gets at most 2 × cap of them.
+        GX sees the first `cap` rows whose value (or combination) occurs more than once,
+        and for each of their values one later row with it (so that GX, too, sees it
+        repeated); findings for those later rows are dropped, and the rows beyond the
+        first `cap` are counted. However many rows repeat, GX gets at most 2 × cap of them.
+        GX ignores a row whose values are all missing; so does this.
         """
         spec = suite["expectations"][index]
-        name = spec["kwargs"]["column"]
-        text, connection = self.text(name), self.table.connection
+        names = columns_named(spec)
+        keys = [self.text(name) for name in names]
+        values = ", ".join(f"{key} AS g{i}" for i, key in enumerate(keys))
+        same = " AND ".join(f"r.g{i} IS NOT DISTINCT FROM f.g{i}" for i in range(len(keys)))
+        parts = ", ".join(f"g{i}" for i in range(len(keys)))
+        counted = f"k > 1 AND NOT ({' AND '.join(f'{key} IS NULL' for key in keys)})"
+        connection = self.table.connection
         connection.execute(
             f"""CREATE OR REPLACE TEMP TABLE repeated AS
-            SELECT k, {text} AS v FROM cells JOIN (
-                SELECT {text} AS g FROM cells WHERE k > 1 AND {text} IS NOT NULL
-                GROUP BY ALL HAVING count(*) > 1
-            ) ON {text} = g WHERE k > 1"""
+            WITH keyed AS (SELECT k, {values} FROM cells WHERE {counted})
+            SELECT r.* FROM keyed r SEMI JOIN (
+                SELECT {parts} FROM keyed GROUP BY ALL HAVING count(*) > 1
+            ) f ON {same}"""
         ).fetchall()
         total = connection.execute("SELECT count(*) FROM repeated").fetchall()[0][0]
         findings = CappedFindings(cap=cap)
         if total:
             connection.execute(
                 f"""CREATE OR REPLACE TEMP TABLE shown AS
-                WITH first AS (SELECT k, v FROM repeated ORDER BY k LIMIT {cap})
+                WITH first AS (SELECT * FROM repeated ORDER BY k LIMIT {cap})
                 SELECT k, true AS kept FROM first
                 UNION ALL
-                SELECT min(k), false FROM repeated
-                WHERE k > (SELECT max(k) FROM first) AND v IN (SELECT v FROM first)
-                GROUP BY v"""
+                SELECT min(r.k), false FROM repeated r SEMI JOIN first f ON {same}
+                WHERE r.k > (SELECT max(k) FROM first) GROUP BY {parts}"""
             ).fetchall()
-            last = connection.execute("SELECT max(k) FROM shown WHERE kept").fetchall()[0][0]
-            frames = self._batches([name], "k IN (SELECT k FROM shown)", whole=True)
-            ran = run_expectations(suite, next(frames), resource=resource, only={index})
+            last = self.row(
+                connection.execute("SELECT max(k) FROM shown WHERE kept").fetchall()[0][0]
+            )
+            frame = next(self._batches(names, "k IN (SELECT k FROM shown)", whole=True))
+            ran = run_expectations(
+                suite, frame, resource=resource, only={index}, totals={index: total}
+            )
             listed = ran.get(index, [])
-            kept = [f for f in listed if f.code != spec["type"] or (f.row or 0) <= self.row(last)]
-            findings.merge(kept)
-            if kept and all(f.code == spec["type"] for f in kept):
-                findings.count_left_out(spec["type"], kept[0].severity, total - len(kept))
+            if spec["type"] == "expect_compound_columns_to_be_unique":
+                findings.merge(listed)  # one finding, worded with the total (totals)
+            else:
+                kept = [f for f in listed if f.code != spec["type"] or (f.row or 0) <= last]
+                findings.merge(kept)
+                if kept and all(f.code == spec["type"] for f in kept):
+                    findings.count_left_out(spec["type"], kept[0].severity, total - len(kept))
         connection.execute("DROP TABLE IF EXISTS repeated").fetchall()
         connection.execute("DROP TABLE IF EXISTS shown").fetchall()
         return findings

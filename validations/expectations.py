@@ -214,8 +214,13 @@ def run_expectations(
     resource: str,
     only: set[int] | None = None,
     columns: list[str] | None = None,
+    totals: dict[int, int] | None = None,
 ) -> dict[int, list[Finding]]:
-    """run_suite's findings by the position of their expectation in the suite."""
+    """run_suite's findings by the position of their expectation in the suite.
+
+    `totals` gives, by position, how many rows are unexpected in the whole table when the
+    frame holds only some of them: a finding that counts rows says that number.
+    """
     _quiet_gx()
 
     specs: list[dict[str, Any]] = suite.get("expectations", [])
@@ -235,7 +240,7 @@ def run_expectations(
     if not expectations:
         return found
     with _GX_ONE_AT_A_TIME:  # GX keeps its project context in a module global
-        return _validate(suite, specs, expectations, frame, resource, found)
+        return _validate(suite, specs, expectations, frame, resource, found, totals or {})
 
 
 def _validate(
@@ -245,6 +250,7 @@ def _validate(
     frame: pd.DataFrame,
     resource: str,
     found: dict[int, list[Finding]],
+    totals: dict[int, int],
 ) -> dict[int, list[Finding]]:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -268,7 +274,9 @@ def _validate(
             why = " ".join(str(failure.get("exception_message") or "no reason given").split())
             found[index] = [_broken(specs[index], index, why, resource)]
         elif not result.success:
-            found[index] = _findings(specs[index], result.result, frame, resource)
+            found[index] = _findings(
+                specs[index], result.result, frame, resource, totals.get(index)
+            )
     return found
 
 
@@ -332,7 +340,11 @@ def _finding(spec: dict[str, Any], code: str, message: str, resource: str, **mor
 
 
 def _findings(
-    spec: dict[str, Any], result: dict[str, Any], frame: pd.DataFrame, resource: str
+    spec: dict[str, Any],
+    result: dict[str, Any],
+    frame: pd.DataFrame,
+    resource: str,
+    total: int | None = None,
 ) -> list[Finding]:
     kind, kwargs = spec["type"], spec.get("kwargs", {})
     exact = kwargs.get("exact_match", True)
@@ -377,8 +389,8 @@ def _findings(
         **words,
         rule=rule,
         observed="unknown (there are no values)" if value is None else value,
-        count=len(indexes),
-        rows=_listing([row + 2 for row in indexes]),
+        count=total or len(indexes),
+        rows=_listing([row + 2 for row in indexes], total),
         mismatch="; ".join(f"{label} {_listing(names)}" for label, names in named if names),
     )
     value = None if plain == "table_columns_to_match_set" else value
@@ -398,9 +410,11 @@ def _bounds(kwargs: dict[str, Any]) -> str:
     return " and ".join([above] * (low is not None) + [below] * (high is not None))
 
 
-def _listing(items: list[Any]) -> str:
+def _listing(items: list[Any], total: int | None = None) -> str:
+    """The first LISTED items, and how many more there are (of `total` when given)."""
     shown = ", ".join(str(_text(item)) for item in items[:LISTED])
-    return shown + (f" and {len(items) - LISTED} more" if len(items) > LISTED else "")
+    more = (total or len(items)) - LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _text(value: Any) -> str | None:

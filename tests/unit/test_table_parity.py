@@ -158,16 +158,21 @@ def test_records_keep_the_files_order_in_a_file_read_in_parallel(tmp_path: Path)
     assert [cell for (cell,) in loaded] == in_file
 
 
-def test_a_column_that_mostly_repeats_gives_gx_a_bounded_frame_and_exact_counts(
+def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A unique expectation on a text column that repeats on almost every row: GX judges
-    the first `cap` repeated rows (and one later partner of each value), the rest are
-    counted, and the findings kept are the reference's first ones."""
+    """Unique expectations on text that repeats on almost every row: GX judges the first
+    `cap` repeated rows (and one later partner of each value), the rest are counted, and
+    the findings are the reference's: its first ones, and the combination's finding word
+    for word (its count and its "and N more" are the whole table's)."""
     suite = {
         "name": "ids",
         "expectations": [
-            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "record_id"}}
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "record_id"}},
+            {
+                "type": "expect_compound_columns_to_be_unique",
+                "kwargs": {"column_list": ["region", "district"]},
+            },
         ],
     }
     csv_path = write_table(tmp_path / "survey.csv", 3_000, error_every=97)
@@ -193,5 +198,9 @@ def test_a_column_that_mostly_repeats_gives_gx_a_bounded_frame_and_exact_counts(
     assert len(wanted) > 2_500
     assert described([f for f in found if f.code == code]) == described(wanted[:50])
     assert isinstance(found, CappedFindings) and found.total(code) == len(wanted)
+    compound = "expect_compound_columns_to_be_unique"
+    combination = [f for f in expected if f.code == compound]
+    assert len(combination) == 1 and "and 29" in combination[0].message  # ~2,9xx rows
+    assert described([f for f in found if f.code == compound]) == described(combination)
     blank_rows = len([line for line in lines if not line])
-    assert seen and max(seen) <= 2 * 50 + blank_rows
+    assert len(seen) == 2 and max(seen) <= 2 * 50 + blank_rows
