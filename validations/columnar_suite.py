@@ -83,9 +83,9 @@ def run_suite_on_table(
         plans[_plan(spec, header)].add(index)
     found = {index: CappedFindings(cap=cap) for index in range(len(specs))}
     for index in sorted(plans["repeats"]):
-        if reader.windowed(specs[index]):
+        if (keys := reader.exact_keys(specs[index])) is not None:
             plans["repeats"].discard(index)
-            found[index] = reader.first_repeats(suite, index, resource=resource, cap=cap)
+            found[index] = reader.first_repeats(suite, index, keys, resource=resource, cap=cap)
     for plan, indexes in plans.items():
         if not indexes:
             continue
@@ -170,29 +170,50 @@ class _Reader:
         )
         return f"(k IN ({repeated}) OR ({' AND '.join(f'{key} IS NULL' for key in keys)}))"
 
-    def windowed(self, spec: dict[str, Any]) -> bool:
-        """Whether first_repeats can judge this expectation: text columns, plain kwargs.
+    def exact_keys(self, spec: dict[str, Any]) -> list[str] | None:
+        """Keys equal exactly where pandas' values are, for first_repeats; None if unsure.
 
-        Text is compared as text by DuckDB and by pandas alike, and a missing cell is NULL
-        in both (and equal to another NULL when grouped, as pandas' duplicated() has it),
-        so DuckDB's repeated rows are the rows GX calls unexpected.
+        Plain kwargs only, and columns where DuckDB and pandas read every cell alike:
+        text (compared as text; a missing cell is NULL in both, and equal to another when
+        grouped, as pandas' duplicated() has it), integers written as plain digits, and
+        dates written as YYYY-MM-DD within pandas' range (an impossible date such as
+        2024-02-30, or a cell without digits, is NULL in both). One cell with digits in
+        another spelling, and GX gets every repeated row instead.
         """
         kind, kwargs = spec.get("type"), spec.get("kwargs", {})
-        names = columns_named(spec)
         plain = (kind == "expect_column_values_to_be_unique" and set(kwargs) == {"column"}) or (
             kind == "expect_compound_columns_to_be_unique" and set(kwargs) == {"column_list"}
         )
-        return (
-            plain
-            and bool(names)
-            and all(name in self.column for name in names)
-            and all(
-                self.fields.get(n, {}).get("type", "string") in ("string", "any") for n in names
-            )
+        names = columns_named(spec)
+        if not plain or not names or any(name not in self.column for name in names):
+            return None
+        keys = [self._exact_key(name) for name in names]
+        return None if None in keys else [key for key in keys if key is not None]
+
+    def _exact_key(self, name: str) -> str | None:
+        field, text = self.fields.get(name, {}), self.text(name)
+        kind = field.get("type", "string")
+        if kind in ("string", "any"):
+            return text
+        if kind == "integer":
+            shape, value = "[+-]?[0-9]{1,18}", f"CAST({text} AS BIGINT)"
+        elif kind == "date" and field.get("format", "default") == "default":
+            shape = "(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"
+            value = f"try_strptime({text}, '%Y-%m-%d')"
+        else:
+            return None
+        # text without a digit is missing to pandas too (forty, n/a); text with digits in
+        # another spelling might be read differently by pandas: then no exact key
+        odd = (
+            f"SELECT count(*) FROM cells WHERE k > 1 AND regexp_matches({text}, '\\p{{Nd}}') "
+            f"AND NOT regexp_full_match({text}, {_text(shape)})"
         )
+        if self.table.connection.execute(odd).fetchall()[0][0]:
+            return None
+        return f"(CASE WHEN regexp_full_match({text}, {_text(shape)}) THEN {value} END)"
 
     def first_repeats(
-        self, suite: dict[str, Any], index: int, *, resource: str, cap: int
+        self, suite: dict[str, Any], index: int, keys: list[str], *, resource: str, cap: int
     ) -> CappedFindings:
         """Repeated values, the first `cap` rows judged by GX, every one counted.
 
@@ -204,7 +225,6 @@ class _Reader:
         """
         spec = suite["expectations"][index]
         names = columns_named(spec)
-        keys = [self.text(name) for name in names]
         values = ", ".join(f"{key} AS g{i}" for i, key in enumerate(keys))
         same = " AND ".join(f"r.g{i} IS NOT DISTINCT FROM f.g{i}" for i in range(len(keys)))
         parts = ", ".join(f"g{i}" for i in range(len(keys)))
