@@ -187,30 +187,32 @@ class _Reader:
         names = columns_named(spec)
         if not plain or not names or any(name not in self.column for name in names):
             return None
-        keys = [self._exact_key(name) for name in names]
-        return None if None in keys else [key for key in keys if key is not None]
-
-    def _exact_key(self, name: str) -> str | None:
-        field, text = self.fields.get(name, {}), self.text(name)
-        kind = field.get("type", "string")
-        if kind in ("string", "any"):
-            return text
-        if kind == "integer":
-            shape, value = "[+-]?[0-9]{1,18}", f"CAST({text} AS BIGINT)"
-        elif kind == "date" and field.get("format", "default") == "default":
-            shape = "(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"
-            value = f"try_strptime({text}, '%Y-%m-%d')"
-        else:
-            return None
-        # text without a digit is missing to pandas too (forty, n/a); text with digits in
-        # another spelling might be read differently by pandas: then no exact key
-        odd = (
-            f"SELECT count(*) FROM cells WHERE k > 1 AND regexp_matches({text}, '\\p{{Nd}}') "
-            f"AND NOT regexp_full_match({text}, {_text(shape)})"
-        )
-        if self.table.connection.execute(odd).fetchall()[0][0]:
-            return None
-        return f"(CASE WHEN regexp_full_match({text}, {_text(shape)}) THEN {value} END)"
+        keys, shapes = [], []
+        for name in names:
+            field, text = self.fields.get(name, {}), self.text(name)
+            kind = field.get("type", "string")
+            if kind in ("string", "any"):
+                keys.append(text)
+            elif kind == "integer":
+                keys.append(f"TRY_CAST({text} AS BIGINT)")
+                shapes.append((text, "[+-]?[0-9]{1,18}"))
+            elif kind == "date" and field.get("format", "default") == "default":
+                keys.append(f"try_strptime({text}, '%Y-%m-%d')")
+                shapes.append((text, "(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"))
+            else:
+                return None
+        if shapes:
+            # text without a digit is missing to pandas and NULL here (forty, n/a); text
+            # with digits in another spelling might be read differently by pandas
+            odd = " OR ".join(
+                f"(regexp_matches({text}, '\\p{{Nd}}') AND NOT regexp_full_match({text}, "
+                f"{_text(shape)}))"
+                for text, shape in shapes
+            )
+            query = f"SELECT count(*) FROM cells WHERE k > 1 AND ({odd})"
+            if self.table.connection.execute(query).fetchall()[0][0]:
+                return None
+        return keys
 
     def first_repeats(
         self, suite: dict[str, Any], index: int, keys: list[str], *, resource: str, cap: int
@@ -232,7 +234,7 @@ class _Reader:
         connection = self.table.connection
         connection.execute(
             f"""CREATE OR REPLACE TEMP TABLE repeated AS
-            WITH keyed AS (SELECT k, {values} FROM cells WHERE {counted})
+            WITH keyed AS MATERIALIZED (SELECT k, {values} FROM cells WHERE {counted})
             SELECT r.* FROM keyed r SEMI JOIN (
                 SELECT {parts} FROM keyed GROUP BY ALL HAVING count(*) > 1
             ) f ON {same}"""
