@@ -82,10 +82,10 @@ def run_suite_on_table(
             continue  # GX (and its seconds of import) is needed only where a check can fail
         plans[_plan(spec, header)].add(index)
     found = {index: CappedFindings(cap=cap) for index in range(len(specs))}
-    for index in sorted(plans["repeats"]):
-        if (keys := reader.exact_keys(specs[index])) is not None:
-            plans["repeats"].discard(index)
-            found[index] = reader.first_repeats(suite, index, keys, resource=resource, cap=cap)
+    windowed = {i: keys for i in plans["repeats"] if (keys := reader.exact_keys(specs[i]))}
+    if windowed:
+        plans["repeats"] -= set(windowed)
+        found |= reader.first_repeats(suite, windowed, resource=resource, cap=cap)
     for plan, indexes in plans.items():
         if not indexes:
             continue
@@ -215,18 +215,48 @@ class _Reader:
         return keys
 
     def first_repeats(
-        self, suite: dict[str, Any], index: int, keys: list[str], *, resource: str, cap: int
-    ) -> CappedFindings:
+        self, suite: dict[str, Any], keys: dict[int, list[str]], *, resource: str, cap: int
+    ) -> dict[int, CappedFindings]:
         """Repeated values, the first `cap` rows judged by GX, every one counted.
 
-        GX sees the first `cap` rows whose value (or combination) occurs more than once,
-        and for each of their values one later row with it (so that GX, too, sees it
-        repeated); findings for those later rows are dropped, and the rows beyond the
-        first `cap` are counted. However many rows repeat, GX gets at most 2 × cap of them.
-        GX ignores a row whose values are all missing; so does this.
+        For each uniqueness expectation (by its position, with its exact keys) GX sees the
+        first `cap` rows whose value (or combination) occurs more than once, and for each
+        of their values one later row with it (so that GX, too, sees it repeated);
+        findings for those later rows are dropped, and the rows beyond the first `cap`
+        are counted. GX ignores a row whose values are all missing; so does this. One GX
+        run judges them all: a row another expectation brought in is repeated for this
+        one only if it is among this one's repeated rows, all of which are counted.
         """
-        spec = suite["expectations"][index]
-        names = columns_named(spec)
+        specs, connection = suite["expectations"], self.table.connection
+        totals, last, chosen = {}, {}, []
+        for index, key in keys.items():
+            totals[index], last[index] = self._window(index, key, cap)
+            chosen.append(f"SELECT k FROM shown_{index}")
+        found = {index: CappedFindings(cap=cap) for index in keys}
+        wanted = {index for index, total in totals.items() if total}
+        if wanted:
+            names = sorted({n for i in wanted for n in columns_named(specs[i])})
+            where = f"k IN ({' UNION '.join(chosen)})"
+            frame = next(self._batches(names, where, whole=True))
+            ran = run_expectations(suite, frame, resource=resource, only=wanted, totals=totals)
+            for index in wanted:
+                kind, listed = specs[index]["type"], ran.get(index, [])
+                if kind == "expect_compound_columns_to_be_unique":
+                    found[index].merge(listed)  # one finding, worded with the total
+                    continue
+                kept = [f for f in listed if f.code != kind or (f.row or 0) <= last[index]]
+                found[index].merge(kept)
+                if kept and all(f.code == kind for f in kept):
+                    found[index].count_left_out(kind, kept[0].severity, totals[index] - len(kept))
+        for index in keys:
+            connection.execute(f"DROP TABLE IF EXISTS shown_{index}").fetchall()
+        return found
+
+    def _window(self, index: int, keys: list[str], cap: int) -> tuple[int, int]:
+        """How many rows repeat on these keys, and the spreadsheet row of the cap-th.
+
+        The rows GX is to see are left in the table shown_{index}.
+        """
         values = ", ".join(f"{key} AS g{i}" for i, key in enumerate(keys))
         same = " AND ".join(f"r.g{i} IS NOT DISTINCT FROM f.g{i}" for i in range(len(keys)))
         parts = ", ".join(f"g{i}" for i in range(len(keys)))
@@ -239,35 +269,19 @@ class _Reader:
                 SELECT {parts} FROM keyed GROUP BY ALL HAVING count(*) > 1
             ) f ON {same}"""
         ).fetchall()
-        total = connection.execute("SELECT count(*) FROM repeated").fetchall()[0][0]
-        findings = CappedFindings(cap=cap)
-        if total:
-            connection.execute(
-                f"""CREATE OR REPLACE TEMP TABLE shown AS
-                WITH first AS (SELECT * FROM repeated ORDER BY k LIMIT {cap})
-                SELECT k, true AS kept FROM first
-                UNION ALL
-                SELECT min(r.k), false FROM repeated r SEMI JOIN first f ON {same}
-                WHERE r.k > (SELECT max(k) FROM first) GROUP BY {parts}"""
-            ).fetchall()
-            last = self.row(
-                connection.execute("SELECT max(k) FROM shown WHERE kept").fetchall()[0][0]
-            )
-            frame = next(self._batches(names, "k IN (SELECT k FROM shown)", whole=True))
-            ran = run_expectations(
-                suite, frame, resource=resource, only={index}, totals={index: total}
-            )
-            listed = ran.get(index, [])
-            if spec["type"] == "expect_compound_columns_to_be_unique":
-                findings.merge(listed)  # one finding, worded with the total (totals)
-            else:
-                kept = [f for f in listed if f.code != spec["type"] or (f.row or 0) <= last]
-                findings.merge(kept)
-                if kept and all(f.code == spec["type"] for f in kept):
-                    findings.count_left_out(spec["type"], kept[0].severity, total - len(kept))
-        connection.execute("DROP TABLE IF EXISTS repeated").fetchall()
-        connection.execute("DROP TABLE IF EXISTS shown").fetchall()
-        return findings
+        connection.execute(
+            f"""CREATE OR REPLACE TEMP TABLE shown_{index} AS
+            WITH first AS (SELECT * FROM repeated ORDER BY k LIMIT {cap})
+            SELECT k, true AS kept FROM first
+            UNION ALL
+            SELECT min(r.k), false FROM repeated r SEMI JOIN first f ON {same}
+            WHERE r.k > (SELECT max(k) FROM first) GROUP BY {parts}"""
+        ).fetchall()
+        total, cut = connection.execute(
+            f"SELECT (SELECT count(*) FROM repeated), max(k) FROM shown_{index} WHERE kept"
+        ).fetchall()[0]
+        connection.execute("DROP TABLE repeated").fetchall()
+        return int(total), self.row(cut) if cut is not None else 0
 
     def row(self, record: int) -> int:
         return self.table.spreadsheet_row(record)
