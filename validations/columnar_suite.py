@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from cdx.findings import CappedFindings
+from validations.columnar_repeats import exact_keys, first_repeats
 from validations.columnar_schema import DATE_TEXT, _re2_safe, _text
 from validations.columnar_table import LoadedTable
 from validations.expectations import columns_named, frame_from_text, run_expectations
@@ -82,10 +83,10 @@ def run_suite_on_table(
             continue  # GX (and its seconds of import) is needed only where a check can fail
         plans[_plan(spec, header)].add(index)
     found = {index: CappedFindings(cap=cap) for index in range(len(specs))}
-    windowed = {i: keys for i in plans["repeats"] if (keys := reader.exact_keys(specs[i]))}
+    windowed = {i: keys for i in plans["repeats"] if (keys := exact_keys(reader, specs[i]))}
     if windowed:
         plans["repeats"] -= set(windowed)
-        found |= reader.first_repeats(suite, windowed, resource=resource, cap=cap)
+        found |= first_repeats(reader, suite, windowed, resource=resource, cap=cap)
     for plan, indexes in plans.items():
         if not indexes:
             continue
@@ -142,13 +143,13 @@ class _Reader:
         elif plan == "row":
             wanted = [_could_fail(spec, self) for spec in specs]
             where = "true" if None in wanted else " OR ".join(f"({w})" for w in wanted) or "false"
-            yield from self._batches(named, where, whole=False)
+            yield from self.batches(named, where, whole=False)
         elif plan == "repeats":
             where = " OR ".join(self._repeated(spec) for spec in specs)
             # no repeated value, no row GX could call unexpected: skip the run
-            yield from (f for f in self._batches(named, where, whole=True) if len(f))
+            yield from (f for f in self.batches(named, where, whole=True) if len(f))
         else:
-            yield from self._batches(named, "true", whole=True)
+            yield from self.batches(named, "true", whole=True)
 
     def text(self, name: str) -> str:
         """The cell as read_frame sees it: '' for an absent cell, NULL when missing."""
@@ -170,122 +171,6 @@ class _Reader:
         )
         return f"(k IN ({repeated}) OR ({' AND '.join(f'{key} IS NULL' for key in keys)}))"
 
-    def exact_keys(self, spec: dict[str, Any]) -> list[str] | None:
-        """Keys equal exactly where pandas' values are, for first_repeats; None if unsure.
-
-        Plain kwargs only, and columns where DuckDB and pandas read every cell alike:
-        text (compared as text; a missing cell is NULL in both, and equal to another when
-        grouped, as pandas' duplicated() has it), integers written as plain digits, and
-        dates written as YYYY-MM-DD within pandas' range (an impossible date such as
-        2024-02-30, or a cell without digits, is NULL in both). One cell with digits in
-        another spelling, and GX gets every repeated row instead.
-        """
-        kind, kwargs = spec.get("type"), spec.get("kwargs", {})
-        plain = (kind == "expect_column_values_to_be_unique" and set(kwargs) == {"column"}) or (
-            kind == "expect_compound_columns_to_be_unique" and set(kwargs) == {"column_list"}
-        )
-        names = columns_named(spec)
-        if not plain or not names or any(name not in self.column for name in names):
-            return None
-        keys, shapes = [], []
-        for name in names:
-            field, text = self.fields.get(name, {}), self.text(name)
-            kind = field.get("type", "string")
-            if kind in ("string", "any"):
-                keys.append(text)
-            elif kind == "integer":
-                keys.append(f"TRY_CAST({text} AS BIGINT)")
-                shapes.append((text, "[+-]?[0-9]{1,18}"))
-            elif kind == "date" and field.get("format", "default") == "default":
-                keys.append(f"try_strptime({text}, '%Y-%m-%d')")
-                shapes.append((text, "(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"))
-            else:
-                return None
-        if shapes:
-            # text without a digit is missing to pandas and NULL here (forty, n/a); text
-            # with digits in another spelling might be read differently by pandas
-            odd = " OR ".join(
-                f"(regexp_matches({text}, '\\p{{Nd}}') AND NOT regexp_full_match({text}, "
-                f"{_text(shape)}))"
-                for text, shape in shapes
-            )
-            query = f"SELECT count(*) FROM cells WHERE k > 1 AND ({odd})"
-            if self.table.connection.execute(query).fetchall()[0][0]:
-                return None
-        return keys
-
-    def first_repeats(
-        self, suite: dict[str, Any], keys: dict[int, list[str]], *, resource: str, cap: int
-    ) -> dict[int, CappedFindings]:
-        """Repeated values, the first `cap` rows judged by GX, every one counted.
-
-        For each uniqueness expectation (by its position, with its exact keys) GX sees the
-        first `cap` rows whose value (or combination) occurs more than once, and for each
-        of their values one later row with it (so that GX, too, sees it repeated);
-        findings for those later rows are dropped, and the rows beyond the first `cap`
-        are counted. GX ignores a row whose values are all missing; so does this. One GX
-        run judges them all: a row another expectation brought in is repeated for this
-        one only if it is among this one's repeated rows, all of which are counted.
-        """
-        specs, connection = suite["expectations"], self.table.connection
-        totals, last, chosen = {}, {}, []
-        for index, key in keys.items():
-            totals[index], last[index] = self._window(index, key, cap)
-            chosen.append(f"SELECT k FROM shown_{index}")
-        found = {index: CappedFindings(cap=cap) for index in keys}
-        wanted = {index for index, total in totals.items() if total}
-        if wanted:
-            names = sorted({n for i in wanted for n in columns_named(specs[i])})
-            where = f"k IN ({' UNION '.join(chosen)})"
-            frame = next(self._batches(names, where, whole=True))
-            ran = run_expectations(suite, frame, resource=resource, only=wanted, totals=totals)
-            for index in wanted:
-                kind, listed = specs[index]["type"], ran.get(index, [])
-                if kind == "expect_compound_columns_to_be_unique":
-                    found[index].merge(listed)  # one finding, worded with the total
-                    continue
-                kept = [f for f in listed if f.code != kind or (f.row or 0) <= last[index]]
-                found[index].merge(kept)
-                if kept and all(f.code == kind for f in kept):
-                    found[index].count_left_out(kind, kept[0].severity, totals[index] - len(kept))
-        for index in keys:
-            connection.execute(f"DROP TABLE IF EXISTS shown_{index}").fetchall()
-        return found
-
-    def _window(self, index: int, keys: list[str], cap: int) -> tuple[int, int]:
-        """How many rows repeat on these keys, and the spreadsheet row of the cap-th.
-
-        The rows GX is to see are left in the table shown_{index}.
-        """
-        values = ", ".join(f"{key} AS g{i}" for i, key in enumerate(keys))
-        same = " AND ".join(f"r.g{i} IS NOT DISTINCT FROM f.g{i}" for i in range(len(keys)))
-        parts = ", ".join(f"g{i}" for i in range(len(keys)))
-        counted = f"k > 1 AND NOT ({' AND '.join(f'{key} IS NULL' for key in keys)})"
-        connection = self.table.connection
-        connection.execute(
-            f"""CREATE OR REPLACE TEMP TABLE repeated AS
-            WITH keyed AS MATERIALIZED (SELECT k, {values} FROM cells WHERE {counted})
-            SELECT r.* FROM keyed r SEMI JOIN (
-                SELECT {parts} FROM keyed GROUP BY ALL HAVING count(*) > 1
-            ) f ON {same}"""
-        ).fetchall()
-        connection.execute(
-            f"""CREATE OR REPLACE TEMP TABLE shown_{index} AS
-            WITH first AS (SELECT * FROM repeated ORDER BY k LIMIT {cap})
-            SELECT k, true AS kept FROM first
-            UNION ALL
-            SELECT min(r.k), false FROM repeated r SEMI JOIN first f ON {same}
-            WHERE r.k > (SELECT max(k) FROM first) GROUP BY {parts}"""
-        ).fetchall()
-        total, cut = connection.execute(
-            f"SELECT (SELECT count(*) FROM repeated), max(k) FROM shown_{index} WHERE kept"
-        ).fetchall()[0]
-        connection.execute("DROP TABLE repeated").fetchall()
-        return int(total), self.row(cut) if cut is not None else 0
-
-    def row(self, record: int) -> int:
-        return self.table.spreadsheet_row(record)
-
     def _key(self, name: str) -> str:
         """A value equal wherever pandas' typed values are equal (NULL where unsure)."""
         kind, text = self.fields.get(name, {}).get("type", "string"), self.text(name)
@@ -302,7 +187,7 @@ class _Reader:
             return f"try_strptime({text}, {_text('%Y-%m-%d' if form == 'default' else form)})"
         return "NULL"  # every row is kept: GX decides
 
-    def _batches(self, named: list[str], where: str, *, whole: bool) -> Iterator[pd.DataFrame]:
+    def batches(self, named: list[str], where: str, *, whole: bool) -> Iterator[pd.DataFrame]:
         """Frames of the rows matching `where`, BATCH_ROWS at a time or (`whole`) as one.
 
         The file's empty lines join the first frame as rows with every value missing.

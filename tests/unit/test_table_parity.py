@@ -14,7 +14,7 @@ import pytest
 
 from cdx.findings import CappedFindings, Finding, ValidationReport
 from tests.planted_table import SCHEMA, SUITE, write_table
-from validations import columnar_suite, package_check
+from validations import columnar_repeats, package_check
 from validations.columnar_checks import table_rules
 from validations.columnar_schema import fields_sql
 from validations.columnar_table import load_table
@@ -188,13 +188,13 @@ def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_count
             lines[n] = ",".join(cells)
     csv_path.write_text("\n".join(lines) + "\n")
     seen: list[int] = []
-    real = columnar_suite.run_expectations
+    real = columnar_repeats.run_expectations
 
     def counted(suite: dict[str, Any], frame: Any, **kwargs: Any) -> Any:
         seen.append(len(frame))
         return real(suite, frame, **kwargs)
 
-    monkeypatch.setattr(columnar_suite, "run_expectations", counted)
+    monkeypatch.setattr(columnar_repeats, "run_expectations", counted)
     expected, _ = reference(csv_path, SCHEMA, suite)
     found, _ = validate_table(csv_path, SCHEMA, suite, resource="t", cap=50)
     code = "expect_column_values_to_be_unique"
