@@ -99,7 +99,9 @@ def test_counts_stay_exact_while_only_the_first_findings_are_built(tmp_path: Pat
     assert len(report.findings) == 10 * len(report.counts)
 
 
-def test_a_clean_file_is_checked_without_importing_great_expectations(tmp_path: Path) -> None:
+def test_a_clean_file_is_checked_without_importing_great_expectations_or_pandas(
+    tmp_path: Path,
+) -> None:
     csv_path = write_table(tmp_path / "survey.csv", 500, error_every=10**9)
     probe = (
         "import sys\n"
@@ -107,12 +109,12 @@ def test_a_clean_file_is_checked_without_importing_great_expectations(tmp_path: 
         "from tests.planted_table import SCHEMA, SUITE\n"
         "from validations.package_check import validate_table\n"
         f"found, rows = validate_table(Path({str(csv_path)!r}), SCHEMA, SUITE, resource='t')\n"
-        "print(len(found), rows, 'great_expectations' in sys.modules)\n"
+        "print(len(found), rows, 'great_expectations' in sys.modules, 'pandas' in sys.modules)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["0", "500", "False"]
+    assert result.stdout.split() == ["0", "500", "False", "False"]
 
 
 def test_a_compound_key_with_a_date_finds_repeats_written_two_ways(tmp_path: Path) -> None:
