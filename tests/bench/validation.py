@@ -343,8 +343,8 @@ def report(
         print(target)
     print(
         f"- `cdx validate` on a 1,000-row file, whole process: {cli[1]:.2f} s when it is "
-        f"clean (GX not imported; {cli[0]:.2f} s the first time a suite file is seen, as GX "
-        f"checks it), {cli[2]:.2f} s with 10 bad rows (GX imported and run)"
+        f"clean (neither GX nor pandas imported; {cli[0]:.2f} s the first time a suite file "
+        f"is seen, as GX checks it), {cli[2]:.2f} s with 10 bad rows (GX imported and run)"
     )
 
 
