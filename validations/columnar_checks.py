@@ -58,6 +58,7 @@ class RowCheck:
     field_number: int | None = None
     note: str = ""
     blank: str = "false"  # when the row is blank: every check but blank-row then holds
+    late: bool = False  # checked after loading, not in `bad`: a join would reorder the load
 
     @property
     def broken(self) -> str:
@@ -145,7 +146,8 @@ def table_rules(fields: list[FieldSql]) -> Rules:
 
     def broken(columns: int) -> str:
         # a blank row is bad, so the others need not say "and not blank"
-        return " OR ".join(f"({check.alone})" for check in row_checks(columns, fields))
+        checks = row_checks(columns, fields)
+        return " OR ".join(f"({check.alone})" for check in checks if not check.late)
 
     return Rules(derived, broken)
 
@@ -159,10 +161,15 @@ def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:
     checks = [RowCheck("blank-row", (CELL, 0, 0), blank, blank=blank)]
 
     def add(
-        kind: str, order: tuple[int, int, int], alone: str, f: FieldSql, note: str = ""
+        kind: str,
+        order: tuple[int, int, int],
+        alone: str,
+        f: FieldSql,
+        note: str = "",
+        late: bool = False,
     ) -> None:
         shown = f"coalesce({f.cell}, 'None')"  # frictionless prints an absent cell as None
-        checks.append(RowCheck(kind, order, alone, shown, f.name, f.number, note, blank))
+        checks.append(RowCheck(kind, order, alone, shown, f.name, f.number, note, blank, late))
 
     for f in fields:
         if f.required:
@@ -170,7 +177,8 @@ def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:
         add("type-error", (CELL, f.number, 1), f"NOT {f.missing} AND NOT {f.typed}", f)
         for index, rule in enumerate(f.constraints, start=2):
             broken = f"NOT {f.missing} AND {f.typed} AND ({rule.broken})"
-            add("constraint-error", (CELL, f.number, index), broken, f, rule.note)
+            late = rule.name == "enum"
+            add("constraint-error", (CELL, f.number, index), broken, f, rule.note, late)
     for number in range(len(fields) + 1, columns + 1):
         extra = f"c{number} IS NOT NULL"
         checks.append(
@@ -289,14 +297,16 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
     """How many rows break each check; the rows breaking any are kept in `broken`.
 
     `broken` holds k, the cells and b0, b1, … (true where checks[i] is broken), for the
-    rows loaded as `bad`: the only ones where a check can be broken.
+    rows loaded as `bad` and those breaking a late check (an enum): the only ones where a
+    check can be broken.
     """
     cells = "".join(f", c{i}" for i in range(1, table.columns + 1))
     flags = ", ".join(f"{check.broken} AS b{i}" for i, check in enumerate(checks))
+    late = " OR ".join(["bad"] + [f"({check.alone})" for check in checks if check.late])
     connection = table.connection
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE broken AS
-        SELECT k{cells}, {flags} FROM ruled WHERE k > 1 AND bad"""
+        SELECT k{cells}, {flags} FROM ruled WHERE k > 1 AND ({late})"""
     ).fetchall()
     counts = ", ".join(f"count_if(b{i})" for i in range(len(checks)))  # NULL on no rows
     return [int(n or 0) for n in connection.execute(f"SELECT {counts} FROM broken").fetchall()[0]]

@@ -175,7 +175,10 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
         elif name == "enum":
             allowed = [v for v in (_python_value(spec, item) for item in limit) if v is not None]
             listed = ", ".join(_literal(spec, item) for item in allowed) or "NULL"
-            sql.constraints.append(ConstraintSql(name, f"{value} NOT IN ({listed})", note))
+            # = ANY is a hash lookup (700 values: 0.05 s a million rows, NOT IN 1.5 s), but
+            # DuckDB runs it as a join, so it is checked after loading (RowCheck.late)
+            broken = f"NOT ({value} = ANY([{listed}]))"
+            sql.constraints.append(ConstraintSql(name, broken, note))
     return sql
 
 
