@@ -177,8 +177,7 @@ def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:
         add("type-error", (CELL, f.number, 1), f"NOT {f.missing} AND NOT {f.typed}", f)
         for index, rule in enumerate(f.constraints, start=2):
             broken = f"NOT {f.missing} AND {f.typed} AND ({rule.broken})"
-            late = rule.name == "enum"
-            add("constraint-error", (CELL, f.number, index), broken, f, rule.note, late)
+            add("constraint-error", (CELL, f.number, index), broken, f, rule.note, rule.late)
     for number in range(len(fields) + 1, columns + 1):
         extra = f"c{number} IS NOT NULL"
         checks.append(

@@ -213,3 +213,24 @@ def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_count
     assert described([f for f in found if f.code == compound]) == described(combinations)
     blank_rows = len([line for line in lines if not line])
     assert len(seen) == 1 and seen[0] <= 3 * 2 * 50 + blank_rows  # one GX run for the three
+
+
+def test_a_long_enum_checked_after_loading_gives_frictionless_findings(tmp_path: Path) -> None:
+    """Sub-counties as an enum of 150 values: looked up in a hash after loading."""
+    allowed = [f"Sub-county {n}" for n in range(150)]
+    rows = ["id,subcounty", *(f"{n},Sub-county {n * 7 % 170}" for n in range(1, 400))]
+    rows[5] = "5,"  # missing: no enum error
+    csv_path = tmp_path / "places.csv"
+    csv_path.write_text("\n".join(rows) + "\n")
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "subcounty", "type": "string", "constraints": {"enum": allowed}},
+        ]
+    }
+    fields = fields_sql(schema, read_header(csv_path))
+    assert [rule.late for rule in fields[1].constraints] == [True]
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert len([f for f in expected if f.code == "constraint-enum"]) > 30
+    assert described(found) == described(expected)
