@@ -57,30 +57,23 @@ def deployment_specs(coalition: Coalition, config_path: str) -> list[DeploymentS
             together.setdefault(when, []).append(name)
     specs = []
     for (cron, timezone), names in together.items():
-        tags = ["cdx", f"coalition:{coalition.id}", *(f"dataset:{name}" for name in names)]
         if len(names) == 1:
-            dataset = coalition.config.datasets[names[0]]
-            spec = DeploymentSpec(
-                name=f"{coalition.id}-{names[0]}",
-                entrypoint=PUBLISH_ENTRYPOINT,
-                parameters={"config_path": config_path, "dataset": names[0]},
-                cron=cron,
-                timezone=timezone,
-                description=f"Publish {coalition.id}/{names[0]} ({dataset.title})",
-                tags=tags,
-            )
+            title = coalition.config.datasets[names[0]].title
+            name, entrypoint = f"{coalition.id}-{names[0]}", PUBLISH_ENTRYPOINT
+            parameters: dict[str, Any] = {"config_path": config_path, "dataset": names[0]}
+            description = f"Publish {coalition.id}/{names[0]} ({title})"
         else:
-            spec = DeploymentSpec(
-                name=f"{coalition.id}-together-{_slug(f'{cron} {timezone}')}",
-                entrypoint=TOGETHER_ENTRYPOINT,
-                parameters={"config_path": config_path, "datasets": names},
-                cron=cron,
-                timezone=timezone,
-                description=f"Publish {coalition.id}'s {len(names)} datasets on the schedule "
-                f"{cron} ({timezone}) together: {', '.join(names)}",
-                tags=tags,
+            name = f"{coalition.id}-together-{_slug(f'{cron} {timezone}')}"
+            entrypoint = TOGETHER_ENTRYPOINT
+            parameters = {"config_path": config_path, "datasets": names}
+            description = (
+                f"Publish {coalition.id}'s {len(names)} datasets on the schedule "
+                f"{cron} ({timezone}) together: {', '.join(names)}"
             )
-        specs.append(spec)
+        tags = ["cdx", f"coalition:{coalition.id}", *(f"dataset:{n}" for n in names)]
+        specs.append(
+            DeploymentSpec(name, entrypoint, parameters, cron, timezone, description, tags)
+        )
     specs.append(
         DeploymentSpec(
             name=f"{coalition.id}-freshness",

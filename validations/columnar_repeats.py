@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdx.findings import CappedFindings
 from validations.columnar_schema import _text
+from validations.columnar_table import scalar
 from validations.expectations import columns_named, run_expectations
 
 if TYPE_CHECKING:
@@ -40,18 +41,15 @@ def exact_keys(reader: _Reader, spec: dict[str, Any]) -> list[str] | None:
         return None
     keys, shapes = [], []
     for name in names:
-        field, text = reader.fields.get(name, {}), reader.text(name)
-        kind = field.get("type", "string")
-        if kind in ("string", "any"):
-            keys.append(text)
-        elif kind == "integer":
-            keys.append(f"TRY_CAST({text} AS BIGINT)")
-            shapes.append((text, "[+-]?[0-9]{1,18}"))
-        elif kind == "date" and field.get("format", "default") == "default":
-            keys.append(f"try_strptime({text}, '%Y-%m-%d')")
-            shapes.append((text, "(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"))
-        else:
+        field = reader.fields.get(name, {})
+        kind, form = field.get("type", "string"), field.get("format", "default")
+        if kind == "integer":
+            shapes.append((reader.text(name), "[+-]?[0-9]{1,18}"))
+        elif kind == "date" and form == "default":
+            shapes.append((reader.text(name), "(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"))
+        elif kind not in ("string", "any"):
             return None
+        keys.append(reader.key(name))  # the grouping key the whole-frame path uses too
     if shapes:
         # text without a digit is missing to pandas and NULL here (forty, n/a); text
         # with digits in another spelling might be read differently by pandas
@@ -61,7 +59,7 @@ def exact_keys(reader: _Reader, spec: dict[str, Any]) -> list[str] | None:
             for text, shape in shapes
         )
         query = f"SELECT count(*) FROM cells WHERE k > 1 AND ({odd})"
-        if reader.table.connection.execute(query).fetchall()[0][0]:
+        if scalar(reader.table.connection, query):
             return None
     return keys
 

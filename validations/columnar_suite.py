@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from cdx.findings import CappedFindings
 from validations.columnar_repeats import exact_keys, first_repeats
 from validations.columnar_schema import DATE_TEXT, _re2_safe, _text
-from validations.columnar_table import LoadedTable
+from validations.columnar_table import LoadedTable, scalar
 from validations.expectations import columns_named, frame_from_text, run_expectations
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ class _Reader:
         names = [n for n in columns_named(spec) if n in self.column]
         if not names:
             return "false"
-        keys = [self._key(n) for n in names]
+        keys = [self.key(n) for n in names]
         grouped = ", ".join(f"{key} AS g{i}" for i, key in enumerate(keys))
         same = " AND ".join(f"{key} IS NOT DISTINCT FROM g{i}" for i, key in enumerate(keys))
         # a grouping, then a join on the repeated keys: half the time of a window over all rows
@@ -172,7 +172,7 @@ class _Reader:
         )
         return f"(k IN ({repeated}) OR ({' AND '.join(f'{key} IS NULL' for key in keys)}))"
 
-    def _key(self, name: str) -> str:
+    def key(self, name: str) -> str:
         """A value equal wherever pandas' typed values are equal (NULL where unsure)."""
         kind, text = self.fields.get(name, {}).get("type", "string"), self.text(name)
         if kind == "integer":
@@ -202,8 +202,7 @@ class _Reader:
         connection = self.table.connection
         if not empty:
             connection.execute(f"CREATE OR REPLACE TEMP TABLE picked AS {query}").fetchall()
-            none = not connection.execute("SELECT count(*) FROM picked").fetchall()[0][0]
-            if none and not self.table.blank_lines:
+            if not scalar(connection, "SELECT count(*) FROM picked") and not self.table.blank_lines:
                 return
             query = "SELECT * FROM picked"
         import pandas as pd

@@ -176,6 +176,29 @@ def _read_cells(
     return {str(kind) for (kind,) in kinds}
 
 
+def csv_cells(
+    csv_path: Path,
+    columns: int,
+    *,
+    parallel: bool = True,
+    rejects: bool = False,
+    header: bool = False,
+) -> str:
+    """DuckDB's read_csv of the file as text cells c1 … c{columns}, as every check reads it.
+
+    nullstr cannot occur in text: an empty cell stays '' and only padding is NULL. With
+    `header`, the first record is skipped (no row numbers needed); with `rejects`, rows
+    that do not fit go to the table reject_errors.
+    """
+    declared = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, columns + 1))
+    return (
+        f"read_csv('{_quoted(str(csv_path))}', header = {header}, auto_detect = false, "
+        f"delim = ',', quote = '\"', escape = '\"', columns = {{{declared}}}, "
+        f"null_padding = true, nullstr = '{NO_TEXT}', ignore_errors = true, "
+        f"store_rejects = {rejects}, encoding = 'utf-8', parallel = {parallel})"
+    )
+
+
 def _read(
     connection: duckdb.DuckDBPyConnection,
     csv_path: Path,
@@ -186,21 +209,15 @@ def _read(
 ) -> None:
     for table in ("stored", "reject_errors", "reject_scans"):  # left by an earlier attempt
         connection.execute(f"DROP TABLE IF EXISTS {table}").fetchall()
-    declared = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, columns + 1))
     cells = ", ".join(f"c{i}" for i in range(1, columns + 1))
     derived = "".join(f", {sql} AS {name}" for name, sql in rules.derived)
-    # nullstr cannot occur in text: an empty cell stays '' and only padding is NULL.
     # The table keeps the file's order, so rowid numbers the records (no window needed).
     # The rules are computed in the same parallel scan; only their verdict is stored.
+    source = csv_cells(csv_path, columns, parallel=parallel, rejects=True)
     connection.execute(
         f"""
         CREATE TABLE stored AS
-        SELECT {cells}, ({rules.broken(columns)}) AS bad FROM (
-            SELECT *{derived}
-            FROM read_csv('{_quoted(str(csv_path))}', header = false, auto_detect = false,
-                          delim = ',', quote = '"', escape = '"', columns = {{{declared}}},
-                          null_padding = true, nullstr = '{NO_TEXT}', ignore_errors = true,
-                          store_rejects = true, encoding = 'utf-8', parallel = {parallel}))
+        SELECT {cells}, ({rules.broken(columns)}) AS bad FROM (SELECT *{derived} FROM {source})
         """
     ).fetchall()
     connection.execute(

@@ -150,20 +150,15 @@ def duckdb_floor(connection: Any, csv_path: Path, schema: dict[str, Any]) -> tup
     """The same per-row checks and uniqueness as one parallel scan of the CSV, counts only."""
     from validations.columnar_checks import row_checks
     from validations.columnar_schema import fields_sql, rule_columns
-    from validations.columnar_table import FEW_EXTRA_CELLS, NO_TEXT
+    from validations.columnar_table import FEW_EXTRA_CELLS, csv_cells
     from validations.header import read_header
 
     header = read_header(csv_path)
     fields = fields_sql(schema, header)
     derived = "".join(f", {sql} AS {name}" for name, sql in rule_columns(fields))
     columns = len(fields) + FEW_EXTRA_CELLS
-    declared = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, columns + 1))
-    connection.execute(
-        f"""CREATE VIEW ruled AS SELECT *{derived} FROM read_csv(
-        '{csv_path}', header = true, auto_detect = false, delim = ',', quote = '"',
-        escape = '"', columns = {{{declared}}}, null_padding = true, nullstr = '{NO_TEXT}',
-        ignore_errors = true)"""
-    ).fetchall()
+    source = csv_cells(csv_path, columns, header=True)  # cdx's own reading, header skipped
+    connection.execute(f"CREATE VIEW ruled AS SELECT *{derived} FROM {source}").fetchall()
     counts = ", ".join(f"count_if({check.broken})" for check in row_checks(columns, fields))
     query = f"SELECT count(*), count(c1) - count(DISTINCT c1), {counts} FROM ruled"
     totals = connection.execute(query).fetchall()[0]
