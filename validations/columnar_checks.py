@@ -225,6 +225,19 @@ def key_checks(
     return checks
 
 
+def whole_columns(fields: list[FieldSql], schema: dict[str, Any]) -> set[int]:
+    """The columns these checks read on every row (load_table's `whole`): keys, late rules.
+
+    Every other check reads a row's cells only when the row was loaded as `bad`.
+    """
+    names = {f.name for f in fields if schema_constraint(schema, f.name, "unique")}
+    names.update(_names(schema.get("primaryKey")))
+    for reference in schema.get("foreignKeys", []):
+        names.update(_names(reference.get("fields")))
+        names.update(_names(reference.get("reference", {}).get("fields")))
+    return {f.number for f in fields if f.name in names or any(c.late for c in f.constraints)}
+
+
 def read(f: FieldSql) -> str:
     """The typed value as frictionless keeps it for keys: NULL when missing or mistyped."""
     return f"(CASE WHEN {f.missing} OR NOT {f.typed} THEN NULL ELSE {f.value} END)"
@@ -300,7 +313,11 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
     check can be broken.
     """
     cells = "".join(f", c{i}" for i in range(1, table.columns + 1))
-    flags = ", ".join(f"{check.broken} AS b{i}" for i, check in enumerate(checks))
+    # a row that is not bad breaks only late checks, and may not keep its other cells
+    flags = ", ".join(
+        f"{check.broken if check.late else f'bad AND ({check.broken})'} AS b{i}"
+        for i, check in enumerate(checks)
+    )
     late = " OR ".join(["bad"] + [f"({check.alone})" for check in checks if check.late])
     connection = table.connection
     connection.execute(

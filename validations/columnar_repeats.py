@@ -54,8 +54,8 @@ def exact_keys(reader: _Reader, spec: dict[str, Any]) -> list[str] | None:
         # text without a digit is missing to pandas and NULL here (forty, n/a); text
         # with digits in another spelling might be read differently by pandas
         odd = " OR ".join(
-            f"(regexp_matches({text}, '\\p{{Nd}}') AND NOT regexp_full_match({text}, "
-            f"{_text(shape)}))"
+            f"(NOT regexp_full_match({text}, {_text(shape)}) "
+            f"AND regexp_matches({text}, '\\p{{Nd}}'))"
             for text, shape in shapes
         )
         query = f"SELECT count(*) FROM cells WHERE k > 1 AND ({odd})"

@@ -12,12 +12,15 @@ import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdx.errors import ValidationMemory
 from cdx.findings import CappedFindings, Finding, ValidationReport
 from cdx.layout import DESCRIPTOR
 from validations.header import check_header, read_header
+
+if TYPE_CHECKING:
+    from validations.columnar_schema import FieldSql
 
 LABEL_FINDINGS = {"blank-label", "duplicate-label", "incorrect-label", "extra-label"}
 CAP = 1000  # findings kept per code; the rest are only counted
@@ -43,8 +46,13 @@ def validate_table(
     header = check_header(csv_path, resource=resource)
     with _within_memory_budget(csv_path):
         try:
-            fields = fields_sql(schema, read_header(csv_path))
-            table = load_table(csv_path, fields=len(fields), rules=table_rules(fields))
+            fields = fields_sql(schema, labels := read_header(csv_path))
+            table = load_table(
+                csv_path,
+                fields=len(fields),
+                rules=table_rules(fields),
+                whole=_read_whole(fields, schema, suite, labels),
+            )
         except TableNotColumnar:
             return _validate_with_frictionless(csv_path, schema, suite, header, resource, cap)
         try:
@@ -58,6 +66,21 @@ def validate_table(
             return findings, table.rows
         finally:
             table.close()
+
+
+def _read_whole(
+    fields: list[FieldSql], schema: dict[str, Any], suite: dict[str, Any] | None, labels: list[str]
+) -> set[int] | None:
+    """The columns the checks and the suite read on every row, not only on bad rows."""
+    from validations.columnar_checks import whole_columns
+
+    whole = whole_columns(fields, schema)
+    if suite is None:
+        return whole
+    from validations.columnar_suite import suite_columns
+
+    needed = suite_columns(suite, labels)
+    return None if needed is None else whole | needed
 
 
 @contextlib.contextmanager

@@ -163,6 +163,24 @@ def test_records_keep_the_files_order_in_a_file_read_in_parallel(tmp_path: Path)
     assert [cell for (cell,) in loaded] == in_file
 
 
+def test_cells_no_check_reads_on_every_row_are_stored_on_bad_rows_alone(tmp_path: Path) -> None:
+    """Storing a cell costs more than reading it: region, income or phone, which neither
+    the key nor the suite read on every row, are kept only on the rows that break a rule
+    (the findings stay the reference's: the planted-kinds test above)."""
+    csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=9)
+    fields = fields_sql(SCHEMA, labels := read_header(csv_path))
+    whole = package_check._read_whole(fields, SCHEMA, SUITE, labels)
+    assert whole == {1, 2, 4, 5, 6, 10, 12}  # record_id (the key), and the suite's columns
+    table = load_table(csv_path, fields=len(fields), rules=table_rules(fields), whole=whole)
+    try:
+        query = "SELECT count(c3), count_if(bad), count(c1), count(*) FROM cells WHERE k > 1"
+        region, bad, record_id, records = table.connection.execute(query).fetchall()[0]
+    finally:
+        table.close()
+    assert 0 < region <= bad < records / 5
+    assert record_id == records > 1_900
+
+
 def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
