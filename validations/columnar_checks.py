@@ -320,10 +320,16 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
     )
     late = " OR ".join(["bad"] + [f"({check.alone})" for check in checks if check.late])
     connection = table.connection
+    # the rows first, then their flags: flags over the view `ruled` cost 3x as much
+    connection.execute(
+        f"""CREATE OR REPLACE TEMP TABLE flagged AS
+        SELECT k{cells}, bad FROM ruled WHERE k > 1 AND ({late})"""
+    ).fetchall()
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE broken AS
-        SELECT k{cells}, {flags} FROM ruled WHERE k > 1 AND ({late})"""
+        SELECT k{cells}, {flags} FROM ({table.ruled("flagged")})"""
     ).fetchall()
+    connection.execute("DROP TABLE flagged").fetchall()
     counts = ", ".join(f"count_if(b{i})" for i in range(len(checks)))  # NULL on no rows
     return [int(n or 0) for n in connection.execute(f"SELECT {counts} FROM broken").fetchall()[0]]
 

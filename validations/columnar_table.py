@@ -69,6 +69,7 @@ class LoadedTable:
     _shifts: list[int] = field(default_factory=list)
     scratch: Path | None = None  # DuckDB's spill files (and database), removed by close()
     database: Path | None = None  # the database file, when the cells are on disk
+    derived: list[tuple[str, str]] = field(default_factory=list)  # Rules.derived
 
     def __post_init__(self) -> None:
         # record k lands on row k + (empty lines before it); see spreadsheet_row
@@ -82,6 +83,14 @@ class LoadedTable:
     def spreadsheet_row(self, record: int) -> int:
         """The row a person sees (header = 1) for DuckDB's record number `k`."""
         return record + bisect_right(self._shifts, record)
+
+    def ruled(self, source: str) -> str:
+        """SQL for the rows of `source` (k, c1…cN, bad) with the rules' derived columns.
+
+        The view `ruled` is this over all of `cells`; over a table of a few rows picked
+        from it, it costs a tenth (DuckDB reads every column of `cells` to filter it).
+        """
+        return f"SELECT *{_derived(self.derived)} FROM {source}"
 
     def close(self) -> None:
         self.connection.close()
@@ -147,6 +156,7 @@ def _load(
         raise TableNotColumnar("some rows have many extra cells or broken quoting")
     records = max(scalar(connection, "SELECT count(*) FROM stored") - 1, 0)  # minus the header
     table = LoadedTable(connection, header, columns, records, scratch=folder, database=database)
+    table.derived = rules.derived
     table.blank_lines = blank_lines
     if table.blank_lines:
         # every line is a record or an empty line unless a quoted cell spans lines
@@ -232,7 +242,7 @@ def _read(
         f"c{i}" if whole is None or i in whole else f"CASE WHEN bad THEN c{i} END AS c{i}"
         for i in numbers
     )
-    derived = "".join(f", {sql} AS {name}" for name, sql in rules.derived)
+    derived = _derived(rules.derived)
     # The table keeps the file's order, so rowid numbers the records (no window needed).
     # The rules are computed in the same parallel scan; only their verdict is stored.
     source = csv_cells(csv_path, columns, parallel=parallel, rejects=True)
@@ -246,6 +256,10 @@ def _read(
         "CREATE OR REPLACE VIEW cells AS SELECT rowid + 1 AS k, * FROM stored"
     ).fetchall()
     connection.execute(f"CREATE OR REPLACE VIEW ruled AS SELECT *{derived} FROM cells").fetchall()
+
+
+def _derived(derived: list[tuple[str, str]]) -> str:
+    return "".join(f", {sql} AS {name}" for name, sql in derived)
 
 
 EMPTY_LINE = re.compile(rb"\n\r?(?=\n)")  # the newline before an empty line
