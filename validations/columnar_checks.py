@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdx.findings import CappedFindings, Finding
-from validations.columnar_schema import FieldSql, rule_columns
+from validations.columnar_schema import FieldSql, rule_columns, text_or_null
 from validations.columnar_table import LoadedTable, Rules
 from validations.table_schema import schema_finding
 
@@ -198,19 +198,17 @@ def key_checks(
 ) -> list[KeyCheck]:
     """Unique fields, the primary key and self-referencing foreign keys, over the whole table."""
     by_name = {f.name: f for f in fields}
+    missing = [str(v) for v in schema.get("missingValues", [""])]
     checks = []
     for f in fields:
         if schema_constraint(schema, f.name, "unique"):
-            keyed = f"SELECT k, {read(f)} AS p1 FROM ruled WHERE k > 1"
-            query = _repeats(keyed, 1)
+            query = _repeats(table, [f], missing)
             checks.append(KeyCheck("unique-error", (UNIQUE, f.number, 0), query, f.name))
     key = _names(schema.get("primaryKey"))
     if key and all(name in by_name for name in key):
-        parts = ", ".join(f"{read(by_name[name])} AS p{i}" for i, name in enumerate(key, 1))
-        keyed = f"SELECT k, {parts} FROM ruled WHERE k > 1"
-        empty = " AND ".join(f"p{i} IS NULL" for i in range(1, len(key) + 1))
-        no_key = f"SELECT k, NULL AS shown FROM ({keyed}) WHERE {empty}"
-        query = _repeats(keyed, len(key))
+        parts = " AND ".join(f"{read(by_name[name])} IS NULL" for name in key)
+        no_key = f"SELECT k, NULL AS shown FROM ruled WHERE k > 1 AND {parts}"
+        query = _repeats(table, [by_name[name] for name in key], missing)
         checks.append(KeyCheck("primary-key", (PRIMARY, 0, 0), query, empty=no_key))
     for index, reference in enumerate(schema.get("foreignKeys", [])):
         source = _names(reference.get("fields"))
@@ -275,17 +273,14 @@ def schema_constraint(schema: dict[str, Any], name: str, constraint: str) -> Any
     return spec.get("constraints", {}).get(constraint)
 
 
-def _repeats(keyed: str, width: int) -> str:
+def _repeats(table: LoadedTable, key: list[FieldSql], missing: list[str]) -> str:
     """Rows after the first with the same key (rows without a key are not listed)."""
-    parts = [f"p{i}" for i in range(1, width + 1)]
-    same = " AND ".join(f"r.{p} IS NOT DISTINCT FROM f.{p}" for p in parts)
-    empty = " AND ".join(f"{p} IS NULL" for p in parts)
-    return f"""WITH keyed AS ({keyed})
-        SELECT r.k, CAST(r.p1 AS VARCHAR) AS shown
-        FROM keyed r JOIN (
-            SELECT {", ".join(parts)}, min(k) AS first FROM keyed WHERE NOT ({empty})
-            GROUP BY ALL HAVING count(*) > 1
-        ) f ON {same} AND r.k > f.first"""
+    if all(f.kind in ("string", "any") for f in key) and "" in missing:
+        # the text itself, as the suite groups it: one grouping serves both
+        repeated = table.repeated([text_or_null(f.cell, missing) for f in key])
+    else:
+        repeated = table.repeated([read(f) for f in key], "ruled")
+    return f"SELECT k, CAST(g0 AS VARCHAR) AS shown FROM {repeated} WHERE k > first"
 
 
 def _orphans(by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:

@@ -113,28 +113,19 @@ def _window(reader: _Reader, index: int, keys: list[str], cap: int) -> tuple[int
 
     The rows GX is to see are left in the table shown_{index}.
     """
-    values = ", ".join(f"{key} AS g{i}" for i, key in enumerate(keys))
+    repeated = reader.table.repeated(keys)
     same = " AND ".join(f"r.g{i} IS NOT DISTINCT FROM f.g{i}" for i in range(len(keys)))
     parts = ", ".join(f"g{i}" for i in range(len(keys)))
-    counted = f"k > 1 AND NOT ({' AND '.join(f'{key} IS NULL' for key in keys)})"
     connection = reader.table.connection
     connection.execute(
-        f"""CREATE OR REPLACE TEMP TABLE repeated AS
-        WITH keyed AS MATERIALIZED (SELECT k, {values} FROM cells WHERE {counted})
-        SELECT r.* FROM keyed r SEMI JOIN (
-            SELECT {parts} FROM keyed GROUP BY ALL HAVING count(*) > 1
-        ) f ON {same}"""
-    ).fetchall()
-    connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE shown_{index} AS
-        WITH first AS (SELECT * FROM repeated ORDER BY k LIMIT {cap})
-        SELECT k, true AS kept FROM first
+        WITH early AS (SELECT * FROM {repeated} ORDER BY k LIMIT {cap})
+        SELECT k, true AS kept FROM early
         UNION ALL
-        SELECT min(r.k), false FROM repeated r SEMI JOIN first f ON {same}
-        WHERE r.k > (SELECT max(k) FROM first) GROUP BY {parts}"""
+        SELECT min(r.k), false FROM {repeated} r SEMI JOIN early f ON {same}
+        WHERE r.k > (SELECT max(k) FROM early) GROUP BY {parts}"""
     ).fetchall()
     total, cut = connection.execute(
-        f"SELECT (SELECT count(*) FROM repeated), max(k) FROM shown_{index} WHERE kept"
+        f"SELECT (SELECT count(*) FROM {repeated}), max(k) FROM shown_{index} WHERE kept"
     ).fetchall()[0]
-    connection.execute("DROP TABLE repeated").fetchall()
     return int(total), reader.table.spreadsheet_row(cut) if cut is not None else 0

@@ -290,6 +290,16 @@ def _re2_safe(pattern: str) -> bool:
     return not re.search(r"\(\?[=!<]|\\[1-9]|\(\?P[=<]|\\[AZ]", pattern)
 
 
+def text_or_null(cell: str, missing_values: list[str]) -> str:
+    """The cell as read_frame reads text: NULL when one of missingValues, '' when absent.
+
+    Where '' is a missing value this is also frictionless' value of a string field, so
+    the schema's keys and the suite's share one grouping (LoadedTable.repeated).
+    """
+    cell = f"coalesce({cell}, '')"
+    return f"(CASE WHEN {cell} IN ({_list(missing_values)}) THEN NULL ELSE {cell} END)"
+
+
 def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdx.findings import CappedFindings
 from validations.columnar_repeats import exact_keys, first_repeats
-from validations.columnar_schema import DATE_TEXT, _re2_safe, _text
+from validations.columnar_schema import DATE_TEXT, _re2_safe, _text, text_or_null
 from validations.columnar_table import LoadedTable, scalar
 from validations.expectations import columns_named, frame_from_text, run_expectations
 
@@ -168,23 +168,17 @@ class _Reader:
 
     def text(self, name: str) -> str:
         """The cell as read_frame sees it: '' for an absent cell, NULL when missing."""
-        cell = f"coalesce({self.column[name]}, '')"
-        listed = ", ".join(_text(v) for v in self.missing) or "NULL"
-        return f"(CASE WHEN {cell} IN ({listed}) THEN NULL ELSE {cell} END)"
+        return text_or_null(self.column[name], self.missing)
 
     def _repeated(self, spec: dict[str, Any]) -> str:
         names = [n for n in columns_named(spec) if n in self.column]
         if not names:
             return "false"
         keys = [self.key(n) for n in names]
-        grouped = ", ".join(f"{key} AS g{i}" for i, key in enumerate(keys))
-        same = " AND ".join(f"{key} IS NOT DISTINCT FROM g{i}" for i, key in enumerate(keys))
-        # a grouping, then a join on the repeated keys: half the time of a window over all rows
-        repeated = (
-            f"SELECT k FROM cells JOIN (SELECT {grouped} FROM cells WHERE k > 1 "
-            f"GROUP BY ALL HAVING count(*) > 1) ON {same} WHERE k > 1"
-        )
-        return f"(k IN ({repeated}) OR ({' AND '.join(f'{key} IS NULL' for key in keys)}))"
+        repeated = self.table.repeated(keys)
+        # rows without a key are kept too: pandas may read them otherwise (GX decides)
+        no_key = " AND ".join(f"{key} IS NULL" for key in keys)
+        return f"(k IN (SELECT k FROM {repeated}) OR ({no_key}))"
 
     def key(self, name: str) -> str:
         """A value equal wherever pandas' typed values are equal (NULL where unsure)."""

@@ -70,6 +70,7 @@ class LoadedTable:
     scratch: Path | None = None  # DuckDB's spill files (and database), removed by close()
     database: Path | None = None  # the database file, when the cells are on disk
     derived: list[tuple[str, str]] = field(default_factory=list)  # Rules.derived
+    _repeated: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # record k lands on row k + (empty lines before it); see spreadsheet_row
@@ -91,6 +92,33 @@ class LoadedTable:
         from it, it costs a tenth (DuckDB reads every column of `cells` to filter it).
         """
         return f"SELECT *{_derived(self.derived)} FROM {source}"
+
+    def repeated(self, keys: list[str], source: str = "cells") -> str:
+        """A table of the records whose key another record has too: k, the key as g0, g1, …
+        and `first`, the first record with that key. Records whose key parts are all NULL
+        are left out. `keys` are SQL over `source` (a view of the records).
+
+        Grouped once per key and source (a million distinct keys take 0.2-0.3 s): a unique
+        field, the primary key and a uniqueness expectation often name the same column.
+        """
+        wanted = (source, *keys)
+        if wanted not in self._repeated:
+            name = f"repeated_{len(self._repeated)}"
+            values = ", ".join(f"{key} AS g{i}" for i, key in enumerate(keys))
+            parts = ", ".join(f"g{i}" for i in range(len(keys)))
+            same = " AND ".join(f"r.g{i} IS NOT DISTINCT FROM f.g{i}" for i in range(len(keys)))
+            some = " OR ".join(f"{key} IS NOT NULL" for key in keys)
+            self.connection.execute(
+                f"""CREATE TEMP TABLE {name} AS
+                WITH keyed AS MATERIALIZED (
+                    SELECT k, {values} FROM {source} WHERE k > 1 AND ({some})
+                )
+                SELECT r.*, f.first FROM keyed r JOIN (
+                    SELECT {parts}, min(k) AS first FROM keyed GROUP BY ALL HAVING count(*) > 1
+                ) f ON {same}"""
+            ).fetchall()
+            self._repeated[wanted] = name
+        return self._repeated[wanted]
 
     def close(self) -> None:
         self.connection.close()
