@@ -121,6 +121,7 @@ def phases(csv_path: Path, schema: dict[str, Any]) -> dict[str, float]:
     from validations.columnar_suite import run_suite_on_table
     from validations.columnar_table import load_table
     from validations.header import read_header
+    from validations.package_check import _read_whole
 
     clock = [time.perf_counter()]
 
@@ -128,8 +129,9 @@ def phases(csv_path: Path, schema: dict[str, Any]) -> dict[str, float]:
         clock.append(time.perf_counter())
         return clock[-1] - clock[-2]
 
-    fields = fields_sql(schema, read_header(csv_path))
-    table = load_table(csv_path, fields=len(fields), rules=table_rules(fields))
+    fields = fields_sql(schema, labels := read_header(csv_path))
+    whole = _read_whole(fields, schema, SUITE, labels)  # as validate_table loads it
+    table = load_table(csv_path, fields=len(fields), rules=table_rules(fields), whole=whole)
     took = {"load (rules included)": lap()}
     check_cells(table, fields, schema, resource="t", cap=1000)
     took["Table Schema checks"] = lap()
