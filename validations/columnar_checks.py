@@ -77,8 +77,11 @@ def check_cells(
     specs = {spec["name"]: spec for spec in schema.get("fields", [])}
     found: list[tuple[tuple[int, ...], Finding]] = []
     left_out: dict[str, int] = {}
+    place = _reading_order(fields, schema)
 
     def keep(order: tuple[int, ...], code: str, errors: list[TableError], total: int) -> None:
+        if order[0] == CELL and order[1] in place:
+            order = (CELL, place[order[1]], *order[2:])
         for error in errors:
             found.append(((error.row_number or 0, *order), schema_finding(error, specs, resource)))
         left_out[code] = left_out.get(code, 0) + total - len(errors)
@@ -113,6 +116,24 @@ def check_cells(
     for code, count in left_out.items():
         findings.count_left_out(code, "error", count)
     return findings
+
+
+def _reading_order(fields: list[FieldSql], schema: dict[str, Any]) -> dict[int, int]:
+    """Where each field's cell errors come in a row, as frictionless reads its cells.
+
+    It reads the unique fields' cells first (in field order), then the primary key's (in
+    the key's order), then the rest. (A row whose unique cell repeats an earlier one is
+    read whole at that point, in field order; not modelled: the order within such rows
+    can differ, the findings do not.)
+    """
+    names = {f.name: f.number for f in fields}
+    key = _names(schema.get("primaryKey"))
+    early = [f.name for f in fields if schema_constraint(schema, f.name, "unique")]
+    if key and all(name in names for name in key):
+        early += [name for name in key if name not in early]
+    first = [names[name] for name in early]
+    rest = [f.number for f in fields if f.number not in first]
+    return {number: place for place, number in enumerate(first + rest, start=1)}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from validations.header import check_header, read_header
 
 if TYPE_CHECKING:
     from validations.columnar_schema import FieldSql
+    from validations.columnar_table import LoadedTable
 
 LABEL_FINDINGS = {"blank-label", "duplicate-label", "incorrect-label", "extra-label"}
 CAP = 1000  # findings kept per code; the rest are only counted
@@ -59,13 +60,30 @@ def validate_table(
             checked = check_cells(table, fields, schema, resource=resource, cap=cap)
             findings = _after_header(header, checked, cap)
             if suite is not None:
-                from validations.columnar_suite import run_suite_on_table
-
-                found = run_suite_on_table(suite, table, schema, resource=resource, cap=cap)
-                findings.merge(found)
+                findings.merge(_suite_findings(suite, table, csv_path, schema, resource, cap))
             return findings, table.rows
         finally:
             table.close()
+
+
+def _suite_findings(
+    suite: dict[str, Any],
+    table: LoadedTable,
+    csv_path: Path,
+    schema: dict[str, Any],
+    resource: str,
+    cap: int,
+) -> list[Finding]:
+    """The suite's findings, from the loaded table, or from a whole frame where the table
+    cannot say them: an empty line is a row of '' to pandas, and where '' is no missing
+    value its cells are values (repeated, off-pattern, …) that the table has no row for."""
+    if table.blank_lines and "" not in [str(v) for v in schema.get("missingValues", [""])]:
+        from validations.expectations import read_frame, run_suite
+
+        return run_suite(suite, read_frame(csv_path, schema), resource=resource)
+    from validations.columnar_suite import run_suite_on_table
+
+    return run_suite_on_table(suite, table, schema, resource=resource, cap=cap)
 
 
 def _read_whole(
