@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cdx.accepted_files import already_accepted, remember_accepted
 from cdx.coalition import Coalition
 from cdx.errors import SchemaInvalid
 from cdx.hashing import sha256_file
@@ -29,9 +30,11 @@ class TableInput:
 
 
 def load_table_schema(path: Path) -> dict[str, Any]:
-    """Read a Table Schema and check it with frictionless."""
-    from frictionless import FrictionlessException, Schema
+    """Read a Table Schema and check it with frictionless.
 
+    A file frictionless has accepted before (same bytes, same release) is not checked
+    again, so a clean run need not import frictionless: see cdx/accepted_files.py.
+    """
     if not path.is_file():
         raise SchemaInvalid(
             f"the Table Schema {path} does not exist",
@@ -39,9 +42,16 @@ def load_table_schema(path: Path) -> dict[str, Any]:
             "infer a schema from the data",
         )
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+        descriptor = json.loads(content.decode("utf-8"))
     except ValueError as exc:
         raise SchemaInvalid(f"{path} is not valid JSON ({exc})") from None
+    if not isinstance(descriptor, dict):
+        raise SchemaInvalid(f"{path} must be a JSON object with `fields`")
+    if already_accepted(content, "frictionless"):
+        return descriptor
+    from frictionless import FrictionlessException, Schema
+
     try:
         Schema.from_descriptor(descriptor)
     except FrictionlessException as exc:
@@ -49,8 +59,7 @@ def load_table_schema(path: Path) -> dict[str, Any]:
             f"{path} is not a valid Table Schema: {exc.error.note or exc.error.message}",
             hint="see https://datapackage.org/standard/table-schema/",
         ) from None
-    if not isinstance(descriptor, dict):
-        raise SchemaInvalid(f"{path} must be a JSON object with `fields`")
+    remember_accepted(content, "frictionless")
     return descriptor
 
 

@@ -16,9 +16,9 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdx.accepted_files import already_accepted, remember_accepted
 from cdx.errors import SuiteInvalid
 from cdx.findings import Finding, Origin, Severity
-from validations.suite_checks import already_accepted, remember_accepted
 
 _GX_ONE_AT_A_TIME = threading.Lock()  # datasets of a coalition run validate in threads
 
@@ -34,6 +34,7 @@ FALSE_VALUES = ["false", "False", "FALSE", "0"]
 # Python-backed text: when pyarrow is installed pandas 3 backs "string" with Arrow, and GX's
 # regex checks then follow RE2 instead of Python's re — other matches, other messages.
 TEXT = "string[python]"
+GX = "great-expectations"  # the distribution whose acceptance of a suite is remembered
 LISTED = 10  # values or rows named in one message before "and N more"
 SUITE_HINT = "Compare with validations/suites/example-scorecard.json (GX 1.x suite format)."
 # Per expectation type (without `expect_`): the rule in a few words, and the message for a
@@ -71,7 +72,7 @@ def load_suite(path: Path) -> dict[str, Any]:
     """Read a GX 1.x suite JSON file, checking every expectation with GX.
 
     A file GX has accepted before (same bytes, same GX) is not checked again: see
-    validations/suite_checks.py.
+    cdx/accepted_files.py.
     """
     try:
         content = path.read_bytes()
@@ -84,7 +85,7 @@ def load_suite(path: Path) -> dict[str, Any]:
     if not isinstance(suite, dict) or not isinstance(suite.get("expectations"), list):
         shape = 'the suite is not a JSON object with an "expectations" list'
         raise SuiteInvalid(shape, where=str(path), hint=SUITE_HINT)
-    if already_accepted(content):
+    if already_accepted(content, GX):
         return suite
     for index, spec in enumerate(suite["expectations"]):
         if problem := _suite_problem(spec):
@@ -93,7 +94,7 @@ def load_suite(path: Path) -> dict[str, Any]:
                 f"expectation {index + 1} of {len(suite['expectations'])} (index {index}, {kind})"
             )
             raise SuiteInvalid(f"{which} {problem[0]}", where=str(path), hint=problem[1])
-    remember_accepted(content)
+    remember_accepted(content, GX)
     return suite
 
 

@@ -1,0 +1,95 @@
+"""A suite GX, or a Table Schema frictionless, has accepted once is not checked again, so
+clean runs need not import either library."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cdx.errors import SchemaInvalid, SuiteInvalid
+from cdx.packaging import load_table_schema
+from validations.expectations import load_suite
+
+REPO = Path(__file__).parents[2]
+NOT_NULL = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}
+
+
+def _load_in_a_fresh_process(
+    path: Path, cache: Path, *, loader: str = "validations.expectations.load_suite"
+) -> dict[str, object]:
+    """The loader in a new interpreter: did it succeed, was GX or frictionless imported?"""
+    module, name = loader.rsplit(".", 1)
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        f"from {module} import {name}\n"
+        "from cdx.errors import CdxError\n"
+        "try:\n"
+        f"    {name}(Path({str(path)!r})); ok = True\n"
+        "except CdxError:\n"
+        "    ok = False\n"
+        "print(json.dumps({'ok': ok, 'gx': 'great_expectations' in sys.modules,"
+        " 'frictionless': 'frictionless' in sys.modules}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "CDX_CACHE_DIR": str(cache)},
+        check=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_an_accepted_suite_loads_again_without_importing_gx(tmp_path: Path) -> None:
+    suite = tmp_path / "s.json"
+    suite.write_text(json.dumps({"name": "s", "expectations": [NOT_NULL]}))
+    first = _load_in_a_fresh_process(suite, tmp_path / "cache")
+    again = _load_in_a_fresh_process(suite, tmp_path / "cache")
+    assert first == {"ok": True, "gx": True, "frictionless": False}
+    assert again == {"ok": True, "gx": False, "frictionless": False}
+
+
+def test_an_accepted_table_schema_loads_again_without_importing_frictionless(
+    tmp_path: Path,
+) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"fields": [{"name": "age", "type": "integer"}]}))
+    loader = "cdx.packaging.load_table_schema"
+    first = _load_in_a_fresh_process(schema, tmp_path / "cache", loader=loader)
+    again = _load_in_a_fresh_process(schema, tmp_path / "cache", loader=loader)
+    assert first == {"ok": True, "gx": False, "frictionless": True}
+    assert again == {"ok": True, "gx": False, "frictionless": False}
+
+
+def test_a_table_schema_frictionless_refuses_is_refused_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CDX_CACHE_DIR", str(tmp_path / "cache"))
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"fields": [{"name": "age", "type": "whole number"}]}))
+    for _ in range(2):
+        with pytest.raises(SchemaInvalid, match="is not a valid Table Schema"):
+            load_table_schema(schema)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_changed_suite_is_checked_again_and_refusals_are_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CDX_CACHE_DIR", str(tmp_path / "cache"))
+    suite = tmp_path / "s.json"
+    suite.write_text(json.dumps({"name": "s", "expectations": [NOT_NULL]}))
+    load_suite(suite)
+    bad = {"type": "expect_column_values_to_be_between", "kwargs": {"column": "a", "colour": 1}}
+    suite.write_text(json.dumps({"name": "s", "expectations": [NOT_NULL, bad]}))
+    for _ in range(2):
+        with pytest.raises(SuiteInvalid, match="index 1"):
+            load_suite(suite)
+    assert len(list((tmp_path / "cache" / "accepted-by-great-expectations").iterdir())) == 1
