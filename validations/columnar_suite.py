@@ -93,8 +93,8 @@ def run_suite_on_table(
         if not indexes:
             continue
         named = sorted({n for i in indexes for n in columns_named(specs[i]) if n in header})
-        if plan == "whole" and any(not columns_named(specs[i]) for i in indexes):
-            named = header if _needs_all_columns(specs, indexes) else named
+        if plan == "whole" and _needs_all_columns(specs, indexes):
+            named = header
         for frame in reader.frames(plan, [specs[i] for i in sorted(indexes)], named):
             ran = run_expectations(suite, frame, resource=resource, only=indexes, columns=header)
             for index, listed in ran.items():
@@ -119,9 +119,14 @@ def suite_columns(suite: dict[str, Any], header: list[str]) -> set[int] | None:
 
 
 def _needs_all_columns(specs: list[dict[str, Any]], indexes: set[int]) -> bool:
-    """A table-level expectation other than a row count may look at any column."""
+    """A table-level expectation other than a row count may look at any column, and so
+    may a row_condition (`region == "Coast"` names a column the kwargs do not)."""
     return any(
-        not columns_named(specs[i]) and not specs[i]["type"].startswith("expect_table_row_count")
+        "row_condition" in specs[i].get("kwargs", {})
+        or (
+            not columns_named(specs[i])
+            and not specs[i].get("type", "").startswith("expect_table_row_count")
+        )
         for i in indexes
     )
 

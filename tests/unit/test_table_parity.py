@@ -218,6 +218,40 @@ def test_string_keys_without_empty_as_a_missing_value_keep_frictionless_findings
     assert described(found) == described(expected)
 
 
+def test_a_row_condition_sees_the_columns_it_names(tmp_path: Path) -> None:
+    """`region == "Coast"` names a column the kwargs do not: GX must get it (every row of
+    it), not fail with "name 'region' is not defined"."""
+    suite = {
+        "name": "conditions",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "kwargs": {
+                    "column": "household_id",
+                    "row_condition": 'region=="Coast"',
+                    "condition_parser": "pandas",
+                },
+            },
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {
+                    "column": "respondent_age",
+                    "max_value": 100,
+                    "row_condition": "phone.notnull()",
+                    "condition_parser": "pandas",
+                },
+            },
+        ],
+    }
+    csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=9)
+    expected, _ = reference(csv_path, SCHEMA, suite)
+    found, _ = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
+    codes = {f.code for f in found}
+    assert "expectation-error" not in codes
+    assert "expect_column_values_to_be_between" in codes
+    assert described(found) == described(expected)
+
+
 def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
