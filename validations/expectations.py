@@ -381,6 +381,8 @@ def _findings(
     observed = result.get("observed_value")
     value = _text(round(observed, 2) if isinstance(observed, float) else observed)
     mismatched = result.get("details", {}).get("mismatched", {})
+    if not isinstance(mismatched, dict):  # an ordered list's are positions, not names
+        mismatched = {}
     named = (
         ("missing", mismatched.get("missing")),
         ("not expected", exact and mismatched.get("unexpected")),

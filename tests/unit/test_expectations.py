@@ -283,6 +283,19 @@ def test_column_set_without_exact_match_ignores_extra_columns() -> None:
     ]
 
 
+def test_columns_in_another_order_are_one_finding_not_a_crash() -> None:
+    """GX gives an ordered list's mismatches as positions, not names (it used to crash)."""
+    spec = {
+        "type": "expect_table_columns_to_match_ordered_list",
+        "kwargs": {"column_list": ["city", "id", "age", "visited"]},
+    }
+    findings = check(spec, people())
+    assert [(f.code, f.row, f.field) for f in findings] == [
+        ("expect_table_columns_to_match_ordered_list", None, None)
+    ]
+    assert "found" in findings[0].message and "city" in findings[0].message
+
+
 def test_other_gx_expectations_run_with_plain_generic_wording() -> None:
     spec = {"type": "expect_column_max_to_be_between", "kwargs": {"column": "age", "max_value": 99}}
     findings = check(spec, people())

@@ -252,6 +252,68 @@ def test_a_row_condition_sees_the_columns_it_names(tmp_path: Path) -> None:
     assert described(found) == described(expected)
 
 
+def _spec(kind: str, **kwargs: Any) -> dict[str, Any]:
+    return {"type": kind, "kwargs": kwargs}
+
+
+# row-wise, uniqueness (exact and not, with mostly), aggregates, shape, and absent columns
+EVERY_PLAN = [
+    _spec("expect_column_values_to_not_be_in_set", column="district", value_set=["Kibera"]),
+    _spec(
+        "expect_column_values_to_match_regex_list",
+        column="household_id",
+        regex_list=["^HH-1", "^HH-2"],
+    ),
+    _spec("expect_column_values_to_not_match_regex", column="record_id", regex="7$"),
+    _spec("expect_column_value_lengths_to_equal", column="record_id", value=8),
+    _spec("expect_column_pair_values_to_be_equal", column_A="region", column_B="district"),
+    _spec(
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        column_A="respondent_age",
+        column_B="household_size",
+    ),
+    _spec("expect_multicolumn_sum_to_equal", column_list=["score", "household_size"], sum_total=8),
+    _spec(
+        "expect_select_column_values_to_be_unique_within_record", column_list=["region", "district"]
+    ),
+    _spec("expect_column_values_to_be_unique", column="household_id", mostly=0.5),
+    _spec("expect_compound_columns_to_be_unique", column_list=["region", "score"], mostly=0.9),
+    _spec("expect_column_max_to_be_between", column="respondent_age", max_value=100),
+    _spec("expect_column_median_to_be_between", column="income", min_value=0, max_value=10),
+    _spec("expect_table_columns_to_match_ordered_list", column_list=["record_id"]),
+    _spec("expect_column_to_exist", column="missing_col"),
+    _spec("expect_column_distinct_values_to_be_in_set", column="region", value_set=["Coast"]),
+    _spec("expect_column_unique_value_count_to_be_between", column="district", max_value=3),
+    _spec(
+        "expect_column_values_to_match_strftime_format",
+        column="survey_date",
+        strftime_format="%Y-%m-%d",
+    ),
+    _spec("expect_column_values_to_be_in_set", column="consent", value_set=[True]),
+    _spec(
+        "expect_column_values_to_be_between",
+        column="income",
+        min_value=100,
+        max_value=1e6,
+        mostly=0.99,
+    ),
+    _spec("expect_column_values_to_be_null", column="phone"),
+    _spec("expect_table_row_count_to_equal", value=5),
+    _spec("expect_column_values_to_be_unique", column="score"),
+    _spec("expect_column_values_to_be_unique", column="survey_date"),
+    _spec("expect_compound_columns_to_be_unique", column_list=["household_id", "region"]),
+]
+
+
+def test_a_suite_over_every_plan_gives_the_whole_frame_findings(tmp_path: Path) -> None:
+    suite = {"name": "every plan", "expectations": EVERY_PLAN}
+    csv_path = write_table(tmp_path / "survey.csv", 1_500, error_every=7)
+    expected, _ = reference(csv_path, SCHEMA, suite)
+    found, _ = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
+    assert len({f.code for f in found if f.code.startswith("expect_")}) > 10
+    assert described(found) == described(expected)
+
+
 def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
