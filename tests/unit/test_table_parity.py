@@ -314,6 +314,46 @@ def test_a_suite_over_every_plan_gives_the_whole_frame_findings(tmp_path: Path) 
     assert described(found) == described(expected)
 
 
+def _schema(changes: dict[str, Any], constraints: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    schema = copy.deepcopy(SCHEMA) | changes
+    for field in schema["fields"]:
+        field.setdefault("constraints", {}).update(constraints.get(field["name"], {}))
+    return schema
+
+
+KEYS = {  # unique fields and keys of every kind: grouped text, typed values, read order
+    "unique household, key region+score": (
+        {"primaryKey": ["region", "score"]},
+        {"household_id": {"unique": True}},
+    ),
+    "key household+date": ({"primaryKey": ["household_id", "survey_date"]}, {}),
+    "unique age, key comment": ({"primaryKey": ["comment"]}, {"respondent_age": {"unique": True}}),
+    "missing '-', unique phone": ({"missingValues": ["", "NA", "-"]}, {"phone": {"unique": True}}),
+    "missing 'NA' only, unique district": (
+        {"missingValues": ["NA"]},
+        {"district": {"unique": True}},
+    ),
+    "self-referencing key": (
+        {
+            "foreignKeys": [
+                {"fields": ["household_id"], "reference": {"resource": "", "fields": ["record_id"]}}
+            ]
+        },
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(KEYS))
+def test_keys_of_every_kind_give_frictionless_findings(case: str, tmp_path: Path) -> None:
+    schema = _schema(*KEYS[case])
+    csv_path = write_table(tmp_path / "survey.csv", 1_500, error_every=7)
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert {f.code for f in found} & {"unique-error", "primary-key", "foreign-key"}
+    assert described(found) == described(expected)
+
+
 def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
