@@ -183,15 +183,19 @@ def _load(
     if rejected:
         raise TableNotColumnar("some rows have many extra cells or broken quoting")
     records = max(scalar(connection, "SELECT count(*) FROM stored") - 1, 0)  # minus the header
-    table = LoadedTable(connection, header, columns, records, scratch=folder, database=database)
-    table.derived = rules.derived
-    table.blank_lines = blank_lines
-    if table.blank_lines:
-        # every line is a record or an empty line unless a quoted cell spans lines
-        if lines != records + 1 + len(table.blank_lines):
-            raise TableNotColumnar("empty lines and cells spanning lines cannot be numbered")
-        table.__post_init__()
-    return table
+    # every line is a record or an empty line unless a quoted cell spans lines
+    if blank_lines and lines != records + 1 + len(blank_lines):
+        raise TableNotColumnar("empty lines and cells spanning lines cannot be numbered")
+    return LoadedTable(
+        connection,
+        header,
+        columns,
+        records,
+        blank_lines,
+        scratch=folder,
+        database=database,
+        derived=rules.derived,
+    )
 
 
 def budget_bytes(text: str) -> int:
