@@ -29,9 +29,23 @@ from typing import TYPE_CHECKING, Any
 
 from cdx.findings import CappedFindings
 from validations.columnar_repeats import exact_keys, first_repeats
-from validations.columnar_schema import DATE_TEXT, _re2_safe, _text, text_or_null
+from validations.columnar_schema import (
+    DATE_TEXT,
+    _list,
+    _re2_safe,
+    _text,
+    expected_fields,
+    text_or_null,
+)
 from validations.columnar_table import LoadedTable, scalar
-from validations.expectations import columns_named, frame_from_text, run_expectations
+from validations.expectations import (
+    FALSE_VALUES,
+    TRUE_VALUES,
+    columns_named,
+    frame_from_text,
+    run_expectations,
+)
+from validations.schema_vouches import vouches
 
 if TYPE_CHECKING:
     import numpy as np
@@ -153,6 +167,15 @@ class _Reader:
         self.missing = [str(v) for v in schema.get("missingValues", [""])]
         # the first column of a repeated name, as read_frame keeps it
         self.column = {name: f"c{table.header.index(name) + 1}" for name in header}
+        # the schema field each column is checked with (by position), where it is the
+        # field the suite reads the column as (by name): its checks made `bad`
+        placed = expected_fields(schema, table.header)
+        self.placed = {
+            name: spec
+            for name in header
+            if (at := table.header.index(name)) < len(placed)
+            and (spec := placed[at]) is self.fields.get(name)
+        }
 
     def frames(
         self, plan: str, specs: list[dict[str, Any]], named: list[str]
@@ -259,7 +282,7 @@ def _surely_passes(spec: dict[str, Any], reader: _Reader) -> bool:
     name = kwargs.get("column")
     if kind == "expect_column_mean_to_be_between" and name in reader.column:
         ftype = reader.fields.get(name, {}).get("type", "string")
-        surely, value = _surely_typed(ftype, reader.text(name))
+        surely, value = _surely_typed(reader.fields.get(name, {}), reader.text(name))
         if ftype not in ("integer", "number") or surely is None:
             return False
         text = reader.text(name)
@@ -287,18 +310,35 @@ def _inside(value: float, low: Any, high: Any, kwargs: dict[str, Any], *, margin
 
 
 def _could_fail(spec: dict[str, Any], reader: _Reader) -> str | None:
-    """Rows that could fail this expectation (a superset), or None when every row could."""
+    """Rows that could fail this expectation (a superset), or None when every row could.
+
+    Where the schema vouches for the expectation (schema_vouches.py), only rows loaded
+    as `bad`: elsewhere frictionless read the value within the schema's constraints, and
+    read_frame reads it alike or not at all (a null, which passes). Not so for a null
+    itself: a value read_frame cannot read is a null to not_be_null, on any row.
+    """
+    could = _could_fail_anywhere(spec, reader)
+    name = spec.get("kwargs", {}).get("column")
+    if could is None or not vouches(spec, reader.placed.get(name)):
+        return could
+    if spec["type"] == "expect_column_values_to_not_be_null":
+        surely, _ = _surely_typed(reader.fields.get(name, {}), reader.text(name))
+        return f"(bad AND {reader.text(name)} IS NULL) OR NOT ({surely})"
+    return f"bad AND ({could})"
+
+
+def _could_fail_anywhere(spec: dict[str, Any], reader: _Reader) -> str | None:
     kind, kwargs = spec["type"], spec.get("kwargs", {})
     name = kwargs.get("column")
     if name not in reader.column:
         return None
     field = reader.fields.get(name, {})
     ftype, text = field.get("type", "string"), reader.text(name)
-    surely, value = _surely_typed(ftype, text)
-    if kind == "expect_column_values_to_not_be_null":
-        return f"{text} IS NULL OR NOT ({surely})"
+    surely, value = _surely_typed(field, text)
     if surely is None:
         return None
+    if kind == "expect_column_values_to_not_be_null":
+        return f"{text} IS NULL OR NOT ({surely})"
     if kind == "expect_column_values_to_be_between":
         bounds = _bounds(kwargs, ftype)
         if ftype == "date":
@@ -335,8 +375,10 @@ def _could_fail(spec: dict[str, Any], reader: _Reader) -> str | None:
     return None
 
 
-def _surely_typed(ftype: str, text: str) -> tuple[str | None, str]:
-    """(SQL true when read_frame surely reads the text as the type, its value in SQL)."""
+def _surely_typed(field: dict[str, Any], text: str) -> tuple[str | None, str]:
+    """(SQL true when read_frame surely reads the text as the type, its value in SQL);
+    None when that is not modelled (the text may be read any way: GX decides)."""
+    ftype = field.get("type", "string")
     if ftype in ("string", "any"):
         return "true", text
     if ftype == "integer":
@@ -346,6 +388,12 @@ def _surely_typed(ftype: str, text: str) -> tuple[str | None, str]:
             f"regexp_full_match({text}, '[+-]?[0-9]{{1,15}}(\\.[0-9]{{1,6}})?')",
             f"TRY_CAST({text} AS DOUBLE)",
         )
+    if ftype == "boolean":
+        true = field.get("trueValues", TRUE_VALUES)
+        either = [*true, *field.get("falseValues", FALSE_VALUES)]
+        if not all(isinstance(v, str) for v in either):
+            return None, text  # read_frame compares the text with them as they are
+        return f"({text} IN ({_list(either)}))", f"({text} IN ({_list(true)}))"
     if ftype == "date":
         value = f"CAST(try_strptime({text}, '%Y-%m-%d') AS DATE)"
         return f"(regexp_full_match({text}, '{DATE_SHAPE}') AND {value} IS NOT NULL)", value
