@@ -35,10 +35,14 @@ NUMBER_TEXT = (
 PLAIN_INTEGER = r"[+-]?[0-9]{1,18}"
 PLAIN_NUMBER = r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?"
 DATE_TEXT = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"  # strptime("%Y-%m-%d") accepts 2024-1-5
-# dateutil's isoparse: a date, optionally T or space and a time, optionally an offset
+# frictionless' default datetime: at least YYYY-MM-DDThh:mm:ss (it asks for a colon at
+# position 16 and 19 characters), then dateutil's isoparse: a calendar or ISO week date,
+# any ASCII separator, 24:00:00 as the next midnight, a fraction after . or , and an
+# offset Z, z, +hh, +hhmm, +hh:mm (or +hh:m). Whether the day exists is asked of DuckDB.
 DATETIME_TEXT = (
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?"
-    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])-[1-7])[\x00-\x7F]"
+    r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.,][0-9]+)?|24:00:00([.,]0+)?)"
+    r"([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9]|:[0-9])?)?"
 )
 SUPPORTED = {
     "string": ["required", "minLength", "maxLength", "pattern", "enum"],
@@ -188,6 +192,31 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
     return sql
 
 
+def _datetime_typed(cell: str) -> str:
+    """SQL: the cell is a default-format datetime to frictionless (see DATETIME_TEXT)."""
+
+    def number(start: int, length: int) -> str:  # TRY_: evaluated on any text
+        return f"TRY_CAST(substr({cell}, {start}, {length}) AS INTEGER)"
+
+    january_4 = f"make_date({number(1, 4)}, 1, 4)"  # always in ISO week 1
+    week_day = (
+        f"{january_4} + CAST(({number(7, 2)} - 1) * 7 + {number(10, 1)} - isodow({january_4})"
+        " AS INTEGER)"
+    )
+    day = (
+        f"(CASE WHEN substr({cell}, 6, 1) = 'W' THEN {week_day} "
+        f"ELSE TRY_CAST(substr({cell}, 1, 10) AS DATE) END)"
+    )
+    # Python's datetime runs from year 1 to 9999, and 24:00 on its last day is beyond it
+    hour_24 = f"substr({cell}, 12, 2) = '24'"
+    last = f"(CASE WHEN {hour_24} THEN DATE '9999-12-30' ELSE DATE '9999-12-31' END)"
+    # no day is NULL: false, as every check reads `typed` as true or false
+    return (
+        f"(regexp_full_match({cell}, {_text(DATETIME_TEXT)}) "
+        f"AND coalesce({day} BETWEEN DATE '0001-01-01' AND {last}, false))"
+    )
+
+
 def _type_sql(spec: dict[str, Any], cell: str) -> tuple[str, str]:
     """(the text has the type, the typed value) for one field."""
     kind, form = spec.get("type", "any"), spec.get("format", "default")
@@ -207,7 +236,7 @@ def _type_sql(spec: dict[str, Any], cell: str) -> tuple[str, str]:
     if kind == "datetime":
         if form == "default":
             value = f"TRY_CAST({cell} AS TIMESTAMPTZ)"
-            return f"regexp_full_match({cell}, {_text(DATETIME_TEXT)})", value
+            return _datetime_typed(cell), value
         value = f"try_strptime({cell}, {_text(form)})"
         return f"({value} IS NOT NULL)", value
     return "true", cell

@@ -463,3 +463,28 @@ def test_a_long_enum_checked_after_loading_gives_frictionless_findings(tmp_path:
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert len([f for f in expected if f.code == "constraint-enum"]) > 30
     assert described(found) == described(expected)
+
+
+def test_datetimes_written_every_way_are_read_as_frictionless_reads_them(tmp_path: Path) -> None:
+    """A date alone, no seconds, week dates, 24:00, any separator, offsets, impossible days."""
+    days = ["2024-02-27", "2024-02-30", "2023-02-29", "0000-01-01", "9999-12-31", "2024-2-27"]
+    days += ["2024-W09-2", "2023-W53-1", "2024-W54-1", "2024-W01-8", "9999-W52-6", "2024-w01-1"]
+    times = ["", "10:00", "10:00:00", "23:59:59.5", "24:00:00", "24:00:01", "10:60:00"]
+    times += ["10:00:00,25", "10:00:00.1234567", "1:00:00"]
+    zones = ["", "Z", "z", "+03", "+0300", "+03:00", "+03:0", "+24:00", "-12:30", " UTC"]
+    cells = [
+        f"{day}{sep}{time}{zone}" if time else day
+        for day in days
+        for sep in ("T", " ", "t", "_")
+        for time in times
+        for zone in zones[: 1 if not time else None]
+    ]
+    csv_path = tmp_path / "visits.csv"
+    with csv_path.open("w", newline="") as out:
+        csv.writer(out).writerows([["id", "seen_at"], *enumerate(cells, 1)])
+    fields = [{"name": "id", "type": "integer"}, {"name": "seen_at", "type": "datetime"}]
+    schema = {"fields": fields}
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert len(cells) > 2000 and 300 < len(expected) < len(cells)  # both kinds, many ways
+    assert described(found) == described(expected)
