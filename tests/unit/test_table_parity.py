@@ -488,3 +488,58 @@ def test_datetimes_written_every_way_are_read_as_frictionless_reads_them(tmp_pat
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert len(cells) > 2000 and 300 < len(expected) < len(cells)  # both kinds, many ways
     assert described(found) == described(expected)
+
+
+@pytest.mark.parametrize("form", ["default", "%d/%m/%Y", "%d %b %Y"])
+def test_dates_written_every_way_are_read_as_frictionless_reads_them(
+    form: str, tmp_path: Path
+) -> None:
+    """Unicode digits (Bengali, Arabic-Indic), year 0, two-digit years, Unicode spaces."""
+    bengali, arabic = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"), str.maketrans("0123", "٠١٢٣")
+    days = ["2024-02-29", "2023-02-29", "0000-01-05", "0001-01-05", "24-01-05", "2024-1-5"]
+    days += ["2024-01-05".translate(bengali), "2024-01-05".translate(arabic), "२०२४-०१-०५"]
+    days += ["29/02/2024", "5/1/2024", "05/01/24", "05/01/0000", "০৫/০১/২০২৪", "05/01/2024 "]
+    days += ["05 Jan 2024", "5 jan 2024", "05\u00a0Jan\u00a02024", "05 JAN 24", "٠٥ Jan ٢٠٢٤"]
+    csv_path = tmp_path / "visits.csv"
+    with csv_path.open("w", newline="") as out:
+        csv.writer(out).writerows([["id", "day"], *enumerate(days, 1)])
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "day", "type": "date"}]}
+    schema["fields"][1]["format"] = form
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert 2 < len(expected) < len(days) - 1  # some read, most not: each format its own
+    assert described(found) == described(expected)
+
+
+def test_numbers_with_unicode_digits_and_separators_give_frictionless_findings(
+    tmp_path: Path,
+) -> None:
+    """Thousands separators, Bengali and Devanagari digits, digits of two scripts."""
+    cells = [
+        "1,000",
+        "১২৩",
+        "१२३",
+        "١٢٣",
+        "１２",
+        "1_000",
+        " ৭ ",
+        "1\u00a0",
+        "١2",
+        "১০০০০০০",
+        "N/A",
+    ]
+    csv_path = tmp_path / "counts.csv"
+    with csv_path.open("w", newline="") as out:
+        csv.writer(out).writerows(
+            [["id", "count", "share"], *((n, c, c) for n, c in enumerate(cells))]
+        )
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "count", "type": "integer", "constraints": {"maximum": 500}},
+            {"name": "share", "type": "number"},
+        ]
+    }
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert described(found) == described(expected)
