@@ -287,7 +287,8 @@ def _python_value(spec: dict[str, Any], item: Any) -> Any:
             )
     except (TypeError, ValueError):
         return None
-    return item if isinstance(item, str) else text
+    # a string or any field's cell is text: a number in its enum equals no cell
+    return item if isinstance(item, str) else None
 
 
 def _literal(spec: dict[str, Any], item: Any) -> str:

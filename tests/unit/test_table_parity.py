@@ -543,3 +543,21 @@ def test_numbers_with_unicode_digits_and_separators_give_frictionless_findings(
     expected, _ = reference(csv_path, schema, None)
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert described(found) == described(expected)
+
+
+def test_a_number_in_the_enum_of_a_text_field_matches_no_cell(tmp_path: Path) -> None:
+    """frictionless compares a text cell with the enum's values as they are: "1" is not 1."""
+    csv_path = tmp_path / "codes.csv"
+    csv_path.write_text("id,code,label\n1,1,1\n2,a,a\n3,2,2\n")
+    enum = {"enum": ["a", 1, 2.0]}
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "code", "type": "any", "constraints": enum},
+            {"name": "label", "type": "string", "constraints": enum},
+        ]
+    }
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert len(expected) == 4
+    assert described(found) == described(expected)
