@@ -148,6 +148,7 @@ class KeyCheck:
     target: tuple[str, ...] = ()
     resource: str = ""
     empty: str = ""  # a primary key's query for rows without a key
+    decimal: bool = False  # `shown` is a number's text, printed as frictionless' Decimal
 
     def error(self, row: int, shown: str | None) -> TableError:
         if self.type == "foreign-key":
@@ -158,7 +159,19 @@ class KeyCheck:
             return TableError(self.type, row, None, None, None, note)
         if self.type == "primary-key":
             return TableError(self.type, row)
-        return TableError(self.type, row, self.field_name, None, shown)
+        return TableError(
+            self.type, row, self.field_name, None, _decimal(shown) if self.decimal else shown
+        )
+
+
+def _decimal(text: str | None) -> str | None:
+    """A number cell as frictionless prints its value: 1.50, Infinity, 5E+1."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return str(Decimal(str(text).strip()))
+    except (InvalidOperation, ValueError):
+        return text
 
 
 def table_rules(fields: list[FieldSql]) -> Rules:
@@ -224,7 +237,10 @@ def key_checks(
     for f in fields:
         if schema_constraint(schema, f.name, "unique"):
             query = _repeats(table, [f], missing)
-            checks.append(KeyCheck("unique-error", (UNIQUE, f.number, 0), query, f.name))
+            order = (UNIQUE, f.number, 0)
+            checks.append(
+                KeyCheck("unique-error", order, query, f.name, decimal=f.kind == "number")
+            )
     key = _names(schema.get("primaryKey"))
     if key and all(name in by_name for name in key):
         parts = " AND ".join(f"{read(by_name[name])} IS NULL" for name in key)
@@ -300,8 +316,22 @@ def _repeats(table: LoadedTable, key: list[FieldSql], missing: list[str]) -> str
         # the text itself, as the suite groups it: one grouping serves both
         repeated = table.repeated([text_or_null(f.cell, missing) for f in key])
     else:
-        repeated = table.repeated([read(f) for f in key], "ruled")
-    return f"SELECT k, CAST(g0 AS VARCHAR) AS shown FROM {repeated} WHERE k > first"
+        repeated = table.repeated([_grouped(f) for f in key], "ruled")
+    if len(key) == 1 and key[0].kind == "number":
+        # frictionless prints the Decimal of the text (1.50, not 1.5): the text, for _decimal
+        cell = key[0].cell
+        later = f"{repeated} r JOIN cells c USING (k) WHERE r.k > r.first"
+        return f"SELECT r.k, c.{cell} AS shown FROM {later}"
+    shown = "CAST(g0 AS VARCHAR)"
+    if len(key) == 1 and key[0].kind == "boolean":
+        shown = "CASE WHEN g0 THEN 'True' ELSE 'False' END"  # Python's bool
+    return f"SELECT k, {shown} AS shown FROM {repeated} WHERE k > first"
+
+
+def _grouped(f: FieldSql) -> str:
+    """The key frictionless compares: NaN equals nothing, not even NaN (Decimal's)."""
+    value = read(f)
+    return f"(CASE WHEN isnan({value}) THEN NULL ELSE {value} END)" if f.kind == "number" else value
 
 
 def _orphans(by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:

@@ -561,3 +561,26 @@ def test_a_number_in_the_enum_of_a_text_field_matches_no_cell(tmp_path: Path) ->
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert len(expected) == 4
     assert described(found) == described(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "cells"),
+    [
+        ("number", ["1.5", "1.50", "15e-1", "nan", "NaN", "inf", "Infinity", "-0.0", "0", "২.৫"]),
+        ("boolean", ["true", "1", "false", "FALSE", "0", "True"]),
+    ],
+)
+def test_repeated_numbers_and_booleans_are_found_and_printed_as_frictionless_does(
+    kind: str, cells: list[str], tmp_path: Path
+) -> None:
+    """Decimal's equality (1.5 = 1.50, NaN equals nothing) and printing (1.50, True)."""
+    csv_path = tmp_path / "values.csv"
+    with csv_path.open("w", newline="") as out:
+        csv.writer(out).writerows([["id", "value"], *enumerate(cells * 2, 1)])
+    fields = [{"name": "id", "type": "integer"}, {"name": "value", "type": kind}]
+    schema = {"fields": fields}
+    fields[1]["constraints"] = {"unique": True}
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert len([f for f in expected if f.code == "unique-error"]) > len(cells) // 2
+    assert described(found) == described(expected)
