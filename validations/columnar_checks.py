@@ -19,6 +19,7 @@ one `extra-cell` each; an absent cell is a `missing-cell` and, when required, al
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cdx.findings import CappedFindings, Finding
@@ -166,8 +167,6 @@ class KeyCheck:
 
 def _decimal(text: str | None) -> str | None:
     """A number cell as frictionless prints its value: 1.50, Infinity, 5E+1."""
-    from decimal import Decimal, InvalidOperation
-
     try:
         return str(Decimal(str(text).strip()))
     except (InvalidOperation, ValueError):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from validations.columnar_schema import _text, ascii_spelling
+
 # frictionless' default datetime: at least YYYY-MM-DDThh:mm:ss (it asks for a colon at
 # position 16 and 19 characters), then dateutil's isoparse: a calendar or ISO week date,
 # any ASCII separator, 24:00:00 as the next midnight, a fraction after . or , and an
@@ -32,21 +34,19 @@ def date_sql(cell: str, pattern: str) -> tuple[str, str]:
     The date is DuckDB's reading of the text, or of the text with its Unicode digits
     spelled in ASCII; it counts only where the text has the shape Python accepts.
     """
-    plain = f"CAST(try_strptime({cell}, {_quoted(pattern)}) AS DATE)"
+    plain = f"CAST(try_strptime({cell}, {_text(pattern)}) AS DATE)"
     shapes = strptime_shapes(pattern)
     if shapes is None:  # a directive RE2 cannot say as Python does: DuckDB alone decides
         return f"coalesce({plain} >= {FIRST_DAY}, false)", plain
-    from validations.columnar_schema import ascii_spelling
-
     ascii_shape, any_digits = shapes
-    unicode = f"CAST(try_strptime({ascii_spelling(cell)}, {_quoted(pattern)}) AS DATE)"
+    unicode = f"CAST(try_strptime({ascii_spelling(cell)}, {_text(pattern)}) AS DATE)"
     # DuckDB reads ASCII alone: text with Unicode digits or spaces is read respelled (CASE,
     # not OR: DuckDB computes both sides of an OR on every row)
     other = f"regexp_matches({cell}, '[^\\x00-\\x7F]')"
     typed = (
-        f"(CASE WHEN regexp_full_match({cell}, {_quoted(ascii_shape)}) "
+        f"(CASE WHEN regexp_full_match({cell}, {_text(ascii_shape)}) "
         f"THEN coalesce({plain} >= {FIRST_DAY}, false) "
-        f"WHEN {other} THEN coalesce(regexp_full_match({cell}, {_quoted(any_digits)}) "
+        f"WHEN {other} THEN coalesce(regexp_full_match({cell}, {_text(any_digits)}) "
         f"AND {unicode} >= {FIRST_DAY}, false) ELSE false END)"
     )
     # the value counts only where typed is true: there the two readings do not disagree
@@ -92,10 +92,6 @@ def datetime_typed(cell: str) -> str:
     last = f"(CASE WHEN {hour_24} THEN DATE '9999-12-30' ELSE DATE '9999-12-31' END)"
     # no day is NULL: false, as every check reads `typed` as true or false
     return (
-        f"(regexp_full_match({cell}, {_quoted(DATETIME_TEXT)}) "
+        f"(regexp_full_match({cell}, {_text(DATETIME_TEXT)}) "
         f"AND coalesce({day} BETWEEN {FIRST_DAY} AND {last}, false))"
     )
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

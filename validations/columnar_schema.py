@@ -20,7 +20,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from validations.columnar_dates import date_sql, datetime_typed
 from validations.columnar_table import TableNotColumnar
 
 TRUE_VALUES = ["true", "True", "TRUE", "1"]  # frictionless' defaults
@@ -35,7 +34,6 @@ NUMBER_TEXT = (
 # plain spellings both read the same way, cast directly (see _number_value)
 PLAIN_INTEGER = r"[+-]?[0-9]{1,18}"
 PLAIN_NUMBER = r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?"
-DATE_TEXT = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"  # strptime("%Y-%m-%d") accepts 2024-1-5
 SUPPORTED = {
     "string": ["required", "minLength", "maxLength", "pattern", "enum"],
     "integer": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
@@ -195,6 +193,8 @@ def _type_sql(spec: dict[str, Any], cell: str) -> tuple[str, str]:
         true = _list([str(v) for v in spec.get("trueValues", TRUE_VALUES)])
         false = _list([str(v) for v in spec.get("falseValues", FALSE_VALUES)])
         return f"({cell} IN ({true}) OR {cell} IN ({false}))", f"({cell} IN ({true}))"
+    if kind in ("date", "datetime"):
+        from validations.columnar_dates import date_sql, datetime_typed  # it reads this module
     if kind == "date":
         return date_sql(cell, "%Y-%m-%d" if form == "default" else form)
     if kind == "datetime":

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from cdx.findings import CappedFindings
 from validations.columnar_repeats import exact_keys, first_repeats
 from validations.columnar_schema import (
-    DATE_TEXT,
     _list,
     _re2_safe,
     _text,
@@ -83,7 +82,7 @@ SHAPE = {
 }
 # kwargs that make a verdict depend on other rows (`mostly`) or on other columns
 WHOLE_TABLE_KWARGS = {"mostly", "row_condition", "condition_parser"}
-DATE_SHAPE = DATE_TEXT.replace("{1,2}", "{2}")  # YYYY-MM-DD
+DATE_SHAPE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"  # YYYY-MM-DD
 
 
 def run_suite_on_table(

@@ -16,6 +16,7 @@ nothing.
 
 from __future__ import annotations
 
+import operator
 import re
 from datetime import date
 from typing import Any
@@ -61,9 +62,12 @@ def vouches(spec: dict[str, Any], field: dict[str, Any] | None) -> bool:
 
 def _within(kwargs: dict[str, Any], low: Any, high: Any, ftype: str) -> bool:
     """The schema's bounds lie within the expectation's, on each side it bounds."""
-    sides = (("min_value", "strict_min", low, 1), ("max_value", "strict_max", high, -1))
+    sides = (
+        ("min_value", "strict_min", low, operator.gt),
+        ("max_value", "strict_max", high, operator.lt),
+    )
     bounded = False
-    for key, strict, schema_bound, sign in sides:
+    for key, strict, schema_bound, tighter in sides:
         bound = kwargs.get(key)
         if bound is None:
             continue
@@ -71,8 +75,7 @@ def _within(kwargs: dict[str, Any], low: Any, high: Any, ftype: str) -> bool:
         if mine is None or theirs is None:
             return False
         # the schema admits nothing the expectation does not: its bound is as tight
-        inside = (theirs - mine) * sign if ftype != "date" else _days(theirs, mine) * sign
-        if inside < 0 or (inside == 0 and kwargs.get(strict)):
+        if not (tighter(theirs, mine) or (theirs == mine and not kwargs.get(strict))):
             return False
         bounded = True
     return bounded
@@ -89,10 +92,6 @@ def _comparable(bound: Any, ftype: str) -> Any:
     if ftype in ("integer", "number") and isinstance(bound, int | float):
         return None if isinstance(bound, bool) else bound
     return None
-
-
-def _days(a: date, b: date) -> int:
-    return (a - b).days
 
 
 def _same_pattern(regex: Any, pattern: Any) -> bool:
