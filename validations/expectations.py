@@ -100,7 +100,7 @@ def load_suite(path: Path) -> dict[str, Any]:
 
 def _suite_problem(spec: Any) -> tuple[str, str] | None:
     """What is wrong with one expectation and how to fix it; None when GX accepts it."""
-    _quiet_gx()
+    _import_gx()
     from great_expectations.compatibility.pydantic import ValidationError
     from great_expectations.exceptions import ExpectationNotFoundError, GreatExpectationsError
     from great_expectations.expectations.registry import (
@@ -222,7 +222,7 @@ def run_expectations(
     `totals` gives, by position, how many rows are unexpected in the whole table when the
     frame holds only some of them: a finding that counts rows says that number.
     """
-    _quiet_gx()
+    _import_gx()
 
     specs: list[dict[str, Any]] = suite.get("expectations", [])
     found: dict[int, list[Finding]] = {}
@@ -281,8 +281,12 @@ def _validate(
     return found
 
 
-def _quiet_gx() -> None:
+def _import_gx() -> None:
+    """Import GX (once per process) without the modules it never uses here."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # never phone home
+    from validations.deferred_imports import import_great_expectations
+
+    import_great_expectations()
 
 
 def _configuration(
