@@ -71,6 +71,7 @@ class FieldSql:
     value: str  # the typed value (NULL where the type was not read)
     required: ConstraintSql | None = None
     constraints: list[ConstraintSql] = field(default_factory=list)
+    derived: list[tuple[str, str]] = field(default_factory=list)  # set by rule_columns
 
 
 def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
@@ -92,19 +93,22 @@ def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
 def rule_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:
     """Each field's missing, typed and value as named columns m1, t1, v1, … over the cells.
 
-    The checks refer to these names afterwards (the fields are changed in place); they are
-    computed in the one scan that reads them (a view, `ruled`), not stored: storing them
-    beside the cells cost more than computing them (1M rows: 6.9 s against 1.7 s).
+    The checks refer to these names afterwards (the fields are changed in place, once: a
+    second call gives the same columns); they are computed in the one scan that reads
+    them (a view, `ruled`), not stored: storing them beside the cells cost more than
+    computing them (1M rows: 6.9 s against 1.7 s).
     """
     derived: list[tuple[str, str]] = []
     for f in fields:
-        derived += [(f"m{f.number}", f.missing), (f"t{f.number}", f.typed)]
-        f.missing, f.typed = f"m{f.number}", f"t{f.number}"
-        if f.value != f.cell:
-            derived.append((f"v{f.number}", f.value))
-            for rule in f.constraints:
-                rule.broken = rule.broken.replace(f.value, f"v{f.number}")
-            f.value = f"v{f.number}"
+        if not f.derived:
+            f.derived = [(f"m{f.number}", f.missing), (f"t{f.number}", f.typed)]
+            f.missing, f.typed = f"m{f.number}", f"t{f.number}"
+            if f.value != f.cell:
+                f.derived.append((f"v{f.number}", f.value))
+                for rule in f.constraints:
+                    rule.broken = rule.broken.replace(f.value, f"v{f.number}")
+                f.value = f"v{f.number}"
+        derived += f.derived
     return derived
 
 

@@ -163,6 +163,30 @@ def test_records_keep_the_files_order_in_a_file_read_in_parallel(tmp_path: Path)
     assert [cell for (cell,) in loaded] == in_file
 
 
+def test_the_same_fields_load_twice_with_the_same_findings(tmp_path: Path) -> None:
+    """table_rules names the fields' columns in place, once: a script that loads a second
+    file (or the same one again) with the fields it already has gets the same checks."""
+    from validations.columnar_checks import check_cells
+
+    csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=9)
+    fields = fields_sql(SCHEMA, read_header(csv_path))
+    runs = []
+    for _ in range(2):
+        rules = table_rules(fields)
+        table = load_table(csv_path, fields=len(fields), rules=rules)
+        try:
+            runs.append(
+                (
+                    rules.derived,
+                    described(check_cells(table, fields, SCHEMA, resource="t", cap=10**6)),
+                )
+            )
+        finally:
+            table.close()
+    assert runs[0] == runs[1]
+    assert len(runs[0][1]) > 100
+
+
 def test_cells_no_check_reads_on_every_row_are_stored_on_bad_rows_alone(tmp_path: Path) -> None:
     """Storing a cell costs more than reading it: region, income or phone, which neither
     the key nor the suite read on every row, are kept only on the rows that break a rule
