@@ -19,12 +19,19 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and other Office binaries
 BLOCK = 1024 * 1024
 
 
+# What spreadsheet programs put between columns besides a comma: a semicolon where the
+# decimal mark is a comma (Excel in French, Portuguese, Spanish, Vietnamese, …), a tab
+# ("Text (Tab delimited)", .tsv), a vertical bar.
+DELIMITERS = (";", "\t", "|")
+
+
 @dataclass(frozen=True)
 class TableFile:
     path: Path
     rows: int  # data rows, header excluded
     converted_from: str  # "csv" or "xlsx"
     encoding: str  # of the original
+    delimiter: str = ","  # of the original; the file at `path` is comma-separated
 
 
 def sniff_format(path: Path) -> str:
@@ -77,7 +84,10 @@ def normalise_table(
         result = TableFile(dest, rows, "xlsx", "xlsx")
     else:
         used = _transcode(source, dest, encoding)
-        result = TableFile(dest, _count_rows(dest), "csv", used)
+        delimiter = "\t" if claimed == "tsv" else _delimiter(dest)
+        if delimiter != ",":
+            _to_commas(dest, delimiter)
+        result = TableFile(dest, _count_rows(dest), "csv", used, delimiter)
     if result.rows < 0:
         raise SourceEmpty(f"{source.name} has no header row", hint="export the data again")
     if result.rows == 0:
@@ -141,6 +151,32 @@ def _guess_encoding(source: Path) -> str | None:
         sample = handle.read(BLOCK)
     match = from_bytes(sample).best()
     return match.encoding.replace("_", "-") if match else None
+
+
+def _delimiter(path: Path) -> str:
+    """A comma, unless the header has none and has two columns or more split by one of
+    DELIMITERS (the one that splits it into the most)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = handle.readline()
+
+    def columns(delimiter: str) -> int:
+        return len(next(csv.reader([header], delimiter=delimiter), []))
+
+    if columns(",") > 1:
+        return ","
+    best = max(DELIMITERS, key=columns)
+    return best if columns(best) > 1 else ","
+
+
+def _to_commas(path: Path, delimiter: str) -> None:
+    """Rewrite the file with commas between columns (quoting cells that hold one)."""
+    commas = path.with_name(path.name + ".commas")
+    with (
+        path.open(encoding="utf-8", newline="") as reader,
+        commas.open("w", encoding="utf-8", newline="") as writer,
+    ):
+        csv.writer(writer, lineterminator="\n").writerows(csv.reader(reader, delimiter=delimiter))
+    commas.replace(path)
 
 
 def _count_rows(path: Path) -> int:

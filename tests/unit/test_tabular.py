@@ -104,3 +104,45 @@ def test_a_binary_file_named_csv_is_refused(tmp_path: Path) -> None:
     source.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     with pytest.raises(SourceFormat):
         normalise_table(source, tmp_path / "out.csv")
+
+
+def test_a_semicolon_separated_export_becomes_comma_separated(tmp_path: Path) -> None:
+    """Excel where the decimal mark is a comma saves "CSV" with semicolons."""
+    source = tmp_path / "scorecard.csv"
+    source.write_text(
+        'district;score;comment\r\nKisumu;3,5;"water; urgent"\r\nNairobi;4;\r\n',
+        encoding="utf-8",
+    )
+    table = normalise_table(source, tmp_path / "out.csv")
+    assert (table.rows, table.delimiter) == (2, ";")
+    assert table.path.read_text(encoding="utf-8") == (
+        'district,score,comment\nKisumu,"3,5",water; urgent\nNairobi,4,\n'
+    )
+
+
+def test_a_tab_separated_file_becomes_comma_separated(tmp_path: Path) -> None:
+    source = tmp_path / "scorecard.tsv"
+    source.write_text("district\tcomment\nKisumu\tfar, and closed\n\nEmbu\t\n", encoding="utf-8")
+    table = normalise_table(source, tmp_path / "out.csv")
+    assert (table.rows, table.delimiter) == (3, "\t")  # the empty line stays a row
+    assert table.path.read_text(encoding="utf-8") == (
+        'district,comment\nKisumu,"far, and closed"\n\nEmbu,\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "district,comment\nKisumu,water; urgent\n",  # semicolons in cells, commas between
+        "district\nKisumu\n",  # one column
+        "note\nwater; urgent|closed\n",  # one column, whose cells hold the others
+    ],
+)
+def test_a_comma_separated_or_one_column_file_is_copied_as_it_is(
+    tmp_path: Path, content: str
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(content, encoding="utf-8")
+    table = normalise_table(source, tmp_path / "out.csv")
+    assert table.delimiter == ","
+    assert table.path.read_text(encoding="utf-8") == content
