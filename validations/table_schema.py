@@ -91,7 +91,8 @@ def _words(kind: str, error: Any, field: dict[str, Any]) -> tuple[str, str | Non
     note = getattr(error, "note", "") or ""
     if kind == "type-error":
         wanted = TYPE_WORDS.get(field.get("type", ""), field.get("type", "a valid value"))
-        return "type-error", f"type {field.get('type')}", f"{cell!r} is not {wanted}"
+        message = f"{cell!r} is not {wanted}{_separator_hint(cell, field)}"
+        return "type-error", f"type {field.get('type')}", message
     if kind == "constraint-error":
         return _constraint(cell, note)
     if kind == "unique-error":
@@ -153,6 +154,27 @@ def _words(kind: str, error: Any, field: dict[str, Any]) -> tuple[str, str | Non
             f"the header and the Table Schema disagree at column {number}: {note or kind}",
         )
     return kind, None, f"{error.message}"
+
+
+THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")  # 1,200 or 12,500.75
+DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")  # 3,5
+
+
+def _separator_hint(cell: object, field: dict[str, Any]) -> str:
+    """What to change when a number is written with a comma in it (1,200 or 3,5)."""
+    text, kind = str(cell).strip(), field.get("type")
+    if kind == "integer" and THOUSANDS.fullmatch(text) and "." not in text:
+        return f" (write it without the comma, {text.replace(',', '')})"
+    if kind != "number" or field.get("decimalChar", ".") == ",":
+        return ""
+    if THOUSANDS.fullmatch(text) and field.get("groupChar") != ",":
+        return (
+            ' (if the comma separates thousands, set "groupChar": "," on this field in the'
+            ' Table Schema; if it is the decimal mark, set "decimalChar": ",")'
+        )
+    if DECIMAL_COMMA.fullmatch(text):
+        return ' (if the comma is the decimal mark, set "decimalChar": "," on this field)'
+    return ""
 
 
 def _constraint(cell: object, note: str) -> tuple[str, str, str]:

@@ -1,0 +1,43 @@
+"""Type errors say what to change when a number is written with a comma in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from validations.package_check import validate_table
+from validations.table_schema import check_table
+
+SCHEMA = {
+    "fields": [
+        {"name": "households", "type": "integer"},
+        {"name": "income", "type": "number"},
+        {"name": "score", "type": "number"},
+        {"name": "spend", "type": "number", "decimalChar": ","},
+    ]
+}
+ROWS = "households,income,score,spend\n" + "\n".join(
+    ['"1,200","12,500.75","3,5","7,25"', "12,300.5,abc,1", "n/a,3.5,4,2"]
+)
+
+
+@pytest.mark.parametrize("engine", ["columnar", "frictionless"])
+def test_a_comma_in_a_number_says_which_separator_to_declare(tmp_path: Path, engine: str) -> None:
+    table = tmp_path / "scorecard.csv"
+    table.write_text(ROWS + "\n", encoding="utf-8")
+    if engine == "columnar":
+        found, _ = validate_table(table, SCHEMA, None, resource="t")
+    else:
+        found, _ = check_table(table, SCHEMA, resource="t")
+    said = {(f.row, f.field): f.message for f in found}
+    assert said == {
+        (2, "households"): "'1,200' is not a whole number (write it without the comma, 1200)",
+        (2, "income"): "'12,500.75' is not a number (if the comma separates thousands, set "
+        '"groupChar": "," on this field in the Table Schema; if it is the decimal mark, set '
+        '"decimalChar": ",")',
+        (2, "score"): "'3,5' is not a number (if the comma is the decimal mark, set "
+        '"decimalChar": "," on this field)',
+        (3, "score"): "'abc' is not a number",
+        (4, "households"): "'n/a' is not a whole number",
+    }
