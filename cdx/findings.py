@@ -11,6 +11,14 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+SHOWN = 100  # characters of a cell a finding repeats; a longer cell is cut there
+
+
+def shown_cell(text: str) -> str:
+    """A cell's text as a finding repeats it: cut after SHOWN characters, where "…" says
+    so (a pasted report or a photo in base64 would fill the report and the screen)."""
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}…"
+
 
 class Severity(StrEnum):
     ERROR = "error"  # blocks publishing

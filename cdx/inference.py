@@ -7,11 +7,12 @@ string, because turning codes into numbers loses information.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
+
+from cdx.tabular import csv_rows
 
 INTEGER = re.compile(r"^-?(?:0|[1-9]\d*)$")
 NUMBER = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^-?\.\d+$")
@@ -41,7 +42,7 @@ def _fits(kind: str, value: str) -> bool:
 def infer_schema(path: Path) -> dict[str, Any]:
     """Table Schema for a UTF-8 CSV with a header row, from every value in it."""
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csv_rows(handle)
         header = next(reader, [])
         candidates = [set(ORDER) for _ in header]
         seen = [False] * len(header)

@@ -9,14 +9,31 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and other Office binaries
 BLOCK = 1024 * 1024
+
+
+CELL_LIMIT = 2**31 - 2  # the longest cell read, as frictionless reads (Python's own: 128 KiB)
+
+
+def csv_rows(lines: Any, delimiter: str = ",") -> Iterator[list[str]]:
+    """csv.reader over an open file (or lines), reading cells as long as frictionless does.
+
+    Python's csv module stops at a cell over 128 KiB (a pasted report, a photo in base64)
+    unless told otherwise; frictionless raises that limit when it is imported, so without
+    this the same file read or failed depending on what had been imported before.
+    """
+    if csv.field_size_limit() < CELL_LIMIT:
+        csv.field_size_limit(CELL_LIMIT)
+    return csv.reader(lines, delimiter=delimiter)
 
 
 # What spreadsheet programs put between columns besides a comma: a semicolon where the
@@ -160,7 +177,7 @@ def _delimiter(path: Path) -> str:
         header = handle.readline()
 
     def columns(delimiter: str) -> int:
-        return len(next(csv.reader([header], delimiter=delimiter), []))
+        return len(next(csv_rows([header], delimiter), []))
 
     if columns(",") > 1:
         return ","
@@ -175,13 +192,13 @@ def _to_commas(path: Path, delimiter: str) -> None:
         path.open(encoding="utf-8", newline="") as reader,
         commas.open("w", encoding="utf-8", newline="") as writer,
     ):
-        csv.writer(writer, lineterminator="\n").writerows(csv.reader(reader, delimiter=delimiter))
+        csv.writer(writer, lineterminator="\n").writerows(csv_rows(reader, delimiter))
     commas.replace(path)
 
 
 def _count_rows(path: Path) -> int:
     with path.open(encoding="utf-8", newline="") as handle:
-        return sum(1 for _ in csv.reader(handle)) - 1
+        return sum(1 for _ in csv_rows(handle)) - 1
 
 
 def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:

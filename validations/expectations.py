@@ -6,7 +6,6 @@ command line must stay fast when no suite runs.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
 import json
@@ -18,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from cdx.accepted_files import already_accepted, remember_accepted
 from cdx.errors import SuiteInvalid
-from cdx.findings import Finding, Origin, Severity
+from cdx.findings import Finding, Origin, Severity, shown_cell
+from cdx.tabular import csv_rows
 
 _GX_ONE_AT_A_TIME = threading.Lock()  # datasets of a coalition run validate in threads
 
@@ -144,7 +144,7 @@ def read_frame(csv_path: Path, table_schema: dict[str, Any]) -> pd.DataFrame:
     as empty rows and short or long rows are padded or cut, so row numbers never shift.
     """
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+        rows = list(csv_rows(handle))
     header, records = (rows[0], rows[1:]) if rows else ([], [])
     padded = [row[: len(header)] + [""] * (len(header) - len(row)) for row in records]
     columns = list(zip(*padded, strict=True)) if padded else [()] * len(header)
@@ -374,9 +374,10 @@ def _findings(
             values = picked[names[0]].tolist() if len(names) == 1 else picked.to_dict("records")
         found = []
         for row, value in zip(indexes, values, strict=False):
-            text = _text(value)
+            whole = _text(value)
+            text = None if whole is None else shown_cell(whole)
             message = (template or "{value} does not pass the check: {rule}").format(
-                **words, rule=rule, value=_shown(value, text), length=len(text or "")
+                **words, rule=rule, value=_shown(value, text), length=len(whole or "")
             )
             found.append(
                 _finding(spec, kind, message, resource, row=row + 2, rule=rule, value=text)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from cdx.findings import Finding, Origin
+from cdx.tabular import csv_rows
 
 
 def read_header(csv_path: Path) -> list[str]:
     with csv_path.open(encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle), [])
+        return next(csv_rows(handle), [])
 
 
 def check_header(csv_path: Path, *, resource: str) -> list[Finding]:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cdx.findings import Finding, Origin
+from cdx.findings import Finding, Origin, shown_cell
 
 STRUCTURAL = {
     "blank-label",
@@ -71,7 +71,8 @@ def schema_finding(error: Any, fields: dict[str, dict[str, Any]], resource: str)
     row = getattr(error, "row_number", None)
     field = getattr(error, "field_name", None) or getattr(error, "label", None) or None
     cell = getattr(error, "cell", None)
-    code, rule, message = _words(kind, error, fields.get(field or "", {}))
+    cell = shown_cell(cell) if isinstance(cell, str) else cell
+    code, rule, message = _words(kind, error, cell, fields.get(field or "", {}))
     return Finding(
         code=code,
         message=message,
@@ -84,9 +85,8 @@ def schema_finding(error: Any, fields: dict[str, dict[str, Any]], resource: str)
     )
 
 
-def _words(kind: str, error: Any, field: dict[str, Any]) -> tuple[str, str | None, str]:
+def _words(kind: str, error: Any, cell: Any, field: dict[str, Any]) -> tuple[str, str | None, str]:
     """Stable code, the rule broken, and a sentence saying what to fix."""
-    cell = getattr(error, "cell", None)
     number = getattr(error, "field_number", None)
     note = getattr(error, "note", "") or ""
     if kind == "type-error":

@@ -520,3 +520,18 @@ def test_other_broken_expectations_are_invalid(
 ) -> None:
     with pytest.raises(SuiteInvalid, match=complaint):
         load_suite(suite_file(tmp_path, expectation))
+
+
+def test_a_long_value_is_cut_in_the_finding_but_its_length_is_whole() -> None:
+    suite = {
+        "name": "s",
+        "expectations": [
+            {
+                "type": "expect_column_value_lengths_to_be_between",
+                "kwargs": {"column": "comment", "max_value": 40},
+            }
+        ],
+    }
+    (finding,) = run_suite(suite, pd.DataFrame({"comment": ["ok", "w" * 300]}), resource="t")
+    assert finding.value == "w" * 100 + "…"
+    assert finding.message.startswith(f"'{'w' * 100}…' is 300 characters long")

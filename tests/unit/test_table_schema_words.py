@@ -41,3 +41,18 @@ def test_a_comma_in_a_number_says_which_separator_to_declare(tmp_path: Path, eng
         (3, "score"): "'abc' is not a number",
         (4, "households"): "'n/a' is not a whole number",
     }
+
+
+@pytest.mark.parametrize("engine", ["columnar", "frictionless"])
+def test_a_long_cell_is_cut_in_the_finding(tmp_path: Path, engine: str) -> None:
+    """A 200,000-character cell (a pasted report) is named by its first 100 characters."""
+    table = tmp_path / "scorecard.csv"
+    table.write_text(f"comment\n{'x' * 200_000}\nok\n", encoding="utf-8")
+    schema = {"fields": [{"name": "comment", "type": "string", "constraints": {"maxLength": 60}}]}
+    if engine == "columnar":
+        found, _ = validate_table(table, schema, None, resource="t")
+    else:
+        found, _ = check_table(table, schema, resource="t")
+    (finding,) = found
+    assert finding.value == "x" * 100 + "…"
+    assert finding.message == f"'{'x' * 100}…' is longer than 60 characters"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from openpyxl import Workbook
 
 from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
 from cdx.tabular import normalise_table
+from validations.header import read_header
 
 ROWS = "district,score\nKisumu,3\nNairobi,4\n"
 
@@ -146,3 +148,16 @@ def test_a_comma_separated_or_one_column_file_is_copied_as_it_is(
     table = normalise_table(source, tmp_path / "out.csv")
     assert table.delimiter == ","
     assert table.path.read_text(encoding="utf-8") == content
+
+
+def test_a_cell_longer_than_pythons_csv_limit_is_read(tmp_path: Path) -> None:
+    """Python's csv module stops at 128 KiB unless told; frictionless reads such cells."""
+    source = tmp_path / "in.csv"
+    source.write_text(f"district,comment\nKisumu,{'x' * 200_000}\nEmbu,ok\n", encoding="utf-8")
+    previous = csv.field_size_limit(128 * 1024)  # Python's, as before frictionless is imported
+    try:
+        table = normalise_table(source, tmp_path / "out.csv")
+        assert read_header(table.path) == ["district", "comment"]
+    finally:
+        csv.field_size_limit(previous)
+    assert table.rows == 2
