@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validations.columnar_table import TableNotColumnar
+from validations.table_schema import FALSE_VALUES, TRUE_VALUES
 
-TRUE_VALUES = ["true", "True", "TRUE", "1"]  # frictionless' defaults
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
 # Python's int() after str.strip(); `_` between digits is allowed
 INTEGER_TEXT = r"\s*[+-]?[0-9]+(_[0-9]+)*\s*"
 # Python's Decimal(): digits with an optional point and exponent, or nan/inf words

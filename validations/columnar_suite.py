@@ -37,14 +37,9 @@ from validations.columnar_schema import (
     text_or_null,
 )
 from validations.columnar_table import LoadedTable, scalar
-from validations.expectations import (
-    FALSE_VALUES,
-    TRUE_VALUES,
-    columns_named,
-    frame_from_text,
-    run_expectations,
-)
+from validations.expectations import columns_named, frame_from_text, run_expectations
 from validations.schema_vouches import vouches
+from validations.table_schema import FALSE_VALUES, TRUE_VALUES
 
 if TYPE_CHECKING:
     import numpy as np

@@ -19,6 +19,7 @@ from cdx.accepted_files import already_accepted, remember_accepted
 from cdx.errors import SuiteInvalid
 from cdx.findings import Finding, Origin, Severity, shown_cell
 from cdx.tabular import csv_rows
+from validations.table_schema import FALSE_VALUES, TRUE_VALUES
 
 _GX_ONE_AT_A_TIME = threading.Lock()  # datasets of a coalition run validate in threads
 
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     )
 
 INDEX_KEY = "cdx_index"  # GX returns results out of suite order; this maps them back
-TRUE_VALUES = ["true", "True", "TRUE", "1"]  # the Table Schema defaults
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
 # Python-backed text: when pyarrow is installed pandas 3 backs "string" with Arrow, and GX's
 # regex checks then follow RE2 instead of Python's re — other matches, other messages.
 TEXT = "string[python]"

@@ -31,6 +31,8 @@ STRUCTURAL = {
     "hash-count",
     "byte-count",
 }
+TRUE_VALUES = ["true", "True", "TRUE", "1"]  # the Table Schema's defaults (frictionless')
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
 TYPE_WORDS = {
     "integer": "a whole number",
     "number": "a number",
