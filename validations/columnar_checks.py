@@ -173,8 +173,11 @@ def _decimal(text: str | None) -> str | None:
         return text
 
 
-def table_rules(fields: list[FieldSql]) -> Rules:
-    """The rules load_table evaluates while loading; the fields then name their columns."""
+def table_rules(fields: list[FieldSql], suspect: str | None = None) -> Rules:
+    """The rules load_table evaluates while loading; the fields then name their columns.
+
+    `suspect` is the suite's (columnar_suite.suspect_rows), evaluated in the same scan.
+    """
     derived = rule_columns(fields)
 
     def broken(columns: int) -> str:
@@ -182,7 +185,7 @@ def table_rules(fields: list[FieldSql]) -> Rules:
         checks = row_checks(columns, fields)
         return " OR ".join(f"({check.alone})" for check in checks if not check.late)
 
-    return Rules(derived, broken)
+    return Rules(derived, broken, suspect)
 
 
 def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:

@@ -7,7 +7,9 @@ so that the findings are the ones GX gives on the whole frame:
 - Row-wise expectations (`ROW_WISE`: each row passes or fails on its own values) are
   batch-safe. They run on pandas frames built from batches of `BATCH_ROWS` records. For
   the common ones DuckDB first keeps only the rows that could fail (`_could_fail`: a
-  superset, so GX still decides), which in a clean file is no row at all.
+  superset, so GX still decides), which in a clean file is no row at all. Those rows are
+  picked in the scan that loads the table (`suspect_rows`; `suspect` in `cells`), and a
+  column only such expectations read is kept on those rows alone (`suite_columns`).
 - Uniqueness (`REPEATS`: a column, or a combination of columns) is not batch-safe. GX runs
   on the rows whose value or combination occurs more than once anywhere in the file; the
   others cannot be unexpected, and the counts GX reports are the same.
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from cdx.findings import CappedFindings
 from validations.columnar_repeats import exact_keys, first_repeats
 from validations.columnar_schema import (
+    LONG_ENUM,
     _list,
     _re2_safe,
     _text,
@@ -85,9 +88,9 @@ def run_suite_on_table(
 ) -> CappedFindings:
     """The suite's findings on the loaded table, the same as run_suite on read_frame's frame."""
     specs: list[dict[str, Any]] = suite.get("expectations", [])
-    header = list(dict.fromkeys(table.header))  # read_frame keeps the first of a repeated name
+    reader = _Reader(table, schema)
+    header = reader.header
     plans: dict[str, set[int]] = {"row": set(), "repeats": set(), "shape": set(), "whole": set()}
-    reader = _Reader(table, schema, header)
     for index, spec in enumerate(specs):
         if _surely_passes(spec, reader):
             continue  # GX (and its seconds of import) is needed only where a check can fail
@@ -114,16 +117,48 @@ def run_suite_on_table(
     return findings
 
 
-def suite_columns(suite: dict[str, Any], header: list[str]) -> set[int] | None:
+def suite_columns(
+    suite: dict[str, Any], schema: dict[str, Any], labels: list[str]
+) -> set[int] | None:
     """The columns (1 for c1) the suite reads on every row (load_table's `whole`).
 
-    None when an expectation may look at any column.
+    None when an expectation may look at any column. Columns only row-wise expectations
+    read are not among them when suspect_rows picks those rows while loading: they are
+    kept on those rows.
     """
     specs: list[dict[str, Any]] = suite.get("expectations", [])
     unnamed = {i for i, spec in enumerate(specs) if spec.get("type") not in SHAPE}
     if _needs_all_columns(specs, unnamed):
         return None
-    return {header.index(n) + 1 for spec in specs for n in columns_named(spec) if n in header}
+    if suspect_rows(suite, schema, labels) is not None:
+        header = list(dict.fromkeys(labels))
+        specs = [spec for spec in specs if _plan(spec, header) != "row"]
+    return {labels.index(n) + 1 for spec in specs for n in columns_named(spec) if n in labels}
+
+
+def suspect_rows(suite: dict[str, Any], schema: dict[str, Any], labels: list[str]) -> str | None:
+    """SQL over a file's cells: true on a row a row-wise expectation could fail, besides
+    the bad rows (all of which the suite sees).
+
+    load_table evaluates it while loading (Rules.suspect). None when there is no row-wise
+    expectation, or one whose failing rows DuckDB cannot narrow (every row could fail).
+    """
+    columns = _Columns(labels, schema)
+    specs = [s for s in suite.get("expectations", []) if _plan(s, columns.header) == "row"]
+    where = _could_fail_any(specs, columns, loading=True) if specs else "true"
+    return None if where == "true" else where
+
+
+def _could_fail_any(
+    specs: list[dict[str, Any]], columns: _Columns, *, loading: bool = False
+) -> str:
+    """Rows that could fail any of these row-wise expectations (a superset).
+
+    `loading`: SQL for the loading scan, which must keep the file's order: no join (a
+    long value set is then not narrowed, and every row could fail).
+    """
+    wanted = [_could_fail(spec, columns, loading) for spec in specs]
+    return "true" if None in wanted else " OR ".join(f"({w})" for w in wanted) or "false"
 
 
 def _needs_all_columns(specs: list[dict[str, Any]], indexes: set[int]) -> bool:
@@ -152,24 +187,37 @@ def _plan(spec: dict[str, Any], header: list[str]) -> str:
     return "shape" if kind in SHAPE else "whole"
 
 
-class _Reader:
-    """Frames out of the loaded table: only the rows and columns a plan needs."""
+class _Columns:
+    """The file's columns as the suite reads them: SQL for a cell as read_frame sees it."""
 
-    def __init__(self, table: LoadedTable, schema: dict[str, Any], header: list[str]) -> None:
-        self.table, self.schema, self.header = table, schema, header
+    def __init__(self, labels: list[str], schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.header = list(dict.fromkeys(labels))  # read_frame keeps the first of a name
         self.fields = {f["name"]: f for f in schema.get("fields", [])}
         self.missing = [str(v) for v in schema.get("missingValues", [""])]
         # the first column of a repeated name, as read_frame keeps it
-        self.column = {name: f"c{table.header.index(name) + 1}" for name in header}
+        self.column = {name: f"c{labels.index(name) + 1}" for name in self.header}
         # the schema field each column is checked with (by position), where it is the
         # field the suite reads the column as (by name): its checks made `bad`
-        placed = expected_fields(schema, table.header)
+        placed = expected_fields(schema, labels)
         self.placed = {
             name: spec
-            for name in header
-            if (at := table.header.index(name)) < len(placed)
+            for name in self.header
+            if (at := labels.index(name)) < len(placed)
             and (spec := placed[at]) is self.fields.get(name)
         }
+
+    def text(self, name: str) -> str:
+        """The cell as read_frame sees it: '' for an absent cell, NULL when missing."""
+        return text_or_null(self.column[name], self.missing)
+
+
+class _Reader(_Columns):
+    """Frames out of the loaded table: only the rows and columns a plan needs."""
+
+    def __init__(self, table: LoadedTable, schema: dict[str, Any]) -> None:
+        super().__init__(table.header, schema)
+        self.table = table
 
     def frames(
         self, plan: str, specs: list[dict[str, Any]], named: list[str]
@@ -177,8 +225,8 @@ class _Reader:
         if plan == "shape":
             yield frame_from_text({name: [] for name in self.header}, self.schema, [])
         elif plan == "row":
-            wanted = [_could_fail(spec, self) for spec in specs]
-            where = "true" if None in wanted else " OR ".join(f"({w})" for w in wanted) or "false"
+            # the rows were picked while loading when the table has `suspect`
+            where = "suspect" if self.table.suspect else _could_fail_any(specs, self)
             yield from self.batches(named, where, whole=False, empty=False)
         elif plan == "repeats":
             where = " OR ".join(self._repeated(spec) for spec in specs)
@@ -187,10 +235,6 @@ class _Reader:
             yield from (frame for frame in frames if len(frame))
         else:
             yield from self.batches(named, "true", whole=True)
-
-    def text(self, name: str) -> str:
-        """The cell as read_frame sees it: '' for an absent cell, NULL when missing."""
-        return text_or_null(self.column[name], self.missing)
 
     def _repeated(self, spec: dict[str, Any]) -> str:
         names = [n for n in columns_named(spec) if n in self.column]
@@ -303,7 +347,7 @@ def _inside(value: float, low: Any, high: Any, kwargs: dict[str, Any], *, margin
     return above and below
 
 
-def _could_fail(spec: dict[str, Any], reader: _Reader) -> str | None:
+def _could_fail(spec: dict[str, Any], reader: _Columns, loading: bool = False) -> str | None:
     """Rows that could fail this expectation (a superset), or None when every row could.
 
     Where the schema vouches for the expectation (schema_vouches.py), only rows loaded
@@ -311,17 +355,21 @@ def _could_fail(spec: dict[str, Any], reader: _Reader) -> str | None:
     read_frame reads it alike or not at all (a null, which passes). Not so for a null
     itself: a value read_frame cannot read is a null to not_be_null, on any row.
     """
-    could = _could_fail_anywhere(spec, reader)
+    could = _could_fail_anywhere(spec, reader, loading)
     name = spec.get("kwargs", {}).get("column")
     if could is None or not vouches(spec, reader.placed.get(name)):
         return could
+    # while loading, `bad` is not known yet, and a bad row is suspect anyway
     if spec["type"] == "expect_column_values_to_not_be_null":
         surely, _ = _surely_typed(reader.fields.get(name, {}), reader.text(name))
-        return f"(bad AND {reader.text(name)} IS NULL) OR NOT ({surely})"
-    return f"bad AND ({could})"
+        on_bad = "false" if loading else f"(bad AND {reader.text(name)} IS NULL)"
+        return f"{on_bad} OR NOT ({surely})"
+    return "false" if loading else f"bad AND ({could})"
 
 
-def _could_fail_anywhere(spec: dict[str, Any], reader: _Reader) -> str | None:
+def _could_fail_anywhere(
+    spec: dict[str, Any], reader: _Columns, loading: bool = False
+) -> str | None:
     kind, kwargs = spec["type"], spec.get("kwargs", {})
     name = kwargs.get("column")
     if name not in reader.column:
@@ -351,8 +399,15 @@ def _could_fail_anywhere(spec: dict[str, Any], reader: _Reader) -> str | None:
         allowed = kwargs.get("value_set") or []
         if not all(isinstance(v, str) for v in allowed):
             return None
-        listed = ", ".join(_text(v) for v in allowed) or "NULL"
-        return f"{text} IS NOT NULL AND NOT ({text} = ANY([{listed}]))"  # a hash lookup
+        if not allowed:
+            return f"{text} IS NOT NULL"  # every value is outside an empty set
+        listed = ", ".join(_text(v) for v in allowed)
+        if not loading:
+            return f"{text} IS NOT NULL AND NOT ({text} = ANY([{listed}]))"  # a hash lookup
+        # compared value by value, as the loading scan does a schema's enum
+        return (
+            None if len(allowed) > LONG_ENUM else f"{text} IS NOT NULL AND {text} NOT IN ({listed})"
+        )
     if kind == "expect_column_values_to_match_regex":
         regex = kwargs.get("regex")
         if not isinstance(regex, str) or not _re2_safe(regex) or re.search(r"\\[dwsbDWSB]", regex):

@@ -40,20 +40,15 @@ def validate_table(
     The list is a `CappedFindings`: at most `cap` findings of a code, with exact counts of
     the others, which `ValidationReport.extend` adds to its totals.
     """
-    from validations.columnar_checks import check_cells, table_rules
+    from validations.columnar_checks import check_cells
     from validations.columnar_schema import fields_sql
-    from validations.columnar_table import TableNotColumnar, load_table
+    from validations.columnar_table import TableNotColumnar
 
     header = check_header(csv_path, resource=resource)
     with _within_memory_budget(csv_path):
         try:
-            fields = fields_sql(schema, labels := read_header(csv_path))
-            table = load_table(
-                csv_path,
-                fields=len(fields),
-                rules=table_rules(fields),
-                whole=_read_whole(fields, schema, suite, labels),
-            )
+            fields = fields_sql(schema, read_header(csv_path))
+            table = load_for_checks(csv_path, fields, schema, suite)
         except TableNotColumnar:
             return _validate_with_frictionless(csv_path, schema, suite, header, resource, cap)
         try:
@@ -86,6 +81,29 @@ def _suite_findings(
     return run_suite_on_table(suite, table, schema, resource=resource, cap=cap)
 
 
+def load_for_checks(
+    csv_path: Path, fields: list[FieldSql], schema: dict[str, Any], suite: dict[str, Any] | None
+) -> LoadedTable:
+    """The table loaded for check_cells and run_suite_on_table: the rules, the rows the
+    suite's row-wise expectations are to see, and the columns read on every row, together
+    (a column left out of `whole` is read by the suite only on `suspect` rows)."""
+    from validations.columnar_checks import table_rules
+    from validations.columnar_table import load_table
+
+    labels = read_header(csv_path)
+    suspect = None
+    if suite is not None:
+        from validations.columnar_suite import suspect_rows
+
+        suspect = suspect_rows(suite, schema, labels)
+    return load_table(
+        csv_path,
+        fields=len(fields),
+        rules=table_rules(fields, suspect),
+        whole=_read_whole(fields, schema, suite, labels),
+    )
+
+
 def _read_whole(
     fields: list[FieldSql], schema: dict[str, Any], suite: dict[str, Any] | None, labels: list[str]
 ) -> set[int] | None:
@@ -97,7 +115,7 @@ def _read_whole(
         return whole
     from validations.columnar_suite import suite_columns
 
-    needed = suite_columns(suite, labels)
+    needed = suite_columns(suite, schema, labels)
     return None if needed is None else whole | needed
 
 

@@ -121,12 +121,11 @@ def child(engine: str, csv_path: Path, rows: int) -> dict[str, Any]:
 
 def phases(csv_path: Path, schema: dict[str, Any]) -> dict[str, float]:
     """validate_table's steps again, one by one, timed: where cdx's seconds go."""
-    from validations.columnar_checks import check_cells, table_rules
+    from validations.columnar_checks import check_cells
     from validations.columnar_schema import fields_sql
     from validations.columnar_suite import run_suite_on_table
-    from validations.columnar_table import load_table
     from validations.header import read_header
-    from validations.package_check import _read_whole
+    from validations.package_check import load_for_checks
 
     clock = [time.perf_counter()]
 
@@ -134,9 +133,8 @@ def phases(csv_path: Path, schema: dict[str, Any]) -> dict[str, float]:
         clock.append(time.perf_counter())
         return clock[-1] - clock[-2]
 
-    fields = fields_sql(schema, labels := read_header(csv_path))
-    whole = _read_whole(fields, schema, SUITE, labels)  # as validate_table loads it
-    table = load_table(csv_path, fields=len(fields), rules=table_rules(fields), whole=whole)
+    fields = fields_sql(schema, read_header(csv_path))
+    table = load_for_checks(csv_path, fields, schema, SUITE)  # as validate_table loads it
     took = {"load (rules included)": lap()}
     check_cells(table, fields, schema, resource="t", cap=1000)
     took["Table Schema checks"] = lap()

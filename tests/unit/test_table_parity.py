@@ -147,13 +147,16 @@ def test_records_keep_the_files_order_in_a_file_read_in_parallel(tmp_path: Path)
     """12 MB is read by both threads in blocks; the table must still hold the file's order
     (record k is the k-th record), also with a schema whose checks have long IN lists
     (DuckDB would otherwise run them as a join, which stores rows out of order), here
-    ten missing values, and an enum (checked after loading, as a join)."""
+    ten missing values, and an enum (checked after loading, as a join), and a suite whose
+    rows to see are picked while loading (its value set, too, compared value by value)."""
     csv_path = write_table(tmp_path / "survey.csv", 150_000, error_every=1_000)
     missing = ["", "NA", "N/A", "n/a", "-", "null", "NULL", "none", "None", "?"]
-    fields = fields_sql({**SCHEMA, "missingValues": missing}, read_header(csv_path))
+    schema = {**SCHEMA, "missingValues": missing}
+    fields = fields_sql(schema, read_header(csv_path))
     assert all("?')" in f.missing for f in fields)
     assert any(rule.name == "enum" for f in fields for rule in f.constraints)
-    table = load_table(csv_path, fields=len(fields), rules=table_rules(fields))
+    table = package_check.load_for_checks(csv_path, fields, schema, SUITE)
+    assert table.suspect
     try:
         loaded = table.connection.execute("SELECT c1 FROM cells ORDER BY k").fetchall()
     finally:
@@ -189,19 +192,25 @@ def test_the_same_fields_load_twice_with_the_same_findings(tmp_path: Path) -> No
 
 def test_cells_no_check_reads_on_every_row_are_stored_on_bad_rows_alone(tmp_path: Path) -> None:
     """Storing a cell costs more than reading it: region, income or phone, which neither
-    the key nor the suite read on every row, are kept only on the rows that break a rule
-    (the findings stay the reference's: the planted-kinds test above)."""
+    the key nor the suite read on every row, are kept only on the rows that break a rule,
+    and district or comment, which only row-wise expectations read, only on those and the
+    rows such an expectation could fail (`suspect`, picked while loading). The findings
+    stay the reference's: the planted-kinds test above."""
     csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=9)
     fields = fields_sql(SCHEMA, labels := read_header(csv_path))
     whole = package_check._read_whole(fields, SCHEMA, SUITE, labels)
-    assert whole == {1, 2, 4, 5, 6, 10, 12}  # record_id (the key), and the suite's columns
-    table = load_table(csv_path, fields=len(fields), rules=table_rules(fields), whole=whole)
+    assert whole == {1, 2, 5, 6, 10}  # record_id (the key), the suite's keys and mean
+    table = package_check.load_for_checks(csv_path, fields, SCHEMA, SUITE)
     try:
-        query = "SELECT count(c3), count_if(bad), count(c1), count(*) FROM cells WHERE k > 1"
-        region, bad, record_id, records = table.connection.execute(query).fetchall()[0]
+        query = """SELECT count(c3), count(c4), count_if(bad), count_if(bad OR suspect),
+            count(c1), count(*) FROM cells WHERE k > 1"""
+        region, district, bad, read, record_id, records = table.connection.execute(
+            query
+        ).fetchall()[0]
     finally:
         table.close()
-    assert 0 < region <= bad < records / 5
+    assert 0 < region <= district <= read < records / 5
+    assert bad < read
     assert record_id == records > 1_900
 
 
@@ -373,6 +382,42 @@ def test_expectations_the_schema_says_again_give_the_whole_frame_findings(
     found, _ = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
     failed = {(f.field, f.rule) for f in found if f.code.startswith("expect_")}
     assert len(failed) >= 9, failed  # five the schema vouches for, four near misses
+    assert described(found) == described(expected)
+
+
+DISTRICTS = ["Kibera", "Mombasa", "Nakuru", "Kisumu", "Kakamega", "Nyeri", "Embu"]
+
+
+@pytest.mark.parametrize(
+    "value_set",
+    [[], DISTRICTS, [*DISTRICTS, *(f"Ward {n}" for n in range(120))]],
+    ids=["empty", "short", "long"],
+)
+def test_rows_picked_while_loading_give_the_whole_frame_findings(
+    tmp_path: Path, value_set: list[str]
+) -> None:
+    """The suite's row-wise expectations see the rows picked in the loading scan: a value
+    set is compared there value by value, an empty one fails every value, and a long one
+    (a join would store the rows out of order) leaves the rows to be picked afterwards."""
+    suite = {
+        "name": "picked",
+        "expectations": [
+            _spec("expect_column_values_to_be_in_set", column="district", value_set=value_set),
+            _spec("expect_column_value_lengths_to_be_between", column="comment", max_value=20),
+            _spec("expect_column_values_to_be_between", column="respondent_age", max_value=90),
+        ],
+    }
+    csv_path = write_table(tmp_path / "survey.csv", 1_500, error_every=7)
+    picked = package_check.load_for_checks(
+        csv_path, fields_sql(SCHEMA, read_header(csv_path)), SCHEMA, suite
+    )
+    picked.close()
+    assert picked.suspect == (len(value_set) <= 100)
+    expected, _ = reference(csv_path, SCHEMA, suite)
+    found, _ = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
+    assert {f.code for f in found if f.code.startswith("expect_")} == {
+        s["type"] for s in suite["expectations"]
+    }
     assert described(found) == described(expected)
 
 
