@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,6 +226,14 @@ def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
                 hint="correct the `sheet` of this source in coalition.yaml",
             )
         worksheet = workbook[sheet or names[0]]
+        if cell := _formula_without_result(workbook, worksheet):
+            raise SourceFormat(
+                f"{source.name}: the formula in cell {cell} (and maybe others) has no saved "
+                "result, so its value cannot be read; the workbook was written by a program, "
+                "not saved by a spreadsheet",
+                hint="open the workbook in your spreadsheet program and save it (that stores "
+                "each formula's result), or copy the formulas' columns and paste them as values",
+            )
         rows = -1
         blank_run = 0  # blank rows are kept between data, dropped at the end (Excel pads)
         with dest.open("w", encoding="utf-8", newline="") as handle:
@@ -241,6 +250,40 @@ def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
         return rows
     finally:
         workbook.close()
+
+
+# A formula cell whose result is missing or empty: <c r="C2"><f>B2*2</f><v/></c>. Excel
+# and LibreOffice store every result (a formula giving '' has t="str"); a program that
+# writes formulas (openpyxl, R's openxlsx) may not, and data_only then reads None.
+FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+CELL_ATTRIBUTE = re.compile(rb'\b(r|t)="([^"]*)"')
+OVERLAP = 1 << 16  # bytes kept from one block to the next: a cell is shorter
+
+
+def _formula_without_result(workbook: Any, worksheet: Any) -> str | None:
+    """The first cell of the sheet holding a formula whose result was not saved, or None.
+
+    Reads the sheet's XML in blocks (openpyxl's read-only sheet knows its part name).
+    """
+    path, archive = getattr(worksheet, "_worksheet_path", None), getattr(workbook, "_archive", None)
+    if path is None or archive is None:
+        return None
+    carry = b""
+    with archive.open(path) as handle:
+        while block := handle.read(BLOCK):
+            data = carry + block
+            if b"<f" not in data and b":f" not in data:  # no formula here (fast to say)
+                carry = data[-OVERLAP:]
+                continue
+            for found in FORMULA_CELL.finditer(data):
+                attributes = dict(CELL_ATTRIBUTE.findall(found.group(1)))
+                if attributes.get(b"t", b"n") == b"n":  # a number, or no type: no result
+                    return attributes.get(b"r", b"?").decode()
+            carry = data[-OVERLAP:]
+    return None
 
 
 def _cell_text(value: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,52 @@ def test_a_cell_longer_than_pythons_csv_limit_is_read(tmp_path: Path) -> None:
     finally:
         csv.field_size_limit(previous)
     assert table.rows == 2
+
+
+def _formula_workbook(path: Path, results: dict[bytes, bytes] | None = None) -> Path:
+    """A sheet whose column C holds formulas, as openpyxl writes them (no saved results);
+    `results` puts cells' saved results in, as a spreadsheet program does on saving."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["district", "households", "label"])
+    sheet.append(["Kisumu", 12, "=B2*2"])
+    sheet.append(["Embu", 7, '=IF(B3>10,"big","")'])
+    book.save(path)
+    if results:
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        for old, new in results.items():
+            part = "xl/worksheets/sheet1.xml"
+            assert old in parts[part]
+            parts[part] = parts[part].replace(old, new)
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, content in parts.items():
+                archive.writestr(name, content)
+    return path
+
+
+def test_a_formula_without_a_saved_result_is_refused_not_read_as_empty(tmp_path: Path) -> None:
+    """A workbook written by a program keeps formulas but not their results: reading
+    them as empty cells would lose the data without a word."""
+    with pytest.raises(SourceFormat) as caught:
+        normalise_table(_formula_workbook(tmp_path / "survey.xlsx"), tmp_path / "out.csv")
+    assert caught.value.code == "source-format"
+    assert "cell C2" in caught.value.message
+    assert "save it" in (caught.value.hint or "")
+
+
+def test_formulas_with_saved_results_are_read_as_their_results(tmp_path: Path) -> None:
+    """As Excel saves them: a number, and a text formula whose result is '' (t="str")."""
+    source = _formula_workbook(
+        tmp_path / "survey.xlsx",
+        {
+            b'<c r="C2"><f>B2*2</f><v /></c>': b'<c r="C2"><f>B2*2</f><v>24</v></c>',
+            b'<c r="C3"><f>IF(B3&gt;10,"big","")</f><v /></c>': (
+                b'<c r="C3" t="str"><f>IF(B3&gt;10,"big","")</f><v></v></c>'
+            ),
+        },
+    )
+    table = normalise_table(source, tmp_path / "out.csv")
+    assert table.path.read_text(encoding="utf-8") == (
+        "district,households,label\nKisumu,12,24\nEmbu,7,\n"
+    )
