@@ -14,10 +14,27 @@ def read_header(csv_path: Path) -> list[str]:
 
 
 def check_header(csv_path: Path, *, resource: str) -> list[Finding]:
-    """One finding per blank or repeated column name, with its position."""
+    """One finding per blank or repeated column name, with its position.
+
+    A first row with a name in its first cell alone is a title above the table (common in
+    spreadsheets made to be printed): one finding says so, not one per blank name.
+    """
+    labels = read_header(csv_path)
+    if len(labels) > 2 and labels[0].strip() and not any(label.strip() for label in labels[1:]):
+        return [
+            Finding(
+                code="blank-label",
+                message=f"the first row has a name in column 1 only ({labels[0].strip()!r}): "
+                "it looks like a title above the table; delete the rows above the column "
+                "names, so that they are the first row",
+                origin=Origin.STRUCTURE,
+                resource=resource,
+                row=1,
+            )
+        ]
     findings = []
     seen: dict[str, int] = {}
-    for position, label in enumerate(read_header(csv_path), start=1):
+    for position, label in enumerate(labels, start=1):
         name = label.strip()
         if not name:
             findings.append(

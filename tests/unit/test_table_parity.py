@@ -653,3 +653,18 @@ def test_repeated_numbers_and_booleans_are_found_and_printed_as_frictionless_doe
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert len([f for f in expected if f.code == "unique-error"]) > len(cells) // 2
     assert described(found) == described(expected)
+
+
+def test_a_title_above_the_table_is_said_once(tmp_path: Path) -> None:
+    """Spreadsheets made to be printed start with a title row: one finding says what to
+    delete, not one blank column name per column."""
+    csv_path = tmp_path / "scorecard.csv"
+    csv_path.write_text(
+        "Community scorecard results 2024,,\n,,\ndistrict,score,comment\nKisumu,3,ok\n",
+        encoding="utf-8",
+    )
+    found, _ = validate_table(csv_path, {"fields": []}, None, resource="t")
+    titles = [f for f in found if f.row == 1]
+    assert len(titles) == 1
+    assert "looks like a title" in titles[0].message
+    assert "'Community scorecard results 2024'" in titles[0].message
