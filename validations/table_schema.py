@@ -93,7 +93,7 @@ def _words(kind: str, error: Any, cell: Any, field: dict[str, Any]) -> tuple[str
     note = getattr(error, "note", "") or ""
     if kind == "type-error":
         wanted = TYPE_WORDS.get(field.get("type", ""), field.get("type", "a valid value"))
-        message = f"{cell!r} is not {wanted}{_separator_hint(cell, field)}"
+        message = f"{cell!r} is not {wanted}{_spelling_hint(cell, field)}"
         return "type-error", f"type {field.get('type')}", message
     if kind == "constraint-error":
         return _constraint(cell, note)
@@ -162,9 +162,22 @@ THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")  # 1,200 or 12
 DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")  # 3,5
 
 
-def _separator_hint(cell: object, field: dict[str, Any]) -> str:
-    """What to change when a number is written with a comma in it (1,200 or 3,5)."""
+SLASHED_DATE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}")  # 05/03/2024, 5.3.2024
+
+
+def _spelling_hint(cell: object, field: dict[str, Any]) -> str:
+    """What to change when a number has a comma in it (1,200 or 3,5), or a date is
+    written day or month first (05/03/2024) where the field expects YYYY-MM-DD."""
     text, kind = str(cell).strip(), field.get("type")
+    if kind == "date" and field.get("format", "default") == "default":
+        if found := SLASHED_DATE.fullmatch(text):
+            mark = found.group(1)
+            return (
+                f' (if the column\'s dates are written like this, set "format": '
+                f'"%d{mark}%m{mark}%Y" on this field in the Table Schema, or '
+                f'"%m{mark}%d{mark}%Y" if the month comes first)'
+            )
+        return ""
     if kind == "integer" and THOUSANDS.fullmatch(text) and "." not in text:
         return f" (write it without the comma, {text.replace(',', '')})"
     if kind != "number" or field.get("decimalChar", ".") == ",":

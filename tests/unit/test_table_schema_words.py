@@ -56,3 +56,25 @@ def test_a_long_cell_is_cut_in_the_finding(tmp_path: Path, engine: str) -> None:
     (finding,) = found
     assert finding.value == "x" * 100 + "…"
     assert finding.message == f"'{'x' * 100}…' is longer than 60 characters"
+
+
+@pytest.mark.parametrize("engine", ["columnar", "frictionless"])
+def test_a_date_written_day_first_says_which_format_to_declare(tmp_path: Path, engine: str) -> None:
+    table = tmp_path / "visits.csv"
+    table.write_text("visited,noted\n05/03/2024,5.3.2024\n2024-13-01,x\n", encoding="utf-8")
+    schema = {"fields": [{"name": "visited", "type": "date"}, {"name": "noted", "type": "date"}]}
+    if engine == "columnar":
+        found, _ = validate_table(table, schema, None, resource="t")
+    else:
+        found, _ = check_table(table, schema, resource="t")
+    said = {(f.row, f.field): f.message for f in found}
+    assert said == {
+        (2, "visited"): "'05/03/2024' is not a date written YYYY-MM-DD (if the column's dates "
+        'are written like this, set "format": "%d/%m/%Y" on this field in the Table Schema, '
+        'or "%m/%d/%Y" if the month comes first)',
+        (2, "noted"): "'5.3.2024' is not a date written YYYY-MM-DD (if the column's dates are "
+        'written like this, set "format": "%d.%m.%Y" on this field in the Table Schema, or '
+        '"%m.%d.%Y" if the month comes first)',
+        (3, "visited"): "'2024-13-01' is not a date written YYYY-MM-DD",
+        (3, "noted"): "'x' is not a date written YYYY-MM-DD",
+    }
