@@ -1,11 +1,14 @@
-"""Type errors say what to change when a number is written with a comma in it."""
+"""Findings say what to change: a number written with a comma, a date day first; and a
+long cell is cut. Both engines word them alike."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cdx.findings import Finding
 from validations.package_check import validate_table
 from validations.table_schema import check_table
 
@@ -22,14 +25,17 @@ ROWS = "households,income,score,spend\n" + "\n".join(
 )
 
 
+def _found(engine: str, table: Path, schema: dict[str, Any]) -> list[Finding]:
+    if engine == "columnar":
+        return validate_table(table, schema, None, resource="t")[0]
+    return check_table(table, schema, resource="t")[0]
+
+
 @pytest.mark.parametrize("engine", ["columnar", "frictionless"])
 def test_a_comma_in_a_number_says_which_separator_to_declare(tmp_path: Path, engine: str) -> None:
     table = tmp_path / "scorecard.csv"
     table.write_text(ROWS + "\n", encoding="utf-8")
-    if engine == "columnar":
-        found, _ = validate_table(table, SCHEMA, None, resource="t")
-    else:
-        found, _ = check_table(table, SCHEMA, resource="t")
+    found = _found(engine, table, SCHEMA)
     said = {(f.row, f.field): f.message for f in found}
     assert said == {
         (2, "households"): "'1,200' is not a whole number (write it without the comma, 1200)",
@@ -49,10 +55,7 @@ def test_a_long_cell_is_cut_in_the_finding(tmp_path: Path, engine: str) -> None:
     table = tmp_path / "scorecard.csv"
     table.write_text(f"comment\n{'x' * 200_000}\nok\n", encoding="utf-8")
     schema = {"fields": [{"name": "comment", "type": "string", "constraints": {"maxLength": 60}}]}
-    if engine == "columnar":
-        found, _ = validate_table(table, schema, None, resource="t")
-    else:
-        found, _ = check_table(table, schema, resource="t")
+    found = _found(engine, table, schema)
     (finding,) = found
     assert finding.value == "x" * 100 + "…"
     assert finding.message == f"'{'x' * 100}…' is longer than 60 characters"
@@ -63,10 +66,7 @@ def test_a_date_written_day_first_says_which_format_to_declare(tmp_path: Path, e
     table = tmp_path / "visits.csv"
     table.write_text("visited,noted\n05/03/2024,5.3.2024\n2024-13-01,x\n", encoding="utf-8")
     schema = {"fields": [{"name": "visited", "type": "date"}, {"name": "noted", "type": "date"}]}
-    if engine == "columnar":
-        found, _ = validate_table(table, schema, None, resource="t")
-    else:
-        found, _ = check_table(table, schema, resource="t")
+    found = _found(engine, table, schema)
     said = {(f.row, f.field): f.message for f in found}
     assert said == {
         (2, "visited"): "'05/03/2024' is not a date written YYYY-MM-DD (if the column's dates "
