@@ -103,9 +103,8 @@ def normalise_table(
     else:
         used = _transcode(source, dest, encoding)
         delimiter = "\t" if claimed == "tsv" else _delimiter(dest)
-        if delimiter != ",":
-            _to_commas(dest, delimiter)
-        result = TableFile(dest, _count_rows(dest), "csv", used, delimiter)
+        rows = _to_commas(dest, delimiter) if delimiter != "," else _count_rows(dest)
+        result = TableFile(dest, rows, "csv", used, delimiter)
     if result.rows < 0:
         raise SourceEmpty(f"{source.name} has no header row", hint="export the data again")
     if result.rows == 0:
@@ -186,15 +185,21 @@ def _delimiter(path: Path) -> str:
     return best if columns(best) > 1 else ","
 
 
-def _to_commas(path: Path, delimiter: str) -> None:
-    """Rewrite the file with commas between columns (quoting cells that hold one)."""
+def _to_commas(path: Path, delimiter: str) -> int:
+    """Rewrite the file with commas between columns (quoting cells that hold one); the
+    data rows, as _count_rows counts them."""
     commas = path.with_name(path.name + ".commas")
+    records = 0
     with (
         path.open(encoding="utf-8", newline="") as reader,
         commas.open("w", encoding="utf-8", newline="") as writer,
     ):
-        csv.writer(writer, lineterminator="\n").writerows(csv_rows(reader, delimiter))
+        out = csv.writer(writer, lineterminator="\n")
+        for row in csv_rows(reader, delimiter):
+            out.writerow(row)
+            records += 1
     commas.replace(path)
+    return records - 1
 
 
 def _count_rows(path: Path) -> int:

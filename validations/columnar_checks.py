@@ -18,7 +18,7 @@ one `extra-cell` each; an absent cell is a `missing-cell` and, when required, al
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -58,14 +58,16 @@ class RowCheck:
     field_name: str | None = None
     field_number: int | None = None
     note: str = ""
-    blank: str = "false"  # when the row is blank: every check but blank-row then holds
     late: bool = False  # checked after loading, not in `bad`: a join would reorder the load
 
     @property
     def broken(self) -> str:
+        """The condition on any row of `flagged`, whose `blank_row` says the row is blank
+        (a blank row breaks the blank-row check alone). Written once there, not into every
+        check: the SQL grew with the square of the fields (100 columns: 5 s; 600: minutes)."""
         if self.type == "blank-row":
             return self.alone
-        return f"NOT ({self.blank}) AND {self.alone}"
+        return f"NOT blank_row AND {self.alone}"
 
 
 def check_cells(
@@ -194,7 +196,7 @@ def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:
     `columns` cells are declared per row: those beyond the fields hold surplus cells.
     """
     blank = " AND ".join(f.missing for f in fields) or "false"
-    checks = [RowCheck("blank-row", (CELL, 0, 0), blank, blank=blank)]
+    checks = [RowCheck("blank-row", (CELL, 0, 0), blank)]
 
     def add(
         kind: str,
@@ -205,7 +207,7 @@ def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:
         late: bool = False,
     ) -> None:
         shown = f"coalesce({f.cell}, 'None')"  # frictionless prints an absent cell as None
-        checks.append(RowCheck(kind, order, alone, shown, f.name, f.number, note, blank, late))
+        checks.append(RowCheck(kind, order, alone, shown, f.name, f.number, note, late))
 
     for f in fields:
         if f.required:
@@ -216,15 +218,11 @@ def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:
             add("constraint-error", (CELL, f.number, index), broken, f, rule.note, rule.late)
     for number in range(len(fields) + 1, columns + 1):
         extra = f"c{number} IS NOT NULL"
-        checks.append(
-            RowCheck("extra-cell", (EXTRA, number, 0), extra, f"c{number}", "", number, "", blank)
-        )
+        checks.append(RowCheck("extra-cell", (EXTRA, number, 0), extra, f"c{number}", "", number))
     for f in fields:
         missing = f"{f.cell} IS NULL"
         checks.append(
-            RowCheck(
-                "missing-cell", (MISSING, f.number, 0), missing, "''", f.name, f.number, "", blank
-            )
+            RowCheck("missing-cell", (MISSING, f.number, 0), missing, "''", f.name, f.number)
         )
     return checks
 
@@ -361,12 +359,8 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
     check can be broken.
     """
     cells = "".join(f", c{i}" for i in range(1, table.columns + 1))
-    # Whether the row is blank is stored once (`blank_row`): written into every check, it
-    # made the SQL grow with the square of the fields (100 columns: 5 s; 600: minutes).
+    # whether the row is blank, once per row (RowCheck.broken reads it)
     blank = next((check.alone for check in checks if check.type == "blank-row"), "false")
-    checks = [
-        replace(check, blank="blank_row") if check.blank != "false" else check for check in checks
-    ]
     # a row that is not bad breaks only late checks, and may not keep its other cells
     flags = ", ".join(
         f"{check.broken if check.late else f'bad AND ({check.broken})'} AS b{i}"

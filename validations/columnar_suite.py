@@ -117,20 +117,18 @@ def run_suite_on_table(
     return findings
 
 
-def suite_columns(
-    suite: dict[str, Any], schema: dict[str, Any], labels: list[str]
-) -> set[int] | None:
+def suite_columns(suite: dict[str, Any], labels: list[str], *, picked: bool) -> set[int] | None:
     """The columns (1 for c1) the suite reads on every row (load_table's `whole`).
 
-    None when an expectation may look at any column. Columns only row-wise expectations
-    read are not among them when suspect_rows picks those rows while loading: they are
-    kept on those rows.
+    None when an expectation may look at any column. When `picked` (suspect_rows picks
+    the rows of the row-wise expectations while loading), columns only those read are not
+    among them: they are kept on those rows.
     """
     specs: list[dict[str, Any]] = suite.get("expectations", [])
     unnamed = {i for i, spec in enumerate(specs) if spec.get("type") not in SHAPE}
     if _needs_all_columns(specs, unnamed):
         return None
-    if suspect_rows(suite, schema, labels) is not None:
+    if picked:
         header = list(dict.fromkeys(labels))
         specs = [spec for spec in specs if _plan(spec, header) != "row"]
     return {labels.index(n) + 1 for spec in specs for n in columns_named(spec) if n in labels}
@@ -362,8 +360,8 @@ def _could_fail(spec: dict[str, Any], reader: _Columns, loading: bool = False) -
     # while loading, `bad` is not known yet, and a bad row is suspect anyway
     if spec["type"] == "expect_column_values_to_not_be_null":
         surely, _ = _surely_typed(reader.fields.get(name, {}), reader.text(name))
-        on_bad = "false" if loading else f"(bad AND {reader.text(name)} IS NULL)"
-        return f"{on_bad} OR NOT ({surely})"
+        unread = f"NOT ({surely})"
+        return unread if loading else f"(bad AND {reader.text(name)} IS NULL) OR {unread}"
     return "false" if loading else f"bad AND ({could})"
 
 

@@ -102,7 +102,7 @@ def load_for_checks(
         csv_path,
         fields=len(fields),
         rules=table_rules(fields, suspect),
-        whole=_read_whole(fields, schema, suite, labels),
+        whole=_read_whole(fields, schema, suite, labels, picked=suspect is not None),
     )
 
 
@@ -120,13 +120,20 @@ def _wide_and_short(csv_path: Path, fields: int) -> bool:
         return False
     with csv_path.open("rb") as handle:
         sample = handle.read(1 << 20)
+    if not sample:
+        return False
     lines = max(sample.count(b"\n"), 1)
     rows = csv_path.stat().st_size / (len(sample) / lines)  # about, from the sample's lines
     return rows < SHORT
 
 
 def _read_whole(
-    fields: list[FieldSql], schema: dict[str, Any], suite: dict[str, Any] | None, labels: list[str]
+    fields: list[FieldSql],
+    schema: dict[str, Any],
+    suite: dict[str, Any] | None,
+    labels: list[str],
+    *,
+    picked: bool,
 ) -> set[int] | None:
     """The columns the checks and the suite read on every row, not only on bad rows."""
     from validations.columnar_checks import whole_columns
@@ -136,7 +143,7 @@ def _read_whole(
         return whole
     from validations.columnar_suite import suite_columns
 
-    needed = suite_columns(suite, schema, labels)
+    needed = suite_columns(suite, labels, picked=picked)
     return None if needed is None else whole | needed
 
 

@@ -198,7 +198,7 @@ def test_cells_no_check_reads_on_every_row_are_stored_on_bad_rows_alone(tmp_path
     stay the reference's: the planted-kinds test above."""
     csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=9)
     fields = fields_sql(SCHEMA, labels := read_header(csv_path))
-    whole = package_check._read_whole(fields, SCHEMA, SUITE, labels)
+    whole = package_check._read_whole(fields, SCHEMA, SUITE, labels, picked=True)
     assert whole == {1, 2, 5, 6, 10}  # record_id (the key), the suite's keys and mean
     table = package_check.load_for_checks(csv_path, fields, SCHEMA, SUITE)
     try:
