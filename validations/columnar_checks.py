@@ -351,6 +351,12 @@ def _orphans(by_name: dict[str, FieldSql], source: list[str], target: list[str])
           AND NOT EXISTS (SELECT 1 FROM target WHERE NOT ({no_target}) AND {same})"""
 
 
+def blank_row(checks: list[RowCheck]) -> str:
+    """SQL over `ruled`: the row is blank. Computed once per row as the column `blank_row`,
+    which RowCheck.broken reads."""
+    return next((check.alone for check in checks if check.type == "blank-row"), "false")
+
+
 def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
     """How many rows break each check; the rows breaking any are kept in `broken`.
 
@@ -359,8 +365,7 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
     check can be broken.
     """
     cells = "".join(f", c{i}" for i in range(1, table.columns + 1))
-    # whether the row is blank, once per row (RowCheck.broken reads it)
-    blank = next((check.alone for check in checks if check.type == "blank-row"), "false")
+    blank = blank_row(checks)
     # a row that is not bad breaks only late checks, and may not keep its other cells
     flags = ", ".join(
         f"{check.broken if check.late else f'bad AND ({check.broken})'} AS b{i}"

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from validations.columnar_schema import _text, ascii_spelling
+from validations.ascii_spelling import ascii_spelling
+from validations.columnar_schema import _text
 
 # frictionless' default datetime: at least YYYY-MM-DDThh:mm:ss (it asks for a colon at
 # position 16 and 19 characters), then dateutil's isoparse: a calendar or ISO week date,

@@ -14,12 +14,11 @@ table goes to frictionless instead (see `unsupported`).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from validations.ascii_spelling import ascii_spelling
 from validations.columnar_table import TableNotColumnar
 from validations.table_schema import FALSE_VALUES, TRUE_VALUES
 
@@ -223,50 +222,6 @@ def _number_value(cell: str, sql_type: str, shape: str) -> str:
     return (
         f"(CASE WHEN regexp_full_match({cell}, {_text(plain)}) THEN CAST({cell} AS {sql_type}) "
         f"WHEN regexp_full_match({ascii_text}, {_text(shape)}) THEN {spelled} END)"
-    )
-
-
-# Zeros of the scripts whose digits coalitions write (Arabic-Indic in Palestine, Persian
-# and Urdu; Devanagari in Nepal and India; Bengali in Bangladesh; India's other scripts;
-# Myanmar; full-width): each respelled by a translate of its ten digits alone
-COMMON_ZEROS = "\u0660\u06f0\u0966\u09e6\u0a66\u0ae6\u0b66\u0be6\u0c66\u0ce6\u0d66\u1040\uff10"
-
-
-def ascii_spelling(cell: str) -> str:
-    """SQL: the cell with its Unicode digits and whitespace spelled in ASCII.
-
-    ASCII text is left as it is. Other text has the digits of its first common script
-    (COMMON_ZEROS; a CASE, so that only that one translate of ten characters runs) and its
-    Unicode whitespace respelled; text in any other script gets one translate of all 680
-    characters, which takes 18 s a million cells. A branch per script of all 65 made the
-    SQL so long that binding it cost more than the branches saved. (A cell mixing the
-    digits of two common scripts keeps the second's: DuckDB reads no number or date in it.)
-    """
-    blocks = ["".join(chr(ord(zero) + n) for n in range(10)) for zero in COMMON_ZEROS]
-    branches = " ".join(
-        f"WHEN regexp_matches({cell}, '[{block[0]}-{block[-1]}]') "
-        f"THEN translate({cell}, {_text(block)}, '0123456789')"
-        for block in blocks
-    )
-    every, spelled = _unicode_digits()
-    rare = f"translate({cell}, {_text(every)}, {_text(spelled)})"
-    spaces = "".join(c for c in every if c.isspace())
-    digits = f"CASE {branches} ELSE {rare} END"
-    respelled = f"translate({digits}, {_text(spaces)}, {_text(' ' * len(spaces))})"
-    return f"(CASE WHEN regexp_matches({cell}, '[^\\x00-\\x7F]') THEN {respelled} ELSE {cell} END)"
-
-
-@functools.cache
-def _unicode_digits() -> tuple[str, str]:
-    """(characters, their ASCII spelling): non-ASCII decimal digits and whitespace.
-
-    Every Unicode decimal digit lies below U+20000 (650 of them in Unicode 15); whitespace
-    is what str.strip() and int() skip, spelled as a space.
-    """
-    digits = [c for c in map(chr, range(0x80, 0x20000)) if c.isdecimal()]
-    spaces = [c for c in map(chr, range(0x3001)) if c.isspace() and c != " "]
-    return "".join(digits + spaces), "".join(
-        [str(unicodedata.decimal(c)) for c in digits] + [" "] * len(spaces)
     )
 
 

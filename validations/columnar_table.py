@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from validations.ascii_spelling import register
 from validations.header import read_header
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ def load_table(
     database = folder / "cells.duckdb" if on_disk else None
     connection = duckdb.connect(str(database or ":memory:"), config={"memory_limit": MEMORY_LIMIT})
     try:
+        register(connection)  # the rules read non-ASCII cells through it
         return _load(connection, folder, database, csv_path, header, fields, rules, whole)
     except BaseException:
         connection.close()

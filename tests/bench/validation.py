@@ -101,7 +101,14 @@ def child(engine: str, csv_path: Path, rows: int) -> dict[str, Any]:
 
         suite = SUITE if engine == "duckdb-floor+suite" else None
         after_imports, started = peak_mb(), time.perf_counter()
-        rows, found = duckdb_floor(duckdb.connect(), csv_path, schema, suite)
+        from validations.ascii_spelling import register
+
+        connection = duckdb.connect()
+        register(connection)  # the fields' SQL reads non-ASCII cells through it, as cdx's
+        try:
+            rows, found = duckdb_floor(connection, csv_path, schema, suite)
+        finally:
+            connection.close()
     else:
         import duckdb
         import pandas  # noqa: F401
@@ -163,7 +170,7 @@ def duckdb_floor(
     With the suite, its expectations too, as SQL aggregates in the same scan (suite_sql):
     the checks cdx makes, without row numbers, findings or GX.
     """
-    from validations.columnar_checks import row_checks
+    from validations.columnar_checks import blank_row, row_checks
     from validations.columnar_schema import fields_sql, rule_columns
     from validations.columnar_table import FEW_EXTRA_CELLS, csv_cells
     from validations.header import read_header
@@ -173,8 +180,12 @@ def duckdb_floor(
     derived = "".join(f", {sql} AS {name}" for name, sql in rule_columns(fields))
     columns = len(fields) + FEW_EXTRA_CELLS
     source = csv_cells(csv_path, columns, header=True)  # cdx's own reading, header skipped
-    connection.execute(f"CREATE VIEW ruled AS SELECT *{derived} FROM {source}").fetchall()
-    counts = ", ".join(f"count_if({check.broken})" for check in row_checks(columns, fields))
+    checks = row_checks(columns, fields)
+    connection.execute(
+        f"""CREATE VIEW ruled AS SELECT *, ({blank_row(checks)}) AS blank_row
+        FROM (SELECT *{derived} FROM {source})"""
+    ).fetchall()
+    counts = ", ".join(f"count_if({check.broken})" for check in checks)
     if suite is not None:
         counts += "".join(f", {sql}" for sql in suite_sql(suite, header, schema))
     query = f"SELECT count(*), count(c1) - count(DISTINCT c1), {counts} FROM ruled"

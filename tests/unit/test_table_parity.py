@@ -583,8 +583,12 @@ def test_dates_written_every_way_are_read_as_frictionless_reads_them(
 def test_numbers_with_unicode_digits_and_separators_give_frictionless_findings(
     tmp_path: Path,
 ) -> None:
-    """Thousands separators, Bengali and Devanagari digits, digits of two scripts."""
+    """Thousands separators, Bengali and Devanagari digits, digits of two scripts (ASCII
+    and Arabic-Indic; Bengali and Devanagari; Arabic-Indic and Persian), Thai digits."""
     cells = [
+        "১२",
+        "٣۴",
+        "๑๒",
         "1,000",
         "১২৩",
         "१२३",
