@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -231,14 +231,7 @@ def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
                 hint="correct the `sheet` of this source in coalition.yaml",
             )
         worksheet = workbook[sheet or names[0]]
-        if cell := _formula_without_result(workbook, worksheet):
-            raise SourceFormat(
-                f"{source.name}: the formula in cell {cell} (and maybe others) has no saved "
-                "result, so its value cannot be read; the workbook was written by a program, "
-                "not saved by a spreadsheet",
-                hint="open the workbook in your spreadsheet program and save it (that stores "
-                "each formula's result), or copy the formulas' columns and paste them as values",
-            )
+        _refuse_unreadable_cells(source.name, _scan_sheet(workbook, worksheet))
         rows = -1
         blank_run = 0  # blank rows are kept between data, dropped at the end (Excel pads)
         with dest.open("w", encoding="utf-8", newline="") as handle:
@@ -257,38 +250,124 @@ def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
         workbook.close()
 
 
-# A formula cell whose result is missing or empty: <c r="C2"><f>B2*2</f><v/></c>. Excel
-# and LibreOffice store every result (a formula giving '' has t="str"); a program that
-# writes formulas (openpyxl, R's openxlsx) may not, and data_only then reads None.
+# What openpyxl reads differently from what the person sees, found in the sheet's XML:
+# - a formula cell whose result is missing or empty: <c r="C2"><f>B2*2</f><v/></c>. Excel
+#   and LibreOffice store every result (a formula giving '' has t="str"); a program that
+#   writes formulas (openpyxl, R's openxlsx) may not, and data_only then reads None;
+# - an error value, <c r="C3" t="e"><f>B3/0</f><v>#DIV/0!</v></c>: read as the text
+#   '#DIV/0!', which a text column would publish;
+# - merged cells, <mergeCell ref="A3:A5"/>: the value is read in A3 alone, A4 and A5 are
+#   empty (the district a person sees on three rows is on one).
 FORMULA_CELL = re.compile(
     rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
     rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
+ERROR_CELL = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(?:(?!</(?:\w+:)?c>).)*?'
+    rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>",
+    re.S,
+)
+MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
 CELL_ATTRIBUTE = re.compile(rb'\b(r|t)="([^"]*)"')
-OVERLAP = 1 << 16  # bytes kept from one block to the next: a cell is shorter
+ROW_END = re.compile(rb"</(?:\w+:)?row>")
+SHOWN = 3  # cells or ranges named in a message; the rest are counted
 
 
-def _formula_without_result(workbook: Any, worksheet: Any) -> str | None:
-    """The first cell of the sheet holding a formula whose result was not saved, or None.
+@dataclass
+class SheetScan:
+    formula_without_result: str | None = None  # the first such cell
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (cell, error), the first
+    error_count: int = 0
+    merged: list[str] = field(default_factory=list)  # ranges, the first SHOWN
+    merged_count: int = 0
 
-    Reads the sheet's XML in blocks (openpyxl's read-only sheet knows its part name).
+
+def _scan_sheet(workbook: Any, worksheet: Any) -> SheetScan:
+    """Cells of the sheet openpyxl would read otherwise than a person sees them.
+
+    Reads the sheet's XML in blocks cut at the end of a row, so that no cell is seen
+    twice (openpyxl's read-only sheet knows its part name).
     """
+    scan = SheetScan()
     path, archive = getattr(worksheet, "_worksheet_path", None), getattr(workbook, "_archive", None)
     if path is None or archive is None:
-        return None
+        return scan
     carry = b""
     with archive.open(path) as handle:
         while block := handle.read(BLOCK):
             data = carry + block
-            if b"<f" not in data and b":f" not in data:  # no formula here (fast to say)
-                carry = data[-OVERLAP:]
-                continue
-            for found in FORMULA_CELL.finditer(data):
-                attributes = dict(CELL_ATTRIBUTE.findall(found.group(1)))
-                if attributes.get(b"t", b"n") == b"n":  # a number, or no type: no result
-                    return attributes.get(b"r", b"?").decode()
-            carry = data[-OVERLAP:]
-    return None
+            cut = _after_last_row(data)
+            _scan_rows(data[:cut], scan)
+            carry = data[cut:]
+    _scan_rows(carry, scan)
+    return scan
+
+
+def _after_last_row(data: bytes) -> int:
+    """Where the last complete row of the XML ends (0: none does yet)."""
+    end = data.rfind(b"</row>")
+    if end >= 0:
+        return end + len(b"</row>")
+    ends = [found.end() for found in ROW_END.finditer(data)]  # <x:row>, as some write it
+    return ends[-1] if ends else 0
+
+
+def _scan_rows(data: bytes, scan: SheetScan) -> None:
+    if scan.formula_without_result is None and (b"<f" in data or b":f" in data):
+        for found in FORMULA_CELL.finditer(data):
+            attributes = dict(CELL_ATTRIBUTE.findall(found.group(1)))
+            if attributes.get(b"t", b"n") == b"n":  # a number, or no type: no result
+                scan.formula_without_result = attributes.get(b"r", b"?").decode()
+                break
+    if b't="e"' in data:
+        for found in ERROR_CELL.finditer(data):
+            scan.error_count += 1
+            if len(scan.errors) < SHOWN:
+                cell = dict(CELL_ATTRIBUTE.findall(found.group(1))).get(b"r", b"?")
+                scan.errors.append((cell.decode(), found.group(2).decode(errors="replace")))
+    if b"mergeCell" in data:
+        for found in MERGED.finditer(data):
+            scan.merged_count += 1
+            if len(scan.merged) < SHOWN:
+                scan.merged.append(found.group(1).decode(errors="replace"))
+
+
+def _refuse_unreadable_cells(name: str, scan: SheetScan) -> None:
+    if cell := scan.formula_without_result:
+        raise SourceFormat(
+            f"{name}: the formula in cell {cell} (and maybe others) has no saved "
+            "result, so its value cannot be read; the workbook was written by a program, "
+            "not saved by a spreadsheet",
+            hint="open the workbook in your spreadsheet program and save it (that stores "
+            "each formula's result), or copy the formulas' columns and paste them as values",
+        )
+    if scan.errors:
+        shown = ", ".join(f"{cell} ({error})" for cell, error in scan.errors)
+        more = _more(scan.error_count - len(scan.errors), "other cell")
+        raise SourceFormat(
+            f"{name}: {_counted(scan.error_count, 'cell')} of the sheet "
+            f"{'holds' if scan.error_count == 1 else 'hold'} a spreadsheet error instead of "
+            f"a value: {shown}{more}",
+            hint="correct the formulas that give these errors (#DIV/0! divides by zero, "
+            "#N/A is a lookup that found nothing, #REF! points at a deleted cell), or clear "
+            "the cells where there is no value",
+        )
+    if scan.merged:
+        more = _more(scan.merged_count - len(scan.merged), "other range")
+        raise SourceFormat(
+            f"{name}: the sheet has merged cells ({', '.join(scan.merged)}{more}); only the "
+            "first cell of a merged range holds its value, so the others would be read empty",
+            hint="select the sheet, unmerge all cells, then type or fill down the value into "
+            "every cell it belongs to (a title above the table: delete those rows)",
+        )
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _more(count: int, noun: str) -> str:
+    return f" and {_counted(count, noun)}" if count > 0 else ""
 
 
 def _cell_text(value: object) -> str:

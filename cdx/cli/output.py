@@ -49,11 +49,16 @@ def print_report(report: ValidationReport, *, limit: int) -> None:
         out.print(f"  … and {hidden:,} more (use --json, or open the HTML report)", markup=False)
     checked = ", ".join(f"{name}: {rows:,} rows" for name, rows in report.rows_checked.items())
     verdict = "[green]valid[/]" if report.valid else "[red]invalid[/]"
-    out.print(
-        f"{report.dataset}: {verdict} — {report.error_count:,} errors, "
-        f"{report.warning_count:,} warnings ({checked})",
-        markup=True,
+    errors, warnings = (
+        _counted(report.error_count, "error"),
+        _counted(report.warning_count, "warning"),
     )
+    out.print(f"{report.dataset}: {verdict} — {errors}, {warnings} ({checked})", markup=True)
+
+
+def _counted(count: int, noun: str) -> str:
+    """1 error, 2 errors, 1,204 errors."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def print_json(data: Any) -> None:

@@ -100,6 +100,7 @@ def test_validate_prints_findings_a_person_can_act_on(workspace: Path) -> None:
     result = cdx("validate", "health-scorecard", cwd=workspace)
     assert result.returncode == 1
     assert "row 4, column `group`: 'woman' is not one of the allowed values" in result.stdout
+    assert "invalid — 1 error, 0 warnings" in result.stdout
     as_json = cdx("validate", "health-scorecard", "--json", cwd=workspace)
     report = json.loads(as_json.stdout)
     assert report["valid"] is False and report["summary"]["by_code"] == {"constraint-enum": 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -211,3 +212,52 @@ def test_formulas_with_saved_results_are_read_as_their_results(tmp_path: Path) -
     assert table.path.read_text(encoding="utf-8") == (
         "district,households,label\nKisumu,12,24\nEmbu,7,\n"
     )
+
+
+def _scorecard_workbook(path: Path, rows: int = 3) -> tuple[Workbook, Any]:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["district", "visits", "share", "note"])
+    for n in range(rows):
+        sheet.append([f"District {n}", n, n / 10, "ok"])
+    return book, sheet
+
+
+def test_spreadsheet_errors_are_refused_not_published_as_text(tmp_path: Path) -> None:
+    """'#DIV/0!' read as text made a number column text, and '#N/A' passed in a note."""
+    book, sheet = _scorecard_workbook(tmp_path)
+    sheet["C3"], sheet["D3"] = "#DIV/0!", "#N/A"  # openpyxl stores them as errors (t="e")
+    book.save(tmp_path / "scorecard.xlsx")
+    with pytest.raises(SourceFormat) as caught:
+        normalise_table(tmp_path / "scorecard.xlsx", tmp_path / "out.csv")
+    assert "2 cells of the sheet hold a spreadsheet error" in caught.value.message
+    assert "C3 (#DIV/0!), D3 (#N/A)" in caught.value.message
+    assert "#DIV/0! divides by zero" in (caught.value.hint or "")
+
+
+def test_errors_across_many_blocks_are_counted_once_each(tmp_path: Path) -> None:
+    """The sheet's XML is read in blocks of 1 MiB cut at row ends: nothing seen twice."""
+    book, sheet = _scorecard_workbook(tmp_path, rows=40_000)
+    for row in range(5, 40_002, 100):
+        sheet[f"B{row}"] = "#VALUE!"
+    book.save(tmp_path / "big.xlsx")
+    with zipfile.ZipFile(tmp_path / "big.xlsx") as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 3 * 2**20
+    with pytest.raises(SourceFormat) as caught:
+        normalise_table(tmp_path / "big.xlsx", tmp_path / "out.csv")
+    assert "400 cells of the sheet hold" in caught.value.message
+    assert "B5 (#VALUE!), B105 (#VALUE!), B205 (#VALUE!) and 397 other cells" in (
+        caught.value.message
+    )
+
+
+def test_merged_cells_are_refused_not_read_as_empty_cells(tmp_path: Path) -> None:
+    """A district merged over two rows is read on the first alone: the second row would
+    be published without its district."""
+    book, sheet = _scorecard_workbook(tmp_path)
+    sheet.merge_cells("A3:A4")
+    book.save(tmp_path / "scorecard.xlsx")
+    with pytest.raises(SourceFormat) as caught:
+        normalise_table(tmp_path / "scorecard.xlsx", tmp_path / "out.csv")
+    assert "merged cells (A3:A4)" in caught.value.message
+    assert "unmerge" in (caught.value.hint or "")
