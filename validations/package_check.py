@@ -106,17 +106,21 @@ def load_for_checks(
     )
 
 
-# DuckDB plans the checks in about 20 ms a column for each of its two big queries (the
-# SQL grows with the columns), frictionless reads a cell in 1.6-2.5 us: on a table of many
-# columns and few rows, planning is all the time (600 columns x 1,000 rows: 36 s and
-# 2.2 GB of RSS against frictionless' 1 s). Such a table goes to frictionless.
-WIDE = 60  # columns from which the planning time matters (60 columns: ~2.4 s)
-SHORT = 20_000  # rows below which frictionless is the faster: 40 ms / 2 us a cell
+# DuckDB plans the checks in about 7 ms a column (the SQL grows with the columns; it was
+# 20 ms and more before the respelling became a function and two optimizers were turned
+# off, see columnar_table._load), frictionless reads a cell in about 1.5 us: on a table
+# of many columns and few rows, planning is all the time (600 columns x 2,000 rows: 4.1 s
+# against frictionless' 2.1 s; x 20,000 rows: 6.1 s against 17 s). Such a table goes to
+# frictionless. The rows where the two cross, measured at 100 to 600 columns, are 4,000
+# to 5,000 (tests/bench/wide_tables.py).
+SHORT = 5_000
 
 
 def _wide_and_short(csv_path: Path, fields: int) -> bool:
     """Many columns and, judged from the size of the file and its first lines, few rows."""
-    if fields <= WIDE:
+    from validations.columnar_table import MANY_COLUMNS
+
+    if fields <= MANY_COLUMNS:
         return False
     with csv_path.open("rb") as handle:
         sample = handle.read(1 << 20)

@@ -1,0 +1,130 @@
+"""Benchmark: wide tables (survey exports of hundreds of columns), columnar against frictionless.
+
+    .venv/bin/python tests/bench/wide_tables.py [--columns 100 300 600] [--rows 2000 5000 20000]
+
+Writes one CSV per shape (integer answers 1-5, a Table Schema with minimum and maximum
+on every column, a planted error in about one row in 500) and validates it with each
+engine, each run in its own process: the columnar engine (DuckDB; its planning grows
+with the columns) and frictionless-py (a cost per cell). Prints seconds and peak RSS,
+and frictionless' time over the columnar one: where it passes 1 is where
+`package_check.SHORT` (the rows below which a table of more than `MANY_COLUMNS` columns
+goes to frictionless) should lie. Imports are outside the times; both engines must find
+the same number of errors.
+A script, not a timed test: the figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+
+def write_table(path: Path, columns: int, rows: int) -> None:
+    generator = random.Random(columns * rows)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([f"q{n}" for n in range(columns)])
+        for row in range(rows):
+            cells: list[object] = [generator.randint(1, 5) for _ in range(columns)]
+            if row % 997 == 1:  # a few planted errors: above the maximum, not a number
+                cells[row % columns] = 6
+            if row % 1009 == 2:
+                cells[(row + 1) % columns] = "x"
+            writer.writerow(cells)
+
+
+def schema(columns: int) -> dict[str, object]:
+    bounds = {"minimum": 1, "maximum": 5}
+    return {
+        "fields": [
+            {"name": f"q{n}", "type": "integer", "constraints": bounds} for n in range(columns)
+        ]
+    }
+
+
+def child(engine: str, path: Path, columns: int) -> dict[str, float]:
+    import duckdb  # noqa: F401  (imports outside the time)
+    import frictionless  # noqa: F401
+
+    import validations.package_check as package_check
+    from validations.header import check_header
+
+    table_schema = schema(columns)
+    started = time.perf_counter()
+    if engine == "frictionless":
+        header = check_header(path, resource="t")
+        findings, _ = package_check._validate_with_frictionless(
+            path, table_schema, None, header, "t", package_check.CAP
+        )
+    else:
+        package_check.SHORT = 0  # never hand it to frictionless
+        findings, _ = package_check.validate_table(path, table_schema, None, resource="t")
+    return {
+        "seconds": time.perf_counter() - started,
+        "findings": len(findings),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure(engine: str, path: Path, columns: int) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", engine, str(path), str(columns)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--columns", type=int, nargs="+", default=[100, 300, 600])
+    parser.add_argument("--rows", type=int, nargs="+", default=[2000, 5000, 20000])
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        engine, path, columns = options.child
+        print(json.dumps(child(engine, Path(path), int(columns))))
+        return
+    from validations.columnar_table import MANY_COLUMNS
+    from validations.package_check import SHORT
+
+    print("Wide tables: columnar (DuckDB) against frictionless, integer columns 1-5")
+    print(f"Machine: {platform.platform()}, Python {sys.version.split()[0]}")
+    print(f"Now: more than {MANY_COLUMNS} columns and under {SHORT:,} rows go to frictionless\n")
+    print(
+        "| columns | rows | columnar s | frictionless s | frictionless / columnar "
+        "| columnar RSS MiB | frictionless RSS MiB |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="cdx-wide-") as scratch:
+        for columns in options.columns:
+            for rows in options.rows:
+                path = Path(scratch) / f"wide-{columns}-{rows}.csv"
+                write_table(path, columns, rows)
+                columnar = measure("columnar", path, columns)
+                reference = measure("frictionless", path, columns)
+                assert columnar["findings"] == reference["findings"] > 0, (columnar, reference)
+                ratio = reference["seconds"] / columnar["seconds"]
+                print(
+                    f"| {columns} | {rows:,} | {columnar['seconds']:.2f} | "
+                    f"{reference['seconds']:.2f} | {ratio:.2f} | {columnar['peak_rss_mb']:,.0f} | "
+                    f"{reference['peak_rss_mb']:,.0f} |",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
