@@ -377,6 +377,11 @@ def _cell_text(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        # as a spreadsheet shows it: 15 significant digits. A formula's result is saved
+        # with 17 (=0.1+0.2 is 0.30000000000000004 in the file, 0.3 on screen and in the
+        # spreadsheet's own CSV export)
+        return f"{value:.15g}"
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()

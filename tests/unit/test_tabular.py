@@ -261,3 +261,19 @@ def test_merged_cells_are_refused_not_read_as_empty_cells(tmp_path: Path) -> Non
         normalise_table(tmp_path / "scorecard.xlsx", tmp_path / "out.csv")
     assert "merged cells (A3:A4)" in caught.value.message
     assert "unmerge" in (caught.value.hint or "")
+
+
+def test_numbers_computed_in_a_workbook_read_as_the_spreadsheet_shows_them(
+    tmp_path: Path,
+) -> None:
+    """A formula's result is saved with 17 digits: 0.1 + 0.2 is 0.30000000000000004 in the
+    file, 0.3 on screen and in the spreadsheet's own CSV export."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["district", "share", "third", "households", "tiny"])
+    sheet.append(["Kisumu", 0.1 + 0.2, 1 / 3, 1250.0, 1.5e-7])
+    book.save(tmp_path / "shares.xlsx")
+    table = normalise_table(tmp_path / "shares.xlsx", tmp_path / "out.csv")
+    assert table.path.read_text(encoding="utf-8").splitlines()[1] == (
+        "Kisumu,0.3,0.333333333333333,1250,1.5e-07"
+    )
