@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+
+from tests.bench.child_runs import in_child  # noqa: E402
 
 COALITION = "bench-coalition"
 DATASET = "big-table"
@@ -172,14 +173,7 @@ def child_boto3(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_child(kind: str, args: dict[str, Any]) -> dict[str, Any]:
-    answer = subprocess.run(
-        [sys.executable, __file__, "--child", kind, json.dumps(args)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(answer.stdout.strip().splitlines()[-1])
-    return result
+    return in_child(__file__, kind, json.dumps(args))
 
 
 def main() -> None:

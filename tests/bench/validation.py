@@ -49,6 +49,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from tests.bench.child_runs import in_child  # noqa: E402
 from tests.planted_table import (  # noqa: E402
     SCHEMA,
     SUITE,
@@ -261,16 +262,8 @@ def _seconds(result: dict[str, Any]) -> float:
 
 
 def measure(engine: str, csv_path: Path, rows: int) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", engine, str(csv_path), str(rows)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"{engine} failed:\n{out.stderr[-3000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
+    return in_child(__file__, engine, str(csv_path), str(rows), cwd=REPO, env=env)
 
 
 def cli_seconds(work: Path, *, error_every: int, env: dict[str, str]) -> float:

@@ -21,14 +21,16 @@ import json
 import platform
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+
+from tests.bench.child_runs import in_child  # noqa: E402
 
 
 def write_table(path: Path, columns: int, rows: int) -> None:
@@ -78,14 +80,8 @@ def child(engine: str, path: Path, columns: int) -> dict[str, float]:
     }
 
 
-def measure(engine: str, path: Path, columns: int) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", engine, str(path), str(columns)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def measure(engine: str, path: Path, columns: int) -> dict[str, Any]:
+    return in_child(__file__, engine, str(path), str(columns))
 
 
 def main() -> None:
