@@ -10,6 +10,7 @@ the columnar engine does not model (columnar_schema.unsupported, columnar_table)
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -162,12 +163,19 @@ THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")  # 1,200 or 12
 DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")  # 3,5
 
 
+DATE_AND_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+)
+PERCENT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\s?%")  # 25% or 12.5 %
+# how surveys write yes and no, by the spelling of yes (the no of the same case)
+YES_NO = {"yes": "no", "Yes": "No", "YES": "NO", "y": "n", "Y": "N"}
 SLASHED_DATE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}")  # 05/03/2024, 5.3.2024
 
 
 def _spelling_hint(cell: object, field: dict[str, Any]) -> str:
-    """What to change when a number has a comma in it (1,200 or 3,5), or a date is
-    written day or month first (05/03/2024) where the field expects YYYY-MM-DD."""
+    """What to change when a number has a comma in it (1,200 or 3,5) or a % sign, a date
+    is written day or month first (05/03/2024) or with a time, where the field expects
+    YYYY-MM-DD, or a true/false field says yes and no."""
     text, kind = str(cell).strip(), field.get("type")
     if kind == "date" and field.get("format", "default") == "default":
         if found := SLASHED_DATE.fullmatch(text):
@@ -177,7 +185,20 @@ def _spelling_hint(cell: object, field: dict[str, Any]) -> str:
                 f'"%d{mark}%m{mark}%Y" on this field in the Table Schema, or '
                 f'"%m{mark}%d{mark}%Y" if the month comes first)'
             )
+        if DATE_AND_TIME.fullmatch(text):
+            return (
+                f" (it has a time of day: write the date alone, {text[:10]}, or make the "
+                'field "type": "datetime" in the Table Schema)'
+            )
         return ""
+    if kind == "boolean" and "trueValues" not in field and "falseValues" not in field:
+        return _yes_no_hint(text)
+    if kind in ("integer", "number") and PERCENT.fullmatch(text):
+        number = text.rstrip("%").strip()
+        if kind == "integer":
+            return f" (write it without the % sign, {number})"
+        share = Decimal(number) / 100
+        return f" (write it without the % sign, {number}, or as a fraction, {share})"
     if kind == "integer" and THOUSANDS.fullmatch(text) and "." not in text:
         return f" (write it without the comma, {text.replace(',', '')})"
     if kind != "number" or field.get("decimalChar", ".") == ",":
@@ -190,6 +211,17 @@ def _spelling_hint(cell: object, field: dict[str, Any]) -> str:
     if DECIMAL_COMMA.fullmatch(text):
         return ' (if the comma is the decimal mark, set "decimalChar": "," on this field)'
     return ""
+
+
+def _yes_no_hint(text: str) -> str:
+    """For a yes or no in a true/false field: the trueValues and falseValues to declare."""
+    yes = next((y for y, n in YES_NO.items() if text in (y, n)), None)
+    if yes is None:
+        return ""
+    return (
+        f' (if the column says {yes} and {YES_NO[yes]}, set "trueValues": ["{yes}"] and '
+        f'"falseValues": ["{YES_NO[yes]}"] on this field in the Table Schema)'
+    )
 
 
 def _constraint(cell: object, note: str) -> tuple[str, str, str]:

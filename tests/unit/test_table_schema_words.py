@@ -78,3 +78,44 @@ def test_a_date_written_day_first_says_which_format_to_declare(tmp_path: Path, e
         (3, "visited"): "'2024-13-01' is not a date written YYYY-MM-DD",
         (3, "noted"): "'x' is not a date written YYYY-MM-DD",
     }
+
+
+@pytest.mark.parametrize("engine", ["columnar", "frictionless"])
+def test_yes_no_percentages_and_times_say_what_to_change(tmp_path: Path, engine: str) -> None:
+    """Survey exports write consent as Yes/No, shares as 25%, dates with a midnight time."""
+    table = tmp_path / "survey.csv"
+    table.write_text(
+        "consent,share,count,visited,agreed\n"
+        "Yes,25%,40%,2024-01-05 00:00:00,yes\n"
+        "N,12.5 %,3,2024-01-06T09:30,maybe\n",
+        encoding="utf-8",
+    )
+    schema = {
+        "fields": [
+            {"name": "consent", "type": "boolean"},
+            {"name": "share", "type": "number"},
+            {"name": "count", "type": "integer"},
+            {"name": "visited", "type": "date"},
+            {"name": "agreed", "type": "boolean", "trueValues": ["true"]},
+        ]
+    }
+    said = {(f.row, f.field): f.message for f in _found(engine, table, schema)}
+    assert said == {
+        (2, "consent"): "'Yes' is not true or false (if the column says Yes and No, set "
+        '"trueValues": ["Yes"] and "falseValues": ["No"] on this field in the Table Schema)',
+        (2, "share"): "'25%' is not a number (write it without the % sign, 25, or as a "
+        "fraction, 0.25)",
+        (2, "count"): "'40%' is not a whole number (write it without the % sign, 40)",
+        (2, "visited"): "'2024-01-05 00:00:00' is not a date written YYYY-MM-DD (it has a "
+        'time of day: write the date alone, 2024-01-05, or make the field "type": '
+        '"datetime" in the Table Schema)',
+        (2, "agreed"): "'yes' is not true or false",
+        (3, "consent"): "'N' is not true or false (if the column says Y and N, set "
+        '"trueValues": ["Y"] and "falseValues": ["N"] on this field in the Table Schema)',
+        (3, "share"): "'12.5 %' is not a number (write it without the % sign, 12.5, or as a "
+        "fraction, 0.125)",
+        (3, "visited"): "'2024-01-06T09:30' is not a date written YYYY-MM-DD (it has a time "
+        'of day: write the date alone, 2024-01-06, or make the field "type": "datetime" in '
+        "the Table Schema)",
+        (3, "agreed"): "'maybe' is not true or false",
+    }
