@@ -124,8 +124,9 @@ def _describe(actual: str) -> str:
 
 
 def _transcode(source: Path, dest: Path, encoding: str | None) -> str:
-    """Copy as UTF-8, decoding with `encoding` or strict UTF-8 (a BOM is dropped)."""
-    used = encoding or "utf-8-sig"
+    """Copy as UTF-8, decoding with `encoding`, or strict UTF-8 (a BOM is dropped), or
+    UTF-16 where the file starts with its byte-order mark (Excel's "Unicode Text")."""
+    used = encoding or ("utf-16" if _starts_utf16(source) else "utf-8-sig")
     try:
         codec = codecs.lookup(used)
     except LookupError:
@@ -154,11 +155,17 @@ def _transcode(source: Path, dest: Path, encoding: str | None) -> str:
             f"{source.name} is not UTF-8 (first bad byte at position {offset + exc.start:,})"
             + (f"; it looks like {guess}" if guess else ""),
             hint=(
-                f"add `encoding: {guess or 'windows-1252'}` to this source in coalition.yaml, "
-                "or save the file from your spreadsheet program as CSV (UTF-8)"
+                f"add `encoding: {guess or 'windows-1252'}` to this source in coalition.yaml "
+                f"(with `cdx validate FILE`: --encoding {guess or 'windows-1252'}), or save the "
+                "file from your spreadsheet program as CSV (UTF-8)"
             ),
         ) from None
     return codec.name
+
+
+def _starts_utf16(source: Path) -> bool:
+    with source.open("rb") as handle:
+        return handle.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def _guess_encoding(source: Path) -> str | None:

@@ -277,3 +277,16 @@ def test_numbers_computed_in_a_workbook_read_as_the_spreadsheet_shows_them(
     assert table.path.read_text(encoding="utf-8").splitlines()[1] == (
         "Kisumu,0.3,0.333333333333333,1250,1.5e-07"
     )
+
+
+@pytest.mark.parametrize("bom", ["utf-16-le", "utf-16-be"])
+def test_unicode_text_from_excel_is_read_by_its_byte_order_mark(tmp_path: Path, bom: str) -> None:
+    """Excel's "Unicode Text (*.txt)": UTF-16 with a byte-order mark, tab-separated."""
+    text = "district\tvisits\tnote\r\nঢাকা\t10\tভালো, খুব\r\nKhulna\t3\tok\r\n"
+    source = tmp_path / "scorecard.txt"
+    source.write_bytes(("\ufeff" + text).encode(bom))
+    table = normalise_table(source, tmp_path / "out.csv")
+    assert table.encoding == "utf-16" and table.delimiter == "\t" and table.rows == 2
+    assert table.path.read_text(encoding="utf-8") == (
+        'district,visits,note\nঢাকা,10,"ভালো, খুব"\nKhulna,3,ok\n'
+    )
