@@ -9,6 +9,7 @@ the columnar engine does not model (columnar_schema.unsupported, columnar_table)
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -167,6 +168,22 @@ DATE_AND_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
 )
 PERCENT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\s?%")  # 25% or 12.5 %
+NO_VALUE = {
+    "NA",
+    "N/A",
+    "N.A",
+    "N/K",
+    "-",
+    "--",
+    "—",
+    "NONE",
+    "NULL",
+    "NIL",
+    "?",
+    "..",
+    "…",
+    "#N/A",
+}
 # how surveys write yes and no, by the spelling of yes (the no of the same case)
 YES_NO = {"yes": "no", "Yes": "No", "YES": "NO", "y": "n", "Y": "N"}
 SLASHED_DATE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}")  # 05/03/2024, 5.3.2024
@@ -177,6 +194,11 @@ def _spelling_hint(cell: object, field: dict[str, Any]) -> str:
     is written day or month first (05/03/2024) or with a time, where the field expects
     YYYY-MM-DD, or a true/false field says yes and no."""
     text, kind = str(cell).strip(), field.get("type")
+    if kind in ("integer", "number", "date", "datetime", "boolean") and _no_value(text):
+        return (
+            f" (if it means there is no value, leave the cell empty, or add {json.dumps(text)} "
+            'to "missingValues" in the Table Schema)'
+        )
     if kind == "date" and field.get("format", "default") == "default":
         if found := SLASHED_DATE.fullmatch(text):
             mark = found.group(1)
@@ -211,6 +233,11 @@ def _spelling_hint(cell: object, field: dict[str, Any]) -> str:
     if DECIMAL_COMMA.fullmatch(text):
         return ' (if the comma is the decimal mark, set "decimalChar": "," on this field)'
     return ""
+
+
+def _no_value(text: str) -> bool:
+    """How people write that a value is missing: N/A, NA, -, none, null, …"""
+    return text.upper().rstrip(".") in NO_VALUE
 
 
 def _yes_no_hint(text: str) -> str:

@@ -45,7 +45,8 @@ def test_a_comma_in_a_number_says_which_separator_to_declare(tmp_path: Path, eng
         (2, "score"): "'3,5' is not a number (if the comma is the decimal mark, set "
         '"decimalChar": "," on this field)',
         (3, "score"): "'abc' is not a number",
-        (4, "households"): "'n/a' is not a whole number",
+        (4, "households"): "'n/a' is not a whole number (if it means there is no value, "
+        'leave the cell empty, or add "n/a" to "missingValues" in the Table Schema)',
     }
 
 
