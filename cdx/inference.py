@@ -112,13 +112,10 @@ def _kinds_columnar(path: Path, columns: int) -> list[str] | None:
 
     from validations.columnar_table import FEW_EXTRA_CELLS, csv_cells
 
-    questions = []  # per column: is a value present; for each kind, does one not fit
-    for i in range(1, columns + 1):
-        present = f"c{i} <> ''"  # NULL where the row has no such cell
-        questions.append(f"bool_or({present})")
-        questions += [
-            f"bool_or({present} AND NOT {FITS_SQL[kind].format(c=f'c{i}')})" for kind in ORDER[:-1]
-        ]
+    # one value per row: four questions in all, not four per column (a query of 600
+    # columns x 5 aggregates spent 5 s planning, longer than reading the values)
+    names = ", ".join(f"c{i}" for i in range(1, columns + 1))
+    misfits = ", ".join(f"bool_or(NOT {FITS_SQL[kind].format(c='v')})" for kind in ORDER[:-1])
     connection = duckdb.connect(config={"memory_limit": "256MB"})
     try:
         connection.execute("SET enable_progress_bar = false").fetchall()
@@ -131,8 +128,9 @@ def _kinds_columnar(path: Path, columns: int) -> list[str] | None:
             for table in ("reject_errors", "reject_scans"):  # left by the parallel attempt
                 connection.execute(f"DROP TABLE IF EXISTS {table}").fetchall()
             try:
-                query = f"SELECT {', '.join(questions)} FROM {source}"
-                answers = connection.execute(query).fetchall()[0]
+                query = f"""SELECT name, {misfits} FROM (UNPIVOT (SELECT {names} FROM {source})
+                    ON {names} INTO NAME name VALUE v) WHERE v <> '' GROUP BY name"""
+                answers = connection.execute(query).fetchall()  # no row: no value present
                 break
             except duckdb.Error:
                 continue
@@ -143,10 +141,8 @@ def _kinds_columnar(path: Path, columns: int) -> list[str] | None:
         connection.close()
     if answers is None or rejected:
         return None
-    width = len(ORDER)  # present, then whether each kind but string is broken
-    kinds = []
-    for n in range(columns):
-        present, *broken = answers[n * width : (n + 1) * width]
+    kinds = ["string"] * columns
+    for name, *broken in answers:
         fitting = [kind for kind, no in zip(ORDER, [*broken, False], strict=True) if not no]
-        kinds.append(fitting[0] if present else "string")
+        kinds[int(name[1:]) - 1] = fitting[0]
     return kinds
