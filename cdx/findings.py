@@ -14,6 +14,11 @@ from typing import Any
 SHOWN = 100  # characters of a cell a finding repeats; a longer cell is cut there
 
 
+def counted(count: int, noun: str) -> str:
+    """1 error, 2 errors, 1,204 errors."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def shown_cell(text: str) -> str:
     """A cell's text as a finding repeats it: cut after SHOWN characters, where "…" says
     so (a pasted report or a photo in base64 would fill the report and the screen)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
+from cdx.findings import counted
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and other Office binaries
@@ -352,7 +353,7 @@ def _refuse_unreadable_cells(name: str, scan: SheetScan) -> None:
         shown = ", ".join(f"{cell} ({error})" for cell, error in scan.errors)
         more = _more(scan.error_count - len(scan.errors), "other cell")
         raise SourceFormat(
-            f"{name}: {_counted(scan.error_count, 'cell')} of the sheet "
+            f"{name}: {counted(scan.error_count, 'cell')} of the sheet "
             f"{'holds' if scan.error_count == 1 else 'hold'} a spreadsheet error instead of "
             f"a value: {shown}{more}",
             hint="correct the formulas that give these errors (#DIV/0! divides by zero, "
@@ -369,12 +370,8 @@ def _refuse_unreadable_cells(name: str, scan: SheetScan) -> None:
         )
 
 
-def _counted(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
-
 def _more(count: int, noun: str) -> str:
-    return f" and {_counted(count, noun)}" if count > 0 else ""
+    return f" and {counted(count, noun)}" if count > 0 else ""
 
 
 def _cell_text(value: object) -> str:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from cdx.errors import CdxError, DatasetInvalid
-from cdx.findings import Severity, ValidationReport
+from cdx.findings import Severity, ValidationReport, counted
 
 # Exit codes: 0 fine, 1 the data or package is not acceptable, 2 usage or configuration,
 # 3 a passing failure of a service (try again).
@@ -50,15 +50,10 @@ def print_report(report: ValidationReport, *, limit: int) -> None:
     checked = ", ".join(f"{name}: {rows:,} rows" for name, rows in report.rows_checked.items())
     verdict = "[green]valid[/]" if report.valid else "[red]invalid[/]"
     errors, warnings = (
-        _counted(report.error_count, "error"),
-        _counted(report.warning_count, "warning"),
+        counted(report.error_count, "error"),
+        counted(report.warning_count, "warning"),
     )
     out.print(f"{report.dataset}: {verdict} — {errors}, {warnings} ({checked})", markup=True)
-
-
-def _counted(count: int, noun: str) -> str:
-    """1 error, 2 errors, 1,204 errors."""
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def print_json(data: Any) -> None:
