@@ -24,11 +24,15 @@ from validations.table_schema import FALSE_VALUES, TRUE_VALUES
 
 # Python's int() after str.strip(); `_` between digits is allowed
 INTEGER_TEXT = r"\s*[+-]?[0-9]+(_[0-9]+)*\s*"
-# Python's Decimal(): digits with an optional point and exponent, or nan/inf words
+# Python's Decimal() (C's libmpdec), once the text is stripped of whitespace at its ends
+# and of every `_` (anywhere, not only between digits: '_1_' and 'n_an' are read): digits
+# with an optional point and exponent, or nan and snan with an optional payload of
+# digits ('nan9'), or inf/infinity
 NUMBER_TEXT = (
-    r"\s*[+-]?(([0-9]+(_[0-9]+)*)(\.([0-9]+(_[0-9]+)*)?)?|\.[0-9]+(_[0-9]+)*)"
-    r"([eE][+-]?[0-9]+(_[0-9]+)*)?\s*|\s*[+-]?(?i:nan|snan|inf|infinity)\s*"
+    r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+    r"|[+-]?(?i:s?nan[0-9]*|inf|infinity)"
 )
+PYTHON_EDGE_SPACE = r"^[\t\n\x0b\x0c\r\x1c-\x1f ]+|[\t\n\x0b\x0c\r\x1c-\x1f ]+$"
 # plain spellings both read the same way, cast directly (see _number_value)
 PLAIN_INTEGER = r"[+-]?[0-9]{1,18}"
 PLAIN_NUMBER = r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?"
@@ -155,8 +159,10 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
     missing = f"({cell} IS NULL OR {cell} IN ({_list(missing_values)}))"
     typed, value = _type_sql(spec, cell)
     sql = FieldSql(spec["name"], number, kind, cell, missing, typed, value)
-    for name, limit in spec.get("constraints", {}).items():
-        if name not in SUPPORTED[kind] or limit is None:
+    constraints = spec.get("constraints", {})
+    for name in SUPPORTED[kind]:  # in frictionless' order, which its errors in a cell follow
+        limit = constraints.get(name)
+        if limit is None:
             continue
         note = f'constraint "{name}" is "{limit}"'
         if name == "required":
@@ -218,10 +224,19 @@ def _number_value(cell: str, sql_type: str, shape: str) -> str:
     """
     plain = PLAIN_INTEGER if sql_type == "HUGEINT" else PLAIN_NUMBER
     ascii_text = ascii_spelling(cell)
-    spelled = f"TRY_CAST(replace(trim({ascii_text}, ' '), '_', '') AS {sql_type})"
+    if sql_type == "HUGEINT":
+        spelled = f"TRY_CAST(replace(trim({ascii_text}, ' '), '_', '') AS {sql_type})"
+        readable = f"regexp_full_match({ascii_text}, {_text(shape)})"
+    else:  # DuckDB reads NaN without its payload, and no signalling NaN: both as NaN
+        bare = (
+            f"replace(regexp_replace({ascii_text}, {_text(PYTHON_EDGE_SPACE)}, '', 'g'), '_', '')"
+        )
+        nan = f"regexp_replace({bare}, '(?i)s?nan[0-9]*', 'nan')"
+        spelled = f"TRY_CAST({nan} AS {sql_type})"
+        readable = f"regexp_full_match({bare}, {_text(shape)})"
     return (
         f"(CASE WHEN regexp_full_match({cell}, {_text(plain)}) THEN CAST({cell} AS {sql_type}) "
-        f"WHEN regexp_full_match({ascii_text}, {_text(shape)}) THEN {spelled} END)"
+        f"WHEN {readable} THEN {spelled} END)"
     )
 
 

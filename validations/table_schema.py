@@ -9,12 +9,13 @@ the columnar engine does not model (columnar_schema.unsupported, columnar_table)
 
 from __future__ import annotations
 
+import decimal
 import json
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cdx.errors import SourceFormat
 from cdx.findings import Finding, Origin, shown_cell
 
 STRUCTURAL = {
@@ -61,7 +62,15 @@ def check_table(
         basepath=str(csv_path.parent),
         schema=Schema.from_descriptor(schema),
     )
-    report = table.validate(limit_errors=MAX_ERRORS)
+    try:
+        report = table.validate(limit_errors=MAX_ERRORS)
+    except decimal.InvalidOperation:  # frictionless compares Decimal('sNaN') with a bound
+        raise SourceFormat(
+            "a number in this table is written as a signalling NaN ('sNaN' or 'snan'), "
+            "which cannot be compared with its field's minimum or maximum",
+            where=str(csv_path),
+            hint="write it as NaN, or leave the cell empty",
+        ) from None
     task = report.tasks[0]
     fields = {field["name"]: field for field in schema.get("fields", [])}
     findings = [schema_finding(error, fields, resource) for error in task.errors]
@@ -219,7 +228,7 @@ def _spelling_hint(cell: object, field: dict[str, Any]) -> str:
         number = text.rstrip("%").strip()
         if kind == "integer":
             return f" (write it without the % sign, {number})"
-        share = Decimal(number) / 100
+        share = decimal.Decimal(number) / 100
         return f" (write it without the % sign, {number}, or as a fraction, {share})"
     if kind == "integer" and THOUSANDS.fullmatch(text) and "." not in text:
         return f" (write it without the comma, {text.replace(',', '')})"

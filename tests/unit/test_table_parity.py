@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from cdx.errors import SourceFormat
 from cdx.findings import CappedFindings, Finding, ValidationReport
 from tests.planted_table import SCHEMA, SUITE, write_table
 from validations import columnar_repeats, package_check
@@ -697,3 +698,52 @@ def test_a_wide_short_table_goes_to_frictionless_and_a_wide_long_one_does_not(
     assert package_check._wide_and_short(short, 70)
     assert not package_check._wide_and_short(long, 70)
     assert not package_check._wide_and_short(short, 12)
+
+
+def test_numbers_are_read_as_pythons_decimal_reads_them(tmp_path: Path) -> None:
+    """C's Decimal drops every `_` (not only between digits) once the ends are stripped,
+    reads NaN with a payload ('nan9') and signalling NaN; frictionless orders a cell's
+    bound errors minimum first, whatever the schema's order. Found by a differential run
+    of random cells."""
+    cells = ["_1_", "1__0.5", "n_an", "nan9", "1e_5", "_ 1", "1 _", " _1\t", "_", "1_."]
+    cells += ["snan", "-snan", "sNaN12", "Infinity9", "in_f", "NaN"]
+    csv_path = tmp_path / "shares.csv"
+    with csv_path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "share", "bounded"])
+        for n, cell in enumerate(cells):
+            writer.writerow([n, cell, cell if "s" not in cell.lower() else "1"])
+    bounds = {"maximum": 100, "minimum": 0}  # the schema's order is not the findings'
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "share", "type": "number"},
+            {"name": "bounded", "type": "number", "constraints": bounds},
+        ]
+    }
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert {f.code for f in expected} == {"type-error", "constraint-minimum", "constraint-maximum"}
+    assert described(found) == described(expected)
+
+
+def test_a_signalling_nan_beside_a_bound_is_said_by_both_engines(tmp_path: Path) -> None:
+    """frictionless cannot compare Decimal('sNaN') with a bound (InvalidOperation): cdx says
+    so with a code; the columnar engine reads it as NaN, which breaks both bounds."""
+    csv_path = tmp_path / "shares.csv"
+    csv_path.write_text("id,share\n1,0.5\n2,sNaN\n", encoding="utf-8")
+    bounds = {"minimum": 0, "maximum": 1}
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "share", "type": "number", "constraints": bounds},
+        ]
+    }
+    with pytest.raises(SourceFormat) as caught:
+        reference(csv_path, schema, None)
+    assert "signalling NaN" in caught.value.message and caught.value.code == "source-format"
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert [(f.row, f.code) for f in found] == [
+        (3, "constraint-minimum"),
+        (3, "constraint-maximum"),
+    ]
