@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -747,3 +748,38 @@ def test_a_signalling_nan_beside_a_bound_is_said_by_both_engines(tmp_path: Path)
         (3, "constraint-minimum"),
         (3, "constraint-maximum"),
     ]
+
+
+# Pieces cells are made of in the differential run: digits of several scripts, signs,
+# points, exponents, underscores, NaN and Infinity words, ASCII and Unicode spaces
+PIECES = ["1", "2", "0", "9", "-", "+", ".", "e", "E", "_", " ", "\u00a0", "\u2003", "\t"]
+PIECES += ["১", "२", "٣", "۴", "๕", "７", "𝟖", ",", "a", "nan", "inf", "NaN", "x", "/", ":"]
+PIECES += ["T", "2024-01-05", "١٢", "05", "2024", "\u3000", "\u200b"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_cells_give_frictionless_findings(tmp_path: Path, seed: int) -> None:
+    """Cells of one to four random pieces, in integer, number, date and patterned fields."""
+    generator = random.Random(seed)
+    schema = {
+        "fields": [
+            {"name": "i", "type": "integer", "constraints": {"minimum": 0, "maximum": 5000}},
+            {"name": "n", "type": "number", "constraints": {"maximum": 100}},
+            {"name": "d", "type": "date"},
+            {"name": "dm", "type": "date", "format": "%d/%m/%Y"},
+            {"name": "s", "type": "string", "constraints": {"pattern": "[0-9]+"}},
+        ]
+    }
+    csv_path = tmp_path / "random.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([field["name"] for field in schema["fields"]])
+        for _ in range(400):
+            writer.writerow(
+                "".join(generator.choice(PIECES) for _ in range(generator.randint(1, 4)))
+                for _ in schema["fields"]
+            )
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert len(expected) > 1000  # most random cells break something
+    assert described(found) == described(expected)
