@@ -29,6 +29,10 @@ class TableInput:
     source_title: str
 
 
+# the profile frictionless reads version 2 features with (exclusiveMinimum/Maximum, …)
+TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
 def load_table_schema(path: Path) -> dict[str, Any]:
     """Read a Table Schema and check it with frictionless.
 
@@ -55,9 +59,15 @@ def load_table_schema(path: Path) -> dict[str, Any]:
     try:
         Schema.from_descriptor(descriptor)
     except FrictionlessException as exc:
+        reasons = [reason.message for reason in exc.reasons]
+        said = exc.error.note or exc.error.message
+        hint = "see https://datapackage.org/standard/table-schema/"
+        if any("requires datapackage v2" in reason for reason in reasons):
+            hint = f'add "$schema": "{TABLE_SCHEMA_V2}" to the schema, or ' + hint
         raise SchemaInvalid(
-            f"{path} is not a valid Table Schema: {exc.error.note or exc.error.message}",
-            hint="see https://datapackage.org/standard/table-schema/",
+            f"{path} is not a valid Table Schema: {said}"
+            + (f" ({'; '.join(reasons)})" if reasons else ""),
+            hint=hint,
         ) from None
     remember_accepted(content, "frictionless")
     return descriptor

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cdx.errors import SchemaInvalid, SuiteInvalid
-from cdx.packaging import load_table_schema
+from cdx.packaging import TABLE_SCHEMA_V2, load_table_schema
 from validations.expectations import load_suite
 
 REPO = Path(__file__).parents[2]
@@ -78,6 +78,25 @@ def test_a_table_schema_frictionless_refuses_is_refused_every_time(
         with pytest.raises(SchemaInvalid, match="is not a valid Table Schema"):
             load_table_schema(schema)
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_version_2_constraint_says_which_profile_to_declare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """frictionless reads exclusiveMaximum only in a version 2 Table Schema: the refusal
+    gives its reason (it said only "descriptor is not valid") and the profile to name."""
+    monkeypatch.setenv("CDX_CACHE_DIR", str(tmp_path / "cache"))
+    schema = tmp_path / "schema.json"
+    field = {"name": "age", "type": "integer", "constraints": {"exclusiveMaximum": 120}}
+    schema.write_text(json.dumps({"fields": [field]}))
+    with pytest.raises(SchemaInvalid) as caught:
+        load_table_schema(schema)
+    assert 'constraint "exclusiveMaximum" requires datapackage v2' in caught.value.message
+    assert '"$schema": "https://datapackage.org/profiles/2.0/tableschema.json"' in (
+        caught.value.hint or ""
+    )
+    schema.write_text(json.dumps({"$schema": TABLE_SCHEMA_V2, "fields": [field]}))
+    assert load_table_schema(schema)["fields"] == [field]
 
 
 def test_a_changed_suite_is_checked_again_and_refusals_are_not_remembered(
