@@ -29,8 +29,14 @@ class TableInput:
     source_title: str
 
 
-# the profile frictionless reads version 2 features with (exclusiveMinimum/Maximum, …)
+# cdx's packages are Data Package v2, so their Table Schemas are read as version 2
+# (frictionless reads exclusiveMinimum/Maximum only there), unless one names its own
 TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
+def as_version_2(schema: dict[str, Any]) -> dict[str, Any]:
+    """The Table Schema as frictionless is to read it in a cdx package."""
+    return {"$schema": TABLE_SCHEMA_V2, **schema}
 
 
 def load_table_schema(path: Path) -> dict[str, Any]:
@@ -57,13 +63,13 @@ def load_table_schema(path: Path) -> dict[str, Any]:
     from frictionless import FrictionlessException, Schema
 
     try:
-        Schema.from_descriptor(descriptor)
+        Schema.from_descriptor(as_version_2(descriptor))
     except FrictionlessException as exc:
         reasons = [reason.message for reason in exc.reasons]
         said = exc.error.note or exc.error.message
         hint = "see https://datapackage.org/standard/table-schema/"
         if any("requires datapackage v2" in reason for reason in reasons):
-            hint = f'add "$schema": "{TABLE_SCHEMA_V2}" to the schema, or ' + hint
+            hint = f'declare "$schema": "{TABLE_SCHEMA_V2}" in the schema, or ' + hint
         raise SchemaInvalid(
             f"{path} is not a valid Table Schema: {said}"
             + (f" ({'; '.join(reasons)})" if reasons else ""),

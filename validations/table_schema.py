@@ -56,11 +56,14 @@ def check_table(
     """Validate one CSV against its Table Schema with frictionless-py: findings and rows read."""
     from frictionless import Resource, Schema
 
+    from cdx.packaging import as_version_2
+
     # frictionless refuses absolute paths as unsafe: give it a base directory instead.
     table = Resource(
         path=csv_path.name,
         basepath=str(csv_path.parent),
-        schema=Schema.from_descriptor(schema),
+        schema=Schema.from_descriptor(as_version_2(schema)),
+        datapackage_version="v2",  # a cdx package's resource, so read as version 2
     )
     try:
         report = table.validate(limit_errors=MAX_ERRORS)

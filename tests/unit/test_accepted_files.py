@@ -80,23 +80,23 @@ def test_a_table_schema_frictionless_refuses_is_refused_every_time(
     assert not (tmp_path / "cache").exists()
 
 
-def test_a_version_2_constraint_says_which_profile_to_declare(
+def test_a_table_schema_is_read_as_version_2_as_the_package_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """frictionless reads exclusiveMaximum only in a version 2 Table Schema: the refusal
-    gives its reason (it said only "descriptor is not valid") and the profile to name."""
+    """exclusiveMaximum is a version 2 constraint, and a cdx package is version 2: it is
+    read (frictionless refused it as "descriptor is not valid"). A schema that names
+    version 1 is refused with frictionless' reason and the profile to declare."""
     monkeypatch.setenv("CDX_CACHE_DIR", str(tmp_path / "cache"))
     schema = tmp_path / "schema.json"
     field = {"name": "age", "type": "integer", "constraints": {"exclusiveMaximum": 120}}
     schema.write_text(json.dumps({"fields": [field]}))
+    assert load_table_schema(schema)["fields"] == [field]
+    version_1 = "https://datapackage.org/profiles/1.0/tableschema.json"
+    schema.write_text(json.dumps({"$schema": version_1, "fields": [field]}))
     with pytest.raises(SchemaInvalid) as caught:
         load_table_schema(schema)
     assert 'constraint "exclusiveMaximum" requires datapackage v2' in caught.value.message
-    assert '"$schema": "https://datapackage.org/profiles/2.0/tableschema.json"' in (
-        caught.value.hint or ""
-    )
-    schema.write_text(json.dumps({"$schema": TABLE_SCHEMA_V2, "fields": [field]}))
-    assert load_table_schema(schema)["fields"] == [field]
+    assert f'declare "$schema": "{TABLE_SCHEMA_V2}"' in (caught.value.hint or "")
 
 
 def test_a_changed_suite_is_checked_again_and_refusals_are_not_remembered(

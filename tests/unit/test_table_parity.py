@@ -783,3 +783,44 @@ def test_random_cells_give_frictionless_findings(tmp_path: Path, seed: int) -> N
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert len(expected) > 1000  # most random cells break something
     assert described(found) == described(expected)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_cells_of_other_types_give_frictionless_findings(tmp_path: Path, seed: int) -> None:
+    """Datetimes, booleans (default and declared words), a string with lengths and an enum,
+    exclusive bounds (version 2 constraints, as a cdx package reads them), a required
+    integer enum."""
+    generator = random.Random(seed)
+    moments = ["2024-01-05", "2024-W01-1", "T", " ", "12:30:00", "24:00:00", "23:59:60", "Z"]
+    moments += ["z", "+05:45", "+0545", "-03", ".5", ",25", "1", "0", ":", "-", "০", "x"]
+    truth = ["true", "false", "True", "FALSE", "1", "0", "yes", " ", "t", "T", "rue"]
+    words = ["a", "b", "ä", "ঢা", "1", " ", "-", "_", ".", "\u00a0", "A", "é"]
+    numbers = ["1", "2", "9", "-", ".", "e", "_", " ", "nan", "inf", "১", "0", ""]
+    schema = {
+        "fields": [
+            {"name": "dt", "type": "datetime"},
+            {"name": "b", "type": "boolean"},
+            {"name": "b2", "type": "boolean", "trueValues": ["yes", "Y"], "falseValues": ["no"]},
+            {
+                "name": "s",
+                "type": "string",
+                "constraints": {"minLength": 2, "maxLength": 4, "enum": ["ab", "aä", "ঢা1"]},
+            },
+            {"name": "n", "type": "number", "constraints": {"minimum": -1, "exclusiveMaximum": 10}},
+            {"name": "i", "type": "integer", "constraints": {"enum": [1, 2, 3], "required": True}},
+        ]
+    }
+    pools = [moments, truth, [*truth, "no", "Y", "y"], words, numbers, numbers]
+    csv_path = tmp_path / "random.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([field["name"] for field in schema["fields"]])
+        for _ in range(300):
+            writer.writerow(
+                "".join(generator.choice(pool) for _ in range(generator.randint(1, 3)))
+                for pool in pools
+            )
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert "constraint-exclusiveMaximum" in {f.code for f in expected}
+    assert described(found) == described(expected)
