@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cdx.errors import SourceFormat
-from cdx.findings import CappedFindings, Finding, ValidationReport
+from cdx.findings import CappedFindings, Finding, Origin, ValidationReport
 from tests.planted_table import SCHEMA, SUITE, write_table
 from validations import columnar_repeats, package_check
 from validations.columnar_checks import table_rules
@@ -823,4 +823,70 @@ def test_random_cells_of_other_types_give_frictionless_findings(tmp_path: Path, 
     expected, _ = reference(csv_path, schema, None)
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert "constraint-exclusiveMaximum" in {f.code for f in expected}
+    assert described(found) == described(expected)
+
+
+def test_random_cells_give_the_suites_findings_too(tmp_path: Path) -> None:
+    """Random cells (missing words, Unicode digits, short rows) under a schema and an
+    eleven-expectation suite: the same findings as frictionless and GX on the whole frame."""
+    generator = random.Random(1)
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {
+                "name": "hh",
+                "type": "string",
+                "constraints": {"required": True, "pattern": "HH-[0-9]+"},
+            },
+            {"name": "age", "type": "integer", "constraints": {"minimum": 0}},
+            {"name": "day", "type": "date"},
+            {
+                "name": "district",
+                "type": "string",
+                "constraints": {"enum": ["Kisumu", "Embu", "Nakuru"]},
+            },
+            {"name": "note", "type": "string"},
+            {"name": "score", "type": "number"},
+        ],
+        "missingValues": ["", "NA"],
+    }
+
+    def expect(kind: str, **kwargs: Any) -> dict[str, Any]:
+        return {"type": f"expect_{kind}", "kwargs": kwargs}
+
+    suite = {
+        "name": "s",
+        "expectations": [
+            expect("column_values_to_not_be_null", column="hh"),
+            expect("column_values_to_not_be_null", column="note"),
+            expect("column_values_to_be_unique", column="id"),
+            expect("column_values_to_match_regex", column="hh", regex="^HH-[0-9]{3}$"),
+            expect("column_values_to_be_in_set", column="district", value_set=["Kisumu", "Embu"]),
+            expect("column_values_to_be_between", column="age", min_value=0, max_value=110),
+            expect("column_values_to_be_between", column="day", min_value="2024-01-01"),
+            expect("compound_columns_to_be_unique", column_list=["hh", "day"]),
+            expect("column_mean_to_be_between", column="score", min_value=1, max_value=4),
+            expect("column_value_lengths_to_be_between", column="note", max_value=5),
+            expect("column_values_to_not_match_regex", column="note", regex="x"),
+        ],
+    }
+    pools = [
+        ["1", "2", "3", "", "NA", "x", "১"],
+        ["HH-001", "HH-002", "HH-1", "", "NA", "hh-001", "HH-০০১"],
+        ["5", "-1", "200", "", "NA", "x", "৫"],
+        ["2024-01-05", "2023-12-31", "", "NA", "x", "2024-02-30"],
+        ["Kisumu", "Embu", "Nakuru", "", "NA", "kisumu"],
+        ["ok", "fine ok", "x", "", "NA", "ঢাকা"],
+        ["1", "2.5", "5", "", "NA", "nan", "x"],
+    ]
+    csv_path = tmp_path / "random.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([field["name"] for field in schema["fields"]])
+        for _ in range(80):
+            row = [generator.choice(pool) for pool in pools]
+            writer.writerow(row[: generator.randint(1, 6)] if generator.random() < 0.04 else row)
+    expected, _ = reference(csv_path, schema, suite)
+    found, _ = validate_table(csv_path, schema, suite, resource="t", cap=10**6)
+    assert {Origin.TABLE_SCHEMA, Origin.EXPECTATION} <= {f.origin for f in expected}
     assert described(found) == described(expected)
