@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ class TableFile:
     converted_from: str  # "csv" or "xlsx"
     encoding: str  # of the original
     delimiter: str = ","  # of the original; the file at `path` is comma-separated
+    dropped_columns: int = 0  # at the right end, with no name and no value (see below)
 
 
 def sniff_format(path: Path) -> str:
@@ -106,6 +107,7 @@ def normalise_table(
         delimiter = "\t" if claimed == "tsv" else _delimiter(dest)
         rows = _to_commas(dest, delimiter) if delimiter != "," else _count_rows(dest)
         result = TableFile(dest, rows, "csv", used, delimiter)
+    result = replace(result, dropped_columns=_drop_unnamed_empty_columns(dest))
     if result.rows < 0:
         raise SourceEmpty(f"{source.name} has no header row", hint="export the data again")
     if result.rows == 0:
@@ -208,6 +210,39 @@ def _to_commas(path: Path, delimiter: str) -> int:
             records += 1
     commas.replace(path)
     return records - 1
+
+
+def _drop_unnamed_empty_columns(path: Path) -> int:
+    """Drop the columns at the right end that have no name and no value in any row; say
+    how many. A spreadsheet exports such columns when cells right of the table were once
+    used or formatted (`district,visits,,,`; a workbook's sheet is as wide as its widest
+    formatted cell): each was one blank-label error that told the person to delete a
+    column they cannot see. A row longer than the header keeps every column."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv_rows(handle)
+        header = next(rows, [])
+        width = len(header)
+        keep = width
+        while keep > 1 and header[keep - 1] == "":
+            keep -= 1
+        if keep in (0, width):
+            return 0
+        for row in rows:
+            if len(row) > width:
+                return 0
+            keep = max([keep] + [n + 1 for n in range(keep, len(row)) if row[n] != ""])
+            if keep == width:
+                return 0
+    narrowed = path.with_name(path.name + ".narrowed")
+    with (
+        path.open(encoding="utf-8", newline="") as reader,
+        narrowed.open("w", encoding="utf-8", newline="") as writer,
+    ):
+        out = csv.writer(writer, lineterminator="\n")
+        for row in csv_rows(reader):
+            out.writerow(row[:keep])
+    narrowed.replace(path)
+    return width - keep
 
 
 def _count_rows(path: Path) -> int:

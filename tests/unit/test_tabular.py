@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
 from cdx.tabular import normalise_table
@@ -290,3 +291,52 @@ def test_unicode_text_from_excel_is_read_by_its_byte_order_mark(tmp_path: Path, 
     assert table.path.read_text(encoding="utf-8") == (
         'district,visits,note\nঢাকা,10,"ভালো, খুব"\nKhulna,3,ok\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected", "dropped"),
+    [
+        # cells right of the table once used: no name, no value
+        (
+            "district,visits,,,\r\nDhaka,10,,,\r\n\r\nKhulna,3,,,\r\n",
+            "district,visits\nDhaka,10\n\nKhulna,3\n",
+            3,
+        ),
+        # the last unnamed column has a value in one row: it and those before it stay
+        ("district,visits,,\nDhaka,10,,x\nKhulna,3,,\n", None, 0),
+        (
+            "district,visits,,\nDhaka,10,y,\nKhulna,3,,\n",
+            "district,visits,\nDhaka,10,y\nKhulna,3,\n",
+            1,
+        ),
+        # a row longer than the header: every column stays (its extra cell is reported)
+        ("district,visits,\nDhaka,10,,5\n", None, 0),
+        # an unnamed column between named ones stays (the header check names it)
+        ("district,,visits\nDhaka,,10\n", None, 0),
+    ],
+)
+def test_unnamed_empty_columns_at_the_right_end_are_dropped(
+    tmp_path: Path, content: str, expected: str | None, dropped: int
+) -> None:
+    source = tmp_path / "scorecard.csv"
+    source.write_bytes(content.encode("utf-8"))
+    table = normalise_table(source, tmp_path / "out.csv")
+    assert table.dropped_columns == dropped
+    assert table.path.read_text(encoding="utf-8") == (expected or content)
+
+
+def test_a_sheet_widened_by_formatting_loses_its_empty_columns(tmp_path: Path) -> None:
+    """A sheet is as wide as its widest formatted cell: a bold empty cell in column F."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["district", "visits"])
+    sheet.append(["Dhaka", 10])
+    sheet["F3"].font = Font(bold=True)
+    sheet["F3"].value = None
+    book.save(tmp_path / "scorecard.xlsx")
+    table = normalise_table(tmp_path / "scorecard.xlsx", tmp_path / "out.csv")
+    assert table.dropped_columns == 4
+    assert table.path.read_text(encoding="utf-8").splitlines()[:2] == [
+        "district,visits",
+        "Dhaka,10",
+    ]
