@@ -244,14 +244,14 @@ def key_checks(
     key = _names(schema.get("primaryKey"))
     if key and all(name in by_name for name in key):
         parts = " AND ".join(f"{read(by_name[name])} IS NULL" for name in key)
-        no_key = f"SELECT k, NULL AS shown FROM ruled WHERE k > 1 AND {parts}"
+        no_key = f"SELECT k, NULL AS shown FROM {table.ruled_view()} WHERE k > 1 AND {parts}"
         query = _repeats(table, [by_name[name] for name in key], missing)
         checks.append(KeyCheck("primary-key", (PRIMARY, 0, 0), query, empty=no_key))
     for index, reference in enumerate(schema.get("foreignKeys", [])):
         source = _names(reference.get("fields"))
         target = _names(reference.get("reference", {}).get("fields"))
         if all(name in by_name for name in source + target):
-            query = _orphans(by_name, source, target)
+            query = _orphans(table.ruled_view(), by_name, source, target)
             resource = reference.get("reference", {}).get("resource", "")
             order = (FOREIGN, index, 0)
             checks.append(
@@ -316,7 +316,7 @@ def _repeats(table: LoadedTable, key: list[FieldSql], missing: list[str]) -> str
         # the text itself, as the suite groups it: one grouping serves both
         repeated = table.repeated([text_or_null(f.cell, missing) for f in key])
     else:
-        repeated = table.repeated([_grouped(f) for f in key], "ruled")
+        repeated = table.repeated([_grouped(f) for f in key], table.ruled_view())
     if len(key) == 1 and key[0].kind == "number":
         # frictionless prints the Decimal of the text (1.50, not 1.5): the text, for _decimal
         cell = key[0].cell
@@ -334,7 +334,7 @@ def _grouped(f: FieldSql) -> str:
     return f"(CASE WHEN isnan({value}) THEN NULL ELSE {value} END)" if f.kind == "number" else value
 
 
-def _orphans(by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:
+def _orphans(ruled: str, by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:
     values = ", ".join(f"{read(by_name[n])} AS s{i}" for i, n in enumerate(source, 1))
     targets = ", ".join(f"{read(by_name[n])} AS t{i}" for i, n in enumerate(target, 1))
     same = " AND ".join(f"s{i} IS NOT DISTINCT FROM t{i}" for i in range(1, len(source) + 1))
@@ -344,8 +344,8 @@ def _orphans(by_name: dict[str, FieldSql], source: list[str], target: list[str])
         f"coalesce(CAST(s{i} AS VARCHAR), 'None')" for i in range(1, len(source) + 1)
     )
     return f"""
-        WITH source AS (SELECT k, {values} FROM ruled WHERE k > 1),
-             target AS (SELECT DISTINCT {targets} FROM ruled WHERE k > 1)
+        WITH source AS (SELECT k, {values} FROM {ruled} WHERE k > 1),
+             target AS (SELECT DISTINCT {targets} FROM {ruled} WHERE k > 1)
         SELECT k, {shown} AS shown FROM source
         WHERE NOT ({all_empty})
           AND NOT EXISTS (SELECT 1 FROM target WHERE NOT ({no_target}) AND {same})"""
@@ -376,7 +376,8 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
     # the rows first, then their flags: flags over the view `ruled` cost 3x as much
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE flagged AS
-        SELECT k{cells}, bad, ({blank}) AS blank_row FROM ruled WHERE k > 1 AND ({late})"""
+        SELECT k{cells}, bad, ({blank}) AS blank_row FROM ({table.ruled("cells")})
+        WHERE k > 1 AND ({late})"""
     ).fetchall()
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE broken AS
