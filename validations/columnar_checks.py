@@ -24,7 +24,7 @@ from typing import Any
 
 from cdx.findings import CappedFindings, Finding
 from validations.columnar_schema import FieldSql, rule_columns, text_or_null
-from validations.columnar_table import LoadedTable, Rules
+from validations.columnar_table import LoadedTable, Rules, scalar
 from validations.table_schema import schema_finding
 
 CELL, EXTRA, MISSING, UNIQUE, PRIMARY, FOREIGN = range(6)  # frictionless' order in a row
@@ -364,6 +364,15 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
     rows loaded as `bad` and those breaking a late check (an enum): the only ones where a
     check can be broken.
     """
+    connection = table.connection
+    late_checks = any(check.late for check in checks)
+    if not (late_checks or table.blank_lines) and not scalar(
+        connection, "SELECT count(*) FROM cells WHERE k > 1 AND bad"
+    ):
+        # no row broke a check while loading (and no empty line is to be listed from
+        # `broken`): every count is 0, and planning the flags was all the cost of a clean
+        # file (600 columns: 2.6 of 4.2 s)
+        return [0] * len(checks)
     cells = "".join(f", c{i}" for i in range(1, table.columns + 1))
     blank = blank_row(checks)
     # a row that is not bad breaks only late checks, and may not keep its other cells
@@ -372,7 +381,6 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
         for i, check in enumerate(checks)
     )
     late = " OR ".join(["bad"] + [f"({check.alone})" for check in checks if check.late])
-    connection = table.connection
     # the rows first, then their flags: flags over the view `ruled` cost 3x as much
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE flagged AS

@@ -890,3 +890,25 @@ def test_random_cells_give_the_suites_findings_too(tmp_path: Path) -> None:
     found, _ = validate_table(csv_path, schema, suite, resource="t", cap=10**6)
     assert {Origin.TABLE_SCHEMA, Origin.EXPECTATION} <= {f.origin for f in expected}
     assert described(found) == described(expected)
+
+
+@pytest.mark.parametrize("case", ["clean", "empty line", "long enum"])
+def test_findings_that_no_row_loaded_as_bad_holds(tmp_path: Path, case: str) -> None:
+    """With no row loaded as bad the flags are not computed (all counts 0); an empty line
+    and a long enum (checked after loading) still find theirs."""
+    codes = [f"D{n:03}" for n in range(120)]  # over LONG_ENUM: checked after loading
+    lines = ["id,district", "1,D001", "2,D002", "3,D003"]
+    if case == "empty line":
+        lines.insert(2, "")
+    if case == "long enum":
+        lines.append("4,Nowhere")
+    csv_path = tmp_path / "districts.csv"
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    district: dict[str, Any] = {"name": "district", "type": "string"}
+    if case == "long enum":
+        district["constraints"] = {"enum": codes}
+    schema = {"fields": [{"name": "id", "type": "integer"}, district]}
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert len(expected) == (0 if case == "clean" else 1)
+    assert described(found) == described(expected)
