@@ -757,6 +757,28 @@ PIECES += ["১", "२", "٣", "۴", "๕", "７", "𝟖", ",", "a", "nan", "inf
 PIECES += ["T", "2024-01-05", "١٢", "05", "2024", "\u3000", "\u200b"]
 
 
+def _random_table(
+    folder: Path,
+    schema: dict[str, Any],
+    pools: list[list[str]],
+    generator: random.Random,
+    *,
+    rows: int,
+    most: int,
+) -> Path:
+    """A CSV whose cells are each one to `most` pieces drawn from its column's pool."""
+    csv_path = folder / "random.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([field["name"] for field in schema["fields"]])
+        for _ in range(rows):
+            writer.writerow(
+                "".join(generator.choice(pool) for _ in range(generator.randint(1, most)))
+                for pool in pools
+            )
+    return csv_path
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_cells_give_frictionless_findings(tmp_path: Path, seed: int) -> None:
     """Cells of one to four random pieces, in integer, number, date and patterned fields."""
@@ -770,15 +792,7 @@ def test_random_cells_give_frictionless_findings(tmp_path: Path, seed: int) -> N
             {"name": "s", "type": "string", "constraints": {"pattern": "[0-9]+"}},
         ]
     }
-    csv_path = tmp_path / "random.csv"
-    with csv_path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow([field["name"] for field in schema["fields"]])
-        for _ in range(400):
-            writer.writerow(
-                "".join(generator.choice(PIECES) for _ in range(generator.randint(1, 4)))
-                for _ in schema["fields"]
-            )
+    csv_path = _random_table(tmp_path, schema, [PIECES] * 5, generator, rows=400, most=4)
     expected, _ = reference(csv_path, schema, None)
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert len(expected) > 1000  # most random cells break something
@@ -811,15 +825,7 @@ def test_random_cells_of_other_types_give_frictionless_findings(tmp_path: Path, 
         ]
     }
     pools = [moments, truth, [*truth, "no", "Y", "y"], words, numbers, numbers]
-    csv_path = tmp_path / "random.csv"
-    with csv_path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow([field["name"] for field in schema["fields"]])
-        for _ in range(300):
-            writer.writerow(
-                "".join(generator.choice(pool) for _ in range(generator.randint(1, 3)))
-                for pool in pools
-            )
+    csv_path = _random_table(tmp_path, schema, pools, generator, rows=300, most=3)
     expected, _ = reference(csv_path, schema, None)
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert "constraint-exclusiveMaximum" in {f.code for f in expected}
