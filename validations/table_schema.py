@@ -249,7 +249,8 @@ def _spelling_hint(cell: object, field: dict[str, Any]) -> str:
 
 def _no_value(text: str) -> bool:
     """How people write that a value is missing: N/A, NA, -, none, null, …"""
-    return text.upper().rstrip(".") in NO_VALUE
+    spelled = text.upper()
+    return spelled in NO_VALUE or spelled.rstrip(".") in NO_VALUE  # N.A. as N.A
 
 
 def _yes_no_hint(text: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from cdx.findings import Finding
 from validations.package_check import validate_table
-from validations.table_schema import check_table
+from validations.table_schema import _spelling_hint, check_table
 
 SCHEMA = {
     "fields": [
@@ -120,3 +120,10 @@ def test_yes_no_percentages_and_times_say_what_to_change(tmp_path: Path, engine:
         "the Table Schema)",
         (3, "agreed"): "'maybe' is not true or false",
     }
+
+
+@pytest.mark.parametrize("cell", ["N/A", "n.a.", "-", "..", "…", "None", "null", "#N/A", "?"])
+def test_every_way_of_writing_no_value_gets_the_hint(cell: str) -> None:
+    hint = _spelling_hint(cell, {"name": "visits", "type": "integer"})
+    assert hint.startswith(" (if it means there is no value, leave the cell empty")
+    assert _spelling_hint(cell, {"name": "note", "type": "string"}) == ""
