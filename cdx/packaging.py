@@ -63,7 +63,7 @@ def load_table_schema(path: Path) -> dict[str, Any]:
     from frictionless import FrictionlessException, Schema
 
     try:
-        Schema.from_descriptor(as_version_2(descriptor))
+        schema = Schema.from_descriptor(as_version_2(descriptor))
     except FrictionlessException as exc:
         reasons = [reason.message for reason in exc.reasons]
         said = exc.error.note or exc.error.message
@@ -75,8 +75,37 @@ def load_table_schema(path: Path) -> dict[str, Any]:
             + (f" ({'; '.join(reasons)})" if reasons else ""),
             hint=hint,
         ) from None
+    if unread := _unreadable_bound(schema):
+        raise SchemaInvalid(f"{path}: {unread}", hint=_BOUND_HINT)
     remember_accepted(content, "frictionless")
     return descriptor
+
+
+BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_BOUND_HINT = (
+    "write the bound as the field's values are written (its `format`; YYYY-MM-DD when it "
+    "has none), or change the field's `format`"
+)
+
+
+def _unreadable_bound(schema: Any) -> str | None:
+    """A bound frictionless cannot read with its field's type and format, said; else None.
+
+    frictionless reads a bound as it reads a cell of the field: a date field formatted
+    "%d %b %Y" with "minimum": "2020-01-01" reads no bound, and then stops validating
+    with a TypeError at the first cell it compares.
+    """
+    for field in schema.fields:
+        reader = field.create_value_reader()
+        for name in BOUNDS:
+            bound = field.constraints.get(name)
+            if bound is not None and reader(bound) is None:
+                written = f' written "{field.format}"' if field.format != "default" else ""
+                return (
+                    f'the {name} "{bound}" of field `{field.name}` is not a {field.type}'
+                    f"{written}, so no value could be compared with it"
+                )
+    return None
 
 
 def build_package(

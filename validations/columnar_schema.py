@@ -249,8 +249,9 @@ def _python_value(spec: dict[str, Any], item: Any) -> Any:
             return item if isinstance(item, int) and not isinstance(item, bool) else int(text)
         if kind == "number":
             return float(item)
-        if kind == "date":
-            return dt.datetime.strptime(text, "%Y-%m-%d").date()
+        if kind == "date":  # written in the field's format, as its cells are
+            form = spec.get("format", "default")
+            return dt.datetime.strptime(text, "%Y-%m-%d" if form == "default" else form).date()
         if kind == "boolean":
             if isinstance(item, bool):
                 return item

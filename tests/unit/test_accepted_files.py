@@ -112,3 +112,24 @@ def test_a_changed_suite_is_checked_again_and_refusals_are_not_remembered(
         with pytest.raises(SuiteInvalid, match="index 1"):
             load_suite(suite)
     assert len(list((tmp_path / "cache" / "accepted-by-great-expectations").iterdir())) == 1
+
+
+def test_a_bound_not_written_in_its_fields_format_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """frictionless reads no such bound, then stops validating with a TypeError at the
+    first cell it compares with it."""
+    monkeypatch.setenv("CDX_CACHE_DIR", str(tmp_path / "cache"))
+    schema = tmp_path / "schema.json"
+    visited = {"name": "visited", "type": "date", "format": "%d %b %Y"}
+    visited["constraints"] = {"minimum": "2020-01-01"}
+    schema.write_text(json.dumps({"fields": [visited]}))
+    with pytest.raises(SchemaInvalid) as caught:
+        load_table_schema(schema)
+    assert (
+        'the minimum "2020-01-01" of field `visited` is not a date written "%d %b %Y"'
+        in caught.value.message
+    )
+    visited["constraints"] = {"minimum": "01 Jan 2020"}
+    schema.write_text(json.dumps({"fields": [visited]}))
+    assert load_table_schema(schema)["fields"] == [visited]

@@ -918,3 +918,38 @@ def test_findings_that_no_row_loaded_as_bad_holds(tmp_path: Path, case: str) -> 
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert len(expected) == (0 if case == "clean" else 1)
     assert described(found) == described(expected)
+
+
+def test_date_bounds_and_enums_are_read_in_the_fields_format(tmp_path: Path) -> None:
+    """frictionless reads a constraint as it reads the field's cells: "01 Jan 2020" with
+    the format "%d %b %Y". The columnar engine read every date constraint as YYYY-MM-DD, so
+    such a minimum was NULL and never broken."""
+    csv_path = tmp_path / "visits.csv"
+    csv_path.write_text(
+        "id,visited,reported\n1,05 Jan 2019,05.01.2024\n2,05 Jan 2024,06.01.2024\n",
+        encoding="utf-8",
+    )
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {
+                "name": "visited",
+                "type": "date",
+                "format": "%d %b %Y",
+                "constraints": {"minimum": "01 Jan 2020"},
+            },
+            {
+                "name": "reported",
+                "type": "date",
+                "format": "%d.%m.%Y",
+                "constraints": {"enum": ["05.01.2024", "2024-01-06"]},
+            },
+        ]
+    }
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert [(f.row, f.code) for f in expected] == [
+        (2, "constraint-minimum"),
+        (3, "constraint-enum"),
+    ]
+    assert described(found) == described(expected)
