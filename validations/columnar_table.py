@@ -104,7 +104,8 @@ class LoadedTable:
     def ruled_view(self) -> str:
         """The view `ruled`: `cells` with the rules' derived columns, created when first
         asked for. DuckDB binds a view's SQL as it creates it, and again where it is read:
-        a table with no key to group by never reads it (600 columns: 0.7 s saved)."""
+        a table with no key to group by never reads it (600 columns x 1,000 rows:
+        validate_table 4.6-4.9 s -> 4.2 s)."""
         if not self._ruled_view:
             self.connection.execute(
                 f"CREATE OR REPLACE VIEW ruled AS {self.ruled('cells')}"
