@@ -381,10 +381,13 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
         for i, check in enumerate(checks)
     )
     late = " OR ".join(["bad"] + [f"({check.alone})" for check in checks if check.late])
-    # the rows first, then their flags: flags over the view `ruled` cost 3x as much
+    # the rows first, then their flags: flags over the view `ruled` cost 3x as much. The
+    # rows are picked with the derived columns their condition reads, not all of them:
+    # 600 columns, 0.47 s -> 0.09 s to plan
+    picking = table.ruled("cells", reading=f"{blank} {late}")
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE flagged AS
-        SELECT k{cells}, bad, ({blank}) AS blank_row FROM ({table.ruled("cells")})
+        SELECT k{cells}, bad, ({blank}) AS blank_row FROM ({picking})
         WHERE k > 1 AND ({late})"""
     ).fetchall()
     connection.execute(

@@ -103,13 +103,17 @@ def rule_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:
     derived: list[tuple[str, str]] = []
     for f in fields:
         if not f.derived:
-            f.derived = [(f"m{f.number}", f.missing), (f"t{f.number}", f.typed)]
-            f.missing, f.typed = f"m{f.number}", f"t{f.number}"
+            n = f.number
+            f.derived = [(f"m{n}", f.missing)]
             if f.value != f.cell:
-                f.derived.append((f"v{f.number}", f.value))
+                f.derived.append((f"v{n}", f.value))
                 for rule in f.constraints:
-                    rule.broken = rule.broken.replace(f.value, f"v{f.number}")
-                f.value = f"v{f.number}"
+                    rule.broken = rule.broken.replace(f.value, f"v{n}")
+                # a number is typed where it has a value: the value is read once, not twice
+                f.typed = f.typed.replace(f.value, f"v{n}")
+                f.value = f"v{n}"
+            f.derived.append((f"t{n}", f.typed))
+            f.missing, f.typed = f"m{n}", f"t{n}"
         derived += f.derived
     return derived
 
