@@ -106,14 +106,15 @@ def load_for_checks(
     )
 
 
-# DuckDB plans the checks in about 7 ms a column (the SQL grows with the columns; it was
-# 20 ms and more before the respelling became a function and two optimizers were turned
-# off, see columnar_table._load), frictionless reads a cell in about 1.5 us: on a table
-# of many columns and few rows, planning is all the time (600 columns x 2,000 rows: 4.1 s
-# against frictionless' 2.1 s; x 20,000 rows: 6.1 s against 17 s). Such a table goes to
-# frictionless. The rows where the two cross, measured at 100 to 600 columns, are 4,000
-# to 5,000 (tests/bench/wide_tables.py).
-SHORT = 5_000
+# DuckDB plans the checks in about 5 ms a column (the SQL grows with the columns; it was
+# 20 ms and more before the respelling became a function, two optimizers were turned off
+# and the checks read each value's SQL once, see columnar_table._load and with_derived),
+# frictionless reads a cell in about 1.5 us: on a table of many columns and few rows,
+# planning is all the time (600 columns x 2,000 rows: 3.2 s against frictionless' 2.4 s;
+# x 20,000 rows: 4.9 s against 17.6 s). Such a table goes to frictionless. The rows where
+# the two cross, measured at 100 to 600 columns, are 2,000 to 3,000
+# (tests/bench/wide_tables.py; 4,000 to 5,000 before the checks read values once).
+SHORT = 3_000
 
 
 def _wide_and_short(csv_path: Path, fields: int) -> bool:
