@@ -23,8 +23,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cdx.findings import CappedFindings, Finding
-from validations.columnar_schema import FieldSql, rule_columns, text_or_null
-from validations.columnar_table import LoadedTable, Rules, scalar
+from validations.columnar_schema import FieldSql, loading_columns, rule_columns, text_or_null
+from validations.columnar_table import MANY_COLUMNS, LoadedTable, Rules, scalar
 from validations.table_schema import schema_finding
 
 CELL, EXTRA, MISSING, UNIQUE, PRIMARY, FOREIGN = range(6)  # frictionless' order in a row
@@ -189,7 +189,8 @@ def table_rules(fields: list[FieldSql], suspect: str | None = None) -> Rules:
         checks = row_checks(columns, fields)
         return " OR ".join(f"({check.alone})" for check in checks if not check.late)
 
-    return Rules(derived, broken, suspect)
+    wide = len(fields) > MANY_COLUMNS  # the SQL's planning is a good part of the time
+    return Rules(derived, broken, suspect, loading_columns(fields) if wide else None)
 
 
 def row_checks(columns: int, fields: list[FieldSql]) -> list[RowCheck]:

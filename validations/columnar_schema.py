@@ -74,6 +74,9 @@ class FieldSql:
     required: ConstraintSql | None = None
     constraints: list[ConstraintSql] = field(default_factory=list)
     derived: list[tuple[str, str]] = field(default_factory=list)  # set by rule_columns
+    # a number as the loading scan of a wide table reads it: plain digits alone (see
+    # loading_columns)
+    quick: str | None = None
 
 
 def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
@@ -158,11 +161,29 @@ def unsupported(schema: dict[str, Any]) -> str | None:
     return None
 
 
+def loading_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:
+    """rule_columns' columns as the loading scan of a wide table computes them.
+
+    A number's value is read there from plain digits alone (`quick`), and any other
+    spelling counts as not typed: the row is loaded as `bad`, and the checks read it with
+    the whole rule (Unicode digits, `_`, spaces, NaN). `bad` only has to hold on every
+    row that breaks a check; a row loaded as bad and breaking none gives no finding. The
+    whole rule is about 400 characters of SQL a number, which DuckDB plans (time and
+    memory) before it reads a row: 600 integer columns, loading 1.4 s -> 0.7 s on 199
+    rows, 3.2-3.8 s -> 2.7 s on 20,000 rows with 41 bad ones.
+    """
+    rule_columns(fields)
+    quick = {f"v{f.number}": f.quick for f in fields if f.quick and f.value == f"v{f.number}"}
+    return [(name, quick.get(name, sql)) for f in fields for name, sql in f.derived]
+
+
 def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> FieldSql:
     kind, cell = spec.get("type", "any"), f"c{number}"
     missing = f"({cell} IS NULL OR {cell} IN ({_list(missing_values)}))"
     typed, value = _type_sql(spec, cell)
     sql = FieldSql(spec["name"], number, kind, cell, missing, typed, value)
+    if kind in ("integer", "number"):
+        sql.quick = f"(CASE {_plain_number(cell, kind)} END)"
     constraints = spec.get("constraints", {})
     for name in SUPPORTED[kind]:  # in frictionless' order, which its errors in a cell follow
         limit = constraints.get(name)
@@ -226,7 +247,6 @@ def _number_value(cell: str, sql_type: str, shape: str) -> str:
     and strips Unicode whitespace), must have the shape Python accepts, and loses the `_`
     between digits that DuckDB does not read: five times slower, so only where needed.
     """
-    plain = PLAIN_INTEGER if sql_type == "HUGEINT" else PLAIN_NUMBER
     ascii_text = ascii_spelling(cell)
     if sql_type == "HUGEINT":
         spelled = f"TRY_CAST(replace(trim({ascii_text}, ' '), '_', '') AS {sql_type})"
@@ -238,10 +258,14 @@ def _number_value(cell: str, sql_type: str, shape: str) -> str:
         nan = f"regexp_replace({bare}, '(?i)s?nan[0-9]*', 'nan')"
         spelled = f"TRY_CAST({nan} AS {sql_type})"
         readable = f"regexp_full_match({bare}, {_text(shape)})"
-    return (
-        f"(CASE WHEN regexp_full_match({cell}, {_text(plain)}) THEN CAST({cell} AS {sql_type}) "
-        f"WHEN {readable} THEN {spelled} END)"
-    )
+    plain = _plain_number(cell, "integer" if sql_type == "HUGEINT" else "number")
+    return f"(CASE {plain} WHEN {readable} THEN {spelled} END)"
+
+
+def _plain_number(cell: str, kind: str) -> str:
+    """The CASE branch that casts plain ASCII digits, which both engines read alike."""
+    plain, sql_type = (PLAIN_INTEGER, "HUGEINT") if kind == "integer" else (PLAIN_NUMBER, "DOUBLE")
+    return f"WHEN regexp_full_match({cell}, {_text(plain)}) THEN CAST({cell} AS {sql_type})"
 
 
 def _python_value(spec: dict[str, Any], item: Any) -> Any:

@@ -61,6 +61,9 @@ class Rules:
     # could fail (columnar_suite.suspect_rows). `cells` then has `suspect` (every bad row
     # too), the rows the suite reads, which keep the cells no check reads elsewhere.
     suspect: str | None = None
+    # the derived columns as the loading scan computes them, when not `derived`: true
+    # there on every row where `derived` is, not only there (columnar_schema.loading_columns)
+    loading: list[tuple[str, str]] | None = None
 
 
 @dataclass
@@ -304,7 +307,7 @@ def _read(
     # The rules are computed in the same parallel scan; only their verdict is stored.
     source = csv_cells(csv_path, columns, parallel=parallel, rejects=True)
     ruled = f"""SELECT {cells}, ({rules.broken(columns)}) AS bad
-        FROM ({with_derived(source, rules.derived, nested=False)})"""
+        FROM ({with_derived(source, rules.loading or rules.derived, nested=False)})"""
     read, verdicts, shown = "bad", "bad", "*"
     if rules.suspect is not None:
         # One column for both: a second one computed from `bad` (even NOT bad) made DuckDB

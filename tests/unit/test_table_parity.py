@@ -800,6 +800,39 @@ def test_random_cells_give_frictionless_findings(tmp_path: Path, seed: int) -> N
 
 
 @pytest.mark.parametrize("seed", [1, 2])
+def test_random_numbers_in_a_wide_table_give_frictionless_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """A table of more than MANY_COLUMNS columns is loaded reading plain digits alone
+    (columnar_schema.loading_columns); a row with any other spelling is loaded as bad and
+    checked with the whole rule, so a valid Bengali digit or `1_0` still gives nothing."""
+    generator = random.Random(seed)
+    fields: list[dict[str, Any]] = []
+    for n in range(33):
+        bounds = {"minimum": n % 3, "maximum": 5 + n}
+        fields.append({"name": f"i{n}", "type": "integer", "constraints": bounds})
+        fields.append({"name": f"n{n}", "type": "number", "constraints": {"maximum": 50 + n}})
+    schema = {"fields": fields}
+    csv_path = tmp_path / "wide.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([field["name"] for field in fields])
+        for _ in range(600):  # plain digits, and in one row of three, one random cell
+            row = [str(generator.randint(0, 9)) for _ in fields]
+            if generator.random() < 0.3:
+                pieces = generator.choices(PIECES, k=generator.randint(1, 3))
+                row[generator.randrange(len(row))] = "".join(pieces)
+            writer.writerow(row)
+    fields_read = fields_sql(schema, read_header(csv_path))
+    assert table_rules(fields_read).loading is not None  # the quick loading scan is used
+    monkeypatch.setattr(package_check, "SHORT", 0)  # a short table would go to frictionless
+    expected, _ = reference(csv_path, schema, None)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert {"type-error", "constraint-maximum"} <= {f.code for f in expected}
+    assert described(found) == described(expected)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
 def test_random_cells_of_other_types_give_frictionless_findings(tmp_path: Path, seed: int) -> None:
     """Datetimes, booleans (default and declared words), a string with lengths and an enum,
     exclusive bounds (version 2 constraints, as a cdx package reads them), a required
