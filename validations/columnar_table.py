@@ -50,9 +50,10 @@ class Rules:
     """What the checks compute from the cells, evaluated once per row while loading.
 
     `derived` are (name, SQL over c1…cN) columns, the view `ruled` adds them to `cells`;
-    `broken(columns)` is SQL over the cells and those names, true on a row that breaks
-    any per-row check when `columns` cells are declared. Its value is stored as `bad`, so
-    that the checks afterwards read only the rows with something to report.
+    `broken(columns)` is SQL over the cells and those names, true on every row that
+    breaks a per-row check when `columns` cells are declared (with `loading`, perhaps on
+    others too). Its value is stored as `bad`, so that the checks afterwards read only the
+    rows that may have something to report.
     """
 
     derived: list[tuple[str, str]]

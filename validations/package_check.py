@@ -106,15 +106,16 @@ def load_for_checks(
     )
 
 
-# DuckDB plans the checks in about 5 ms a column (the SQL grows with the columns; it was
-# 20 ms and more before the respelling became a function, two optimizers were turned off
-# and the checks read each value's SQL once, see columnar_table._load and with_derived),
+# DuckDB plans the checks in about 3 ms a column (the SQL grows with the columns; it was
+# 20 ms and more before the respelling became a function, two optimizers were turned off,
+# the checks read each value's SQL once and the loading scan of a wide table read plain
+# numbers alone: see columnar_table._load and with_derived, columnar_schema.loading_columns),
 # frictionless reads a cell in about 1.5 us: on a table of many columns and few rows,
-# planning is all the time (600 columns x 2,000 rows: 3.2 s against frictionless' 2.4 s;
-# x 20,000 rows: 4.9 s against 17.6 s). Such a table goes to frictionless. The rows where
-# the two cross, measured at 100 to 600 columns, are 2,000 to 3,000
-# (tests/bench/wide_tables.py; 4,000 to 5,000 before the checks read values once).
-SHORT = 3_000
+# planning is all the time. Such a table goes to frictionless. The rows where the two
+# cross, measured at 100 to 600 columns, are about 2,000 (tests/bench/wide_tables.py: 600
+# columns x 2,000 rows 2.08 s against frictionless' 2.09 s; x 20,000 rows 3.9 s against
+# 18.4 s). It was 4,000 to 5,000 rows before the checks read values once.
+SHORT = 2_000
 
 
 def _wide_and_short(csv_path: Path, fields: int) -> bool:
