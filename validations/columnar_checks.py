@@ -23,8 +23,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cdx.findings import CappedFindings, Finding
+from validations.columnar_readings import drop_readings, read_in_long_form
 from validations.columnar_schema import FieldSql, loading_columns, rule_columns, text_or_null
-from validations.columnar_table import MANY_COLUMNS, LoadedTable, Rules, scalar
+from validations.columnar_table import MANY_COLUMNS, LoadedTable, Rules, scalar, with_derived
 from validations.table_schema import schema_finding
 
 CELL, EXTRA, MISSING, UNIQUE, PRIMARY, FOREIGN = range(6)  # frictionless' order in a row
@@ -92,7 +93,8 @@ def check_cells(
     labels = label_errors(table.header, [spec["name"] for spec in schema.get("fields", [])])
     keep((0, 0, 0), "", labels, len(labels))
     checks = row_checks(table.columns, fields)
-    for number, (check, total) in enumerate(zip(checks, _flag(table, checks), strict=True)):
+    counts = _flag(table, checks, fields)
+    for number, (check, total) in enumerate(zip(checks, counts, strict=True)):
         extra = table.blank_lines if check.type == "blank-row" else []
         if total + len(extra):
             # no row of `broken` breaks a check counted 0 (and with no bad row, there is
@@ -360,7 +362,7 @@ def blank_row(checks: list[RowCheck]) -> str:
     return next((check.alone for check in checks if check.type == "blank-row"), "false")
 
 
-def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
+def _flag(table: LoadedTable, checks: list[RowCheck], fields: list[FieldSql]) -> list[int]:
     """How many rows break each check; the rows breaking any are kept in `broken`.
 
     `broken` holds k, the cells and b0, b1, … (true where checks[i] is broken), for the
@@ -391,11 +393,17 @@ def _flag(table: LoadedTable, checks: list[RowCheck]) -> list[int]:
         SELECT k{cells}, bad, ({blank}) AS blank_row FROM ({picking})
         WHERE k > 1 AND ({late})"""
     ).fetchall()
+    ruled = table.ruled("flagged")
+    if len(fields) > MANY_COLUMNS:  # numbers and dates read in long form: a short SQL
+        joined, read = read_in_long_form(connection, "flagged", fields)
+        derived = [(name, sql) for name, sql in table.derived if name not in dict(read)]
+        ruled = with_derived(joined, derived + read)
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE broken AS
-        SELECT k{cells}, {flags} FROM ({table.ruled("flagged")})"""
+        SELECT k{cells}, {flags} FROM ({ruled})"""
     ).fetchall()
     connection.execute("DROP TABLE flagged").fetchall()
+    drop_readings(connection)
     counts = ", ".join(f"count_if(b{i})" for i in range(len(checks)))  # NULL on no rows
     return [int(n or 0) for n in connection.execute(f"SELECT {counts} FROM broken").fetchall()[0]]
 

@@ -77,6 +77,7 @@ class FieldSql:
     # a number as the loading scan of a wide table reads it: plain digits alone (see
     # loading_columns)
     quick: str | None = None
+    form: str = "default"  # the field's format (dates and datetimes)
 
 
 def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
@@ -182,6 +183,7 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
     missing = f"({cell} IS NULL OR {cell} IN ({_list(missing_values)}))"
     typed, value = _type_sql(spec, cell)
     sql = FieldSql(spec["name"], number, kind, cell, missing, typed, value)
+    sql.form = str(spec.get("format", "default"))
     if kind in ("integer", "number"):
         sql.quick = f"(CASE {_plain_number(cell, kind)} END)"
     constraints = spec.get("constraints", {})
@@ -213,6 +215,13 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
                 broken = f"NOT ({value} = ANY([{listed}]))"
                 sql.constraints.append(ConstraintSql(name, broken, note, late=True))
     return sql
+
+
+def reading_sql(kind: str, form: str, cell: str) -> tuple[str, str]:
+    """(the text has the type, the typed value) for a field of this type and format, over
+    the text column `cell`: the same SQL as the field's own, for types read by format alone
+    (columnar_readings.py)."""
+    return _type_sql({"type": kind, "format": form}, cell)
 
 
 def _type_sql(spec: dict[str, Any], cell: str) -> tuple[str, str]:
