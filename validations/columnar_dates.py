@@ -54,6 +54,21 @@ def date_sql(cell: str, pattern: str) -> tuple[str, str]:
     return typed, f"coalesce({plain}, CASE WHEN {other} THEN {unicode} END)"
 
 
+def quick_date(cell: str, pattern: str, name: str) -> tuple[str, str] | None:
+    """(typed, value) as the loading scan of a wide table reads a date: text with the
+    ASCII shape alone (columnar_schema.loading_columns); typed reads the value as `name`.
+
+    Where this reads a date, date_sql reads the same one and calls it typed; elsewhere
+    the row is loaded as bad, and date_sql decides.
+    """
+    shapes = strptime_shapes(pattern)
+    if shapes is None:  # date_sql's SQL is short already
+        return None
+    plain = f"CAST(try_strptime({cell}, {_text(pattern)}) AS DATE)"
+    value = f"(CASE WHEN regexp_full_match({cell}, {_text(shapes[0])}) THEN {plain} END)"
+    return f"coalesce({name} >= {FIRST_DAY}, false)", value
+
+
 def strptime_shapes(pattern: str) -> tuple[str, str] | None:
     """The text Python's strptime accepts for the pattern, as RE2 expressions: with ASCII
     digits only, and with any decimal digits (Python's \\d). None where RE2 cannot say it."""

@@ -74,9 +74,10 @@ class FieldSql:
     required: ConstraintSql | None = None
     constraints: list[ConstraintSql] = field(default_factory=list)
     derived: list[tuple[str, str]] = field(default_factory=list)  # set by rule_columns
-    # a number as the loading scan of a wide table reads it: plain digits alone (see
-    # loading_columns)
+    # a number or date as the loading scan of a wide table reads it: plain digits alone
+    # (see loading_columns); and whether it is typed, over its column v{number}
     quick: str | None = None
+    quick_typed: str | None = None
     form: str = "default"  # the field's format (dates and datetimes)
 
 
@@ -165,16 +166,22 @@ def unsupported(schema: dict[str, Any]) -> str | None:
 def loading_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:
     """rule_columns' columns as the loading scan of a wide table computes them.
 
-    A number's value is read there from plain digits alone (`quick`), and any other
-    spelling counts as not typed: the row is loaded as `bad`, and the checks read it with
-    the whole rule (Unicode digits, `_`, spaces, NaN). `bad` only has to hold on every
-    row that breaks a check; a row loaded as bad and breaking none gives no finding. The
-    whole rule is about 400 characters of SQL a number, which DuckDB plans (time and
-    memory) before it reads a row: 600 integer columns, loading 1.4 s -> 0.7 s on 199
-    rows, 3.2-3.8 s -> 2.7 s on 20,000 rows with 41 bad ones.
+    A number's value is read there from plain digits alone (`quick`), a date's from text
+    of its format's ASCII shape, and any other spelling counts as not typed: the row is
+    loaded as `bad`, and the checks read it with the whole rule (Unicode digits, `_`,
+    spaces, NaN). `bad` only has to hold on every row that breaks a check; a row loaded
+    as bad and breaking none gives no finding. The whole rule is about 400 characters of
+    SQL a number, which DuckDB plans (time and memory) before it reads a row: 600 integer
+    columns, loading 1.4 s -> 0.7 s on 199 rows, 3.2-3.8 s -> 2.7 s on 20,000 rows with
+    41 bad ones.
     """
     rule_columns(fields)
-    quick = {f"v{f.number}": f.quick for f in fields if f.quick and f.value == f"v{f.number}"}
+    quick: dict[str, str] = {}
+    for f in fields:
+        if f.quick and f.value == f"v{f.number}":
+            quick[f.value] = f.quick
+            if f.quick_typed:
+                quick[f.typed] = f.quick_typed
     return [(name, quick.get(name, sql)) for f in fields for name, sql in f.derived]
 
 
@@ -186,6 +193,12 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
     sql.form = str(spec.get("format", "default"))
     if kind in ("integer", "number"):
         sql.quick = f"(CASE {_plain_number(cell, kind)} END)"
+    elif kind == "date":
+        from validations.columnar_dates import quick_date
+
+        pattern = "%Y-%m-%d" if sql.form == "default" else sql.form
+        if quick := quick_date(cell, pattern, f"v{number}"):
+            sql.quick_typed, sql.quick = quick
     constraints = spec.get("constraints", {})
     for name in SUPPORTED[kind]:  # in frictionless' order, which its errors in a cell follow
         limit = constraints.get(name)
