@@ -59,6 +59,7 @@ def test_the_unusual_cells_benchmark_measures_every_kind() -> None:
 
 
 def test_the_wide_tables_benchmark_runs_both_engines() -> None:
-    output = _run("wide_tables.py", "--columns", "70", "--rows", "600")
-    (row,) = _table(output).values()
-    assert row[0] == "600" and float(row[1]) > 0 and float(row[2]) > 0
+    for kind in ([], ["--survey"]):
+        output = _run("wide_tables.py", "--columns", "70", "--rows", "600", *kind)
+        (row,) = _table(output).values()
+        assert row[0] == "600" and float(row[1]) > 0 and float(row[2]) > 0
