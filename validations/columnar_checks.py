@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cdx.findings import CappedFindings, Finding
-from validations.columnar_readings import drop_readings, read_in_long_form
+from validations.columnar_readings import LONG_FORM_CELLS, drop_readings, read_in_long_form
 from validations.columnar_schema import FieldSql, loading_columns, rule_columns, text_or_null
 from validations.columnar_table import MANY_COLUMNS, LoadedTable, Rules, scalar, with_derived
 from validations.table_schema import schema_finding
@@ -394,10 +394,12 @@ def _flag(table: LoadedTable, checks: list[RowCheck], fields: list[FieldSql]) ->
         WHERE k > 1 AND ({late})"""
     ).fetchall()
     ruled = table.ruled("flagged")
-    if len(fields) > MANY_COLUMNS:  # numbers and dates read in long form: a short SQL
+    flagged = scalar(connection, "SELECT count(*) FROM flagged")
+    if len(fields) > MANY_COLUMNS and flagged * len(fields) <= LONG_FORM_CELLS:
+        # numbers and dates read in long form: a short SQL to plan
         joined, read = read_in_long_form(connection, "flagged", fields)
         derived = [(name, sql) for name, sql in table.derived if name not in dict(read)]
-        ruled = with_derived(joined, derived + read)
+        ruled = with_derived(joined, read + derived)
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE broken AS
         SELECT k{cells}, {flags} FROM ({ruled})"""

@@ -17,7 +17,7 @@ import pytest
 from cdx.errors import SourceFormat
 from cdx.findings import CappedFindings, Finding, Origin, ValidationReport
 from tests.planted_table import SCHEMA, SUITE, write_table
-from validations import columnar_repeats, package_check
+from validations import columnar_checks, columnar_repeats, package_check
 from validations.columnar_checks import table_rules
 from validations.columnar_schema import fields_sql
 from validations.columnar_table import load_table
@@ -801,13 +801,15 @@ def test_random_cells_give_frictionless_findings(tmp_path: Path, seed: int) -> N
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("long_form", [True, False])
 def test_random_cells_in_a_wide_table_give_frictionless_findings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, long_form: bool
 ) -> None:
     """A table of more than MANY_COLUMNS columns is loaded reading plain digits alone
     (columnar_schema.loading_columns): a row with any other spelling is loaded as bad and
     checked with the whole rule, so a valid Bengali digit or `1_0` still gives nothing.
-    Its numbers and dates are checked in long form (columnar_readings.py)."""
+    Its numbers and dates are checked in long form (columnar_readings.py), or field by
+    field when many rows are bad."""
     generator = random.Random(seed)
     kinds: list[tuple[dict[str, Any], Callable[[int], str]]] = [
         ({"type": "integer", "constraints": {"minimum": 1, "maximum": 7}}, str),
@@ -833,6 +835,7 @@ def test_random_cells_in_a_wide_table_give_frictionless_findings(
     fields_read = fields_sql(schema, read_header(csv_path))
     assert table_rules(fields_read).loading is not None  # the quick loading scan is used
     monkeypatch.setattr(package_check, "SHORT", 0)  # a short table would go to frictionless
+    monkeypatch.setattr(columnar_checks, "LONG_FORM_CELLS", 10**9 if long_form else 0)
     expected, _ = reference(csv_path, schema, None)
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     codes = {f.code for f in expected}
