@@ -10,6 +10,7 @@ import pytest
 import validations.columnar_table as columnar_table
 from cdx.errors import ValidationMemory
 from tests.planted_table import SCHEMA, write_table
+from validations import package_check
 from validations.package_check import validate_table
 
 
@@ -27,6 +28,40 @@ def test_a_budget_too_small_for_the_file_says_what_to_change(
     monkeypatch.setattr(columnar_table, "MEMORY_LIMIT", "64MB")
     _, rows = validate_table(table, SCHEMA, None, resource="survey.csv")
     assert rows == 20_000
+
+
+def test_a_wide_table_duckdb_cannot_check_within_the_budget_goes_to_frictionless(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB takes a block of memory for each column it stores: a wide table can outgrow
+    the budget whatever its rows. frictionless' memory does not grow with the columns."""
+    columns = 80
+    csv_path = tmp_path / "kobo.csv"
+    lines = [",".join(f"q{n}" for n in range(columns))]
+    lines += [",".join(["9" if row % 7 == 0 else "3"] * columns) for row in range(3_000)]
+    csv_path.write_text("\n".join(lines) + "\n")
+    schema = {
+        "fields": [
+            {"name": f"q{n}", "type": "integer", "constraints": {"maximum": 5}}
+            for n in range(columns)
+        ]
+    }
+    monkeypatch.setattr(package_check, "SHORT", 0)  # the columnar engine is tried first
+    expected, rows = validate_table(csv_path, schema, None, resource="kobo.csv")
+    tried: list[str] = []
+    load = package_check.load_for_checks
+
+    def spy(*args: Any) -> columnar_table.LoadedTable:
+        tried.append("columnar")
+        return load(*args)
+
+    monkeypatch.setattr(package_check, "load_for_checks", spy)
+    monkeypatch.setattr(columnar_table, "MEMORY_LIMIT", "2MB")
+    found, rows_again = validate_table(csv_path, schema, None, resource="kobo.csv")
+    assert tried == ["columnar"]  # it ran out of memory, then frictionless read the table
+    assert rows_again == rows == 3_000
+    assert sum(found.left_out.values()) + len(found) == 429 * columns  # type: ignore[attr-defined]
+    assert [f.to_dict() for f in found] == [f.to_dict() for f in expected]
 
 
 def test_memory_budgets_read_as_duckdb_reads_them() -> None:
