@@ -64,6 +64,7 @@ def test_every_planted_error_kind_gives_the_same_findings_from_both_engines(
     found, rows = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
     codes = {f.code for f in found}
     assert {"type-error", "constraint-maximum", "constraint-minimum", "constraint-enum"} <= codes
+    assert {"missing-cell", "extra-cell", "constraint-required"} <= codes
     assert {"constraint-pattern", "constraint-required", "constraint-maxLength"} <= codes
     assert {"blank-row", "extra-cell", "missing-cell", "unique-error", "primary-key"} <= codes
     assert {"expect_column_mean_to_be_between", "expect_compound_columns_to_be_unique"} <= codes
@@ -818,10 +819,14 @@ def test_random_cells_in_a_wide_table_give_frictionless_findings(
         ({"type": "date", "format": "%d/%m/%Y"}, lambda d: f"0{d}/01/2024"),
         ({"type": "datetime"}, lambda d: f"2024-01-0{d}T10:00:00"),
         ({"type": "boolean"}, lambda d: "true" if d % 2 else "false"),
-        ({"type": "string", "constraints": {"enum": ["a", "b"]}}, lambda d: "ab"[d % 2]),
+        (
+            {"type": "string", "constraints": {"enum": ["a", "b"], "required": True}},
+            lambda d: "ab"[d % 2],
+        ),
     ]
     columns = [kinds[n % len(kinds)] for n in range(70)]
-    schema = {"fields": [{"name": f"q{n}", **kind} for n, (kind, _) in enumerate(columns)]}
+    fields = [{"name": f"q{n}", **kind} for n, (kind, _) in enumerate(columns)]
+    schema = {"fields": fields, "missingValues": ["", "NA"]}
     csv_path = tmp_path / "wide.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
@@ -829,8 +834,10 @@ def test_random_cells_in_a_wide_table_give_frictionless_findings(
         for _ in range(1_000):  # plain values, and in one row of three, one random cell
             row = [plain(generator.randint(1, 9)) for _, plain in columns]
             if generator.random() < 0.3:
-                pieces = generator.choices(PIECES, k=generator.randint(1, 3))
+                pieces = generator.choices([*PIECES, "NA", ""], k=generator.randint(1, 3))
                 row[generator.randrange(len(row))] = "".join(pieces)
+            if generator.random() < 0.02:  # a short row (absent cells) or a long one
+                row = row[: generator.randrange(1, len(row))] if row[0] < "5" else [*row, "1"]
             writer.writerow(row)
     fields_read = fields_sql(schema, read_header(csv_path))
     assert table_rules(fields_read).loading is not None  # the quick loading scan is used
@@ -840,6 +847,7 @@ def test_random_cells_in_a_wide_table_give_frictionless_findings(
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     codes = {f.code for f in expected}
     assert {"type-error", "constraint-maximum", "constraint-minimum", "constraint-enum"} <= codes
+    assert {"missing-cell", "extra-cell", "constraint-required"} <= codes
     assert described(found) == described(expected)
 
 
