@@ -81,6 +81,7 @@ class LoadedTable:
     database: Path | None = None  # the database file, when the cells are on disk
     derived: list[tuple[str, str]] = field(default_factory=list)  # Rules.derived
     suspect: bool = False  # `cells` has the column `suspect` (Rules.suspect)
+    loading: list[tuple[str, str]] | None = None  # Rules.loading: what `bad` was computed by
     _repeated: dict[tuple[str, ...], str] = field(default_factory=dict)
     _ruled_view: bool = False
 
@@ -229,6 +230,7 @@ def _load(
         database=database,
         derived=rules.derived,
         suspect=rules.suspect is not None,
+        loading=rules.loading,
     )
 
 
