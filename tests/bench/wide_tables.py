@@ -1,11 +1,13 @@
 """Benchmark: wide tables (survey exports of hundreds of columns), columnar against frictionless.
 
     .venv/bin/python tests/bench/wide_tables.py [--columns 100 300 600] [--rows 2000 5000 20000]
-        [--survey]
+        [--survey] [--every-row-bad]
 
 Writes one CSV per shape (integer answers 1-5, a Table Schema with minimum and maximum
 on every column, a planted error in about one row in 500; with --survey, the columns of
-a survey export in turn: a required select_one, a count, an amount, a date, free text)
+a survey export in turn: a required select_one, a count, an amount, a date, free text;
+with --every-row-bad, the second column is also `x` on every row, as when one column is
+written otherwise throughout)
 and validates it with each
 engine, each run in its own process: the columnar engine (DuckDB; its planning grows
 with the columns) and frictionless-py (a cost per cell). Prints seconds and peak RSS,
@@ -53,7 +55,9 @@ SURVEY: list[tuple[dict[str, Any], Callable[[int], str]]] = [
 ]
 
 
-def write_table(path: Path, columns: int, rows: int, survey: bool = False) -> None:
+def write_table(
+    path: Path, columns: int, rows: int, survey: bool = False, every_row_bad: bool = False
+) -> None:
     generator = random.Random(columns * rows)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
@@ -70,6 +74,8 @@ def write_table(path: Path, columns: int, rows: int, survey: bool = False) -> No
                 cells[row % columns] = 6 if not survey else "6/31/2024"
             if row % 1009 == 2:
                 cells[(row + 1) % columns] = "x"
+            if every_row_bad:
+                cells[1] = "x"  # an integer in both kinds of table
             writer.writerow(cells)
 
 
@@ -122,6 +128,9 @@ def main() -> None:
         action="store_true",
         help="columns of a survey export (enums, counts, amounts, dates, text), not integers",
     )
+    parser.add_argument(
+        "--every-row-bad", action="store_true", help="the second column is `x` on every row"
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -132,6 +141,8 @@ def main() -> None:
     from validations.package_check import SHORT
 
     kind = "a survey export's columns" if options.survey else "integer columns 1-5"
+    if options.every_row_bad:
+        kind += ", the second one bad on every row"
     print(f"Wide tables: columnar (DuckDB) against frictionless, {kind}")
     print(f"Machine: {platform.platform()}, Python {sys.version.split()[0]}")
     print(f"Now: more than {MANY_COLUMNS} columns and under {SHORT:,} rows go to frictionless\n")
@@ -144,7 +155,7 @@ def main() -> None:
         for columns in options.columns:
             for rows in options.rows:
                 path = Path(scratch) / f"wide-{columns}-{rows}.csv"
-                write_table(path, columns, rows, options.survey)
+                write_table(path, columns, rows, options.survey, options.every_row_bad)
                 columnar = measure("columnar", path, columns, options.survey)
                 reference = measure("frictionless", path, columns, options.survey)
                 assert columnar["findings"] == reference["findings"] > 0, (columnar, reference)
