@@ -16,8 +16,9 @@ import pytest
 
 from cdx.errors import SourceFormat
 from cdx.findings import CappedFindings, Finding, Origin, ValidationReport
+from tests import planted_table
 from tests.planted_table import SCHEMA, SUITE, write_table
-from validations import columnar_checks, columnar_repeats, package_check
+from validations import columnar_checks, columnar_repeats, columnar_suite, package_check
 from validations.columnar_checks import table_rules
 from validations.columnar_schema import fields_sql
 from validations.columnar_table import load_table
@@ -423,6 +424,59 @@ def test_rows_picked_while_loading_give_the_whole_frame_findings(
         s["type"] for s in suite["expectations"]
     }
     assert described(found) == described(expected)
+
+
+def test_a_date_column_written_otherwise_on_every_row_sends_few_rows_to_gx(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row is bad when a date column is written 16/08/2024 against YYYY-MM-DD: the
+    suite's row-wise expectations see only the rows where one could fail, not all the bad
+    ones. Such a date is missing to read_frame (pandas needs the format's `-`), and passes
+    `between`; it fails not_null."""
+    planted = write_table(tmp_path / "planted.csv", 2_000, error_every=9)
+    csv_path = tmp_path / "survey.csv"
+    with planted.open(newline="") as source, csv_path.open("w", newline="") as out:
+        rows = csv.reader(source)
+        writer = csv.writer(out)
+        header = next(rows)
+        writer.writerow(header)
+        at = header.index("survey_date")
+        for row in rows:
+            if len(row) > at and len(row[at]) == 10 and row[at][4] == "-":
+                year, month, day = row[at].split("-")
+                row[at] = f"{day}/{month}/{year}"
+            writer.writerow(row)
+    suite = {
+        "name": "dates",
+        "expectations": [
+            _spec(
+                "expect_column_values_to_be_between",
+                column="survey_date",
+                min_value="2024-01-01",
+                max_value="2025-12-31",
+            ),
+            _spec("expect_column_values_to_be_between", column="respondent_age", max_value=90),
+            _spec(
+                "expect_column_values_to_be_in_set",
+                column="district",
+                value_set=planted_table.DISTRICTS,
+            ),
+        ],
+    }
+    seen: list[int] = []
+    run = columnar_suite.run_expectations
+
+    def spy(suite: dict[str, Any], frame: Any, **kwargs: Any) -> Any:
+        seen.append(len(frame))
+        return run(suite, frame, **kwargs)
+
+    monkeypatch.setattr(columnar_suite, "run_expectations", spy)
+    expected, _ = reference(csv_path, SCHEMA, suite)
+    found, rows = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
+    assert sum(f.code == "type-error" and f.field == "survey_date" for f in found) > 1_900
+    assert "expect_column_values_to_be_in_set" in {f.code for f in found}
+    assert described(found) == described(expected)
+    assert seen and sum(seen) < rows // 4  # not every bad row
 
 
 def _schema(changes: dict[str, Any], constraints: dict[str, dict[str, Any]]) -> dict[str, Any]:
