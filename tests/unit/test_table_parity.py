@@ -290,6 +290,19 @@ def test_a_row_condition_sees_the_columns_it_names(tmp_path: Path) -> None:
     assert described(found) == described(expected)
 
 
+def _frames_gx_sees(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[int]:
+    """The rows of each frame the module hands to GX (run_expectations), as it runs."""
+    seen: list[int] = []
+    run = module.run_expectations
+
+    def spy(suite: dict[str, Any], frame: Any, **kwargs: Any) -> Any:
+        seen.append(len(frame))
+        return run(suite, frame, **kwargs)
+
+    monkeypatch.setattr(module, "run_expectations", spy)
+    return seen
+
+
 def _spec(kind: str, **kwargs: Any) -> dict[str, Any]:
     return {"type": kind, "kwargs": kwargs}
 
@@ -463,14 +476,7 @@ def test_a_date_column_written_otherwise_on_every_row_sends_few_rows_to_gx(
             ),
         ],
     }
-    seen: list[int] = []
-    run = columnar_suite.run_expectations
-
-    def spy(suite: dict[str, Any], frame: Any, **kwargs: Any) -> Any:
-        seen.append(len(frame))
-        return run(suite, frame, **kwargs)
-
-    monkeypatch.setattr(columnar_suite, "run_expectations", spy)
+    seen = _frames_gx_sees(monkeypatch, columnar_suite)
     expected, _ = reference(csv_path, SCHEMA, suite)
     found, rows = validate_table(csv_path, SCHEMA, suite, resource="t", cap=10**6)
     assert sum(f.code == "type-error" and f.field == "survey_date" for f in found) > 1_900
@@ -548,14 +554,7 @@ def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_count
             cells[0] = f"R{n % 40:07d}"
             lines[n] = ",".join(cells)
     csv_path.write_text("\n".join(lines) + "\n")
-    seen: list[int] = []
-    real = columnar_repeats.run_expectations
-
-    def counted(suite: dict[str, Any], frame: Any, **kwargs: Any) -> Any:
-        seen.append(len(frame))
-        return real(suite, frame, **kwargs)
-
-    monkeypatch.setattr(columnar_repeats, "run_expectations", counted)
+    seen = _frames_gx_sees(monkeypatch, columnar_repeats)
     expected, _ = reference(csv_path, SCHEMA, suite)
     found, _ = validate_table(csv_path, SCHEMA, suite, resource="t", cap=50)
     code = "expect_column_values_to_be_unique"
