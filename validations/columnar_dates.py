@@ -35,12 +35,12 @@ def date_sql(cell: str, pattern: str) -> tuple[str, str]:
     The date is DuckDB's reading of the text, or of the text with its Unicode digits
     spelled in ASCII; it counts only where the text has the shape Python accepts.
     """
-    plain = f"CAST(try_strptime({cell}, {_text(pattern)}) AS DATE)"
+    plain = _plain_date(cell, pattern)
     shapes = strptime_shapes(pattern)
     if shapes is None:  # a directive RE2 cannot say as Python does: DuckDB alone decides
         return f"coalesce({plain} >= {FIRST_DAY}, false)", plain
     ascii_shape, any_digits = shapes
-    unicode = f"CAST(try_strptime({ascii_spelling(cell)}, {_text(pattern)}) AS DATE)"
+    unicode = _plain_date(ascii_spelling(cell), pattern)
     # DuckDB reads ASCII alone: text with Unicode digits or spaces is read respelled (CASE,
     # not OR: DuckDB computes both sides of an OR on every row)
     other = f"regexp_matches({cell}, '[^\\x00-\\x7F]')"
@@ -64,9 +64,14 @@ def quick_date(cell: str, pattern: str, name: str) -> tuple[str, str] | None:
     shapes = strptime_shapes(pattern)
     if shapes is None:  # date_sql's SQL is short already
         return None
-    plain = f"CAST(try_strptime({cell}, {_text(pattern)}) AS DATE)"
+    plain = _plain_date(cell, pattern)
     value = f"(CASE WHEN regexp_full_match({cell}, {_text(shapes[0])}) THEN {plain} END)"
     return f"coalesce({name} >= {FIRST_DAY}, false)", value
+
+
+def _plain_date(text: str, pattern: str) -> str:
+    """DuckDB's reading of the text (SQL) as a date in the strptime pattern."""
+    return f"CAST(try_strptime({text}, {_text(pattern)}) AS DATE)"
 
 
 def strptime_shapes(pattern: str) -> tuple[str, str] | None:

@@ -61,7 +61,8 @@ def read_in_long_form(
 
 def drop_readings(connection: duckdb.DuckDBPyConnection) -> None:
     names = connection.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'readings_%'"
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE temporary AND starts_with(table_name, 'readings_')"
     ).fetchall()
     for (name,) in names:
         connection.execute(f"DROP TABLE {name}").fetchall()

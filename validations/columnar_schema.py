@@ -185,6 +185,11 @@ def loading_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:
     return [(name, quick.get(name, sql)) for f in fields for name, sql in f.derived]
 
 
+def strptime_pattern(form: str) -> str:
+    """A date field's format as a strptime pattern: "default" is YYYY-MM-DD."""
+    return "%Y-%m-%d" if form == "default" else form
+
+
 def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> FieldSql:
     kind, cell = spec.get("type", "any"), f"c{number}"
     missing = f"({cell} IS NULL OR {cell} IN ({_list(missing_values)}))"
@@ -196,8 +201,7 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
     elif kind == "date":
         from validations.columnar_dates import quick_date
 
-        pattern = "%Y-%m-%d" if sql.form == "default" else sql.form
-        if quick := quick_date(cell, pattern, f"v{number}"):
+        if quick := quick_date(cell, strptime_pattern(sql.form), f"v{number}"):
             sql.quick_typed, sql.quick = quick
     constraints = spec.get("constraints", {})
     for name in SUPPORTED[kind]:  # in frictionless' order, which its errors in a cell follow
@@ -251,7 +255,7 @@ def _type_sql(spec: dict[str, Any], cell: str) -> tuple[str, str]:
     if kind in ("date", "datetime"):
         from validations.columnar_dates import date_sql, datetime_typed  # it reads this module
     if kind == "date":
-        return date_sql(cell, "%Y-%m-%d" if form == "default" else form)
+        return date_sql(cell, strptime_pattern(form))
     if kind == "datetime":
         if form == "default":
             value = f"TRY_CAST({cell} AS TIMESTAMPTZ)"
@@ -300,8 +304,9 @@ def _python_value(spec: dict[str, Any], item: Any) -> Any:
         if kind == "number":
             return float(item)
         if kind == "date":  # written in the field's format, as its cells are
-            form = spec.get("format", "default")
-            return dt.datetime.strptime(text, "%Y-%m-%d" if form == "default" else form).date()
+            return dt.datetime.strptime(
+                text, strptime_pattern(spec.get("format", "default"))
+            ).date()
         if kind == "boolean":
             if isinstance(item, bool):
                 return item

@@ -37,6 +37,7 @@ from validations.columnar_schema import (
     _re2_safe,
     _text,
     expected_fields,
+    strptime_pattern,
     text_or_null,
 )
 from validations.columnar_table import LoadedTable, scalar
@@ -260,7 +261,7 @@ class _Reader(_Columns):
         if kind == "date" and form != "any":
             # frame_from_text parses with the same pattern: equal dates, equal keys. Without
             # a key, a compound key with a date repeated on (nearly) every row of a big file.
-            return f"try_strptime({text}, {_text('%Y-%m-%d' if form == 'default' else form)})"
+            return f"try_strptime({text}, {_text(strptime_pattern(form))})"
         return "NULL"  # every row is kept: GX decides
 
     def batches(
@@ -433,7 +434,7 @@ def _may_parse(text: str, form: str) -> str:
     lacks one of the format's separators (pandas matches the whole text, exact). Such a
     cell is missing to read_frame, and passes `between` (16/08/2024 in a YYYY-MM-DD
     column: one such column on every row of 1M sent every row to GX)."""
-    pattern = "%Y-%m-%d" if form == "default" else form
+    pattern = strptime_pattern(form)
     if form == "any" or "%%" in pattern:
         return "true"
     separators = sorted(set(re.sub(r"%.|\s", "", pattern)))
