@@ -98,6 +98,15 @@ class LoadedTable:
         """The row a person sees (header = 1) for DuckDB's record number `k`."""
         return record + bisect_right(self._shifts, record)
 
+    def cells_of(self, records: list[int], columns: list[str]) -> list[tuple[Any, ...]]:
+        """(k, *columns) of the records numbered k in `records`; `columns` is SQL over the
+        cells. Read by row id (`cells` numbers the stored rows so): a filter on `cells`
+        reads those columns of every row first (a million rows: 0.04-0.06 s, not 0.01 s)."""
+        listed = ", ".join(["rowid + 1", *columns])
+        return self.connection.execute(
+            f"SELECT {listed} FROM stored WHERE rowid IN (SELECT unnest(?) - 1)", [records]
+        ).fetchall()
+
     def ruled(self, source: str, reading: str | None = None) -> str:
         """SQL for the rows of `source` (k, c1…cN, bad) with the rules' derived columns.
 
