@@ -83,40 +83,83 @@ class Finding:
         return f"{where}: {self.message}" if where else self.message
 
 
+# A rule as a report counts it: the file, the column and the code (`type-error` in
+# `survey_date` and in `score` are two rules). None where a finding names no file or column.
+Rule = tuple[str | None, str | None, str]
+# Findings of each rule kept past the cap of its code: a column written otherwise on every
+# row takes the 1,000 type errors kept, and a type error in another column must not then
+# go unseen (counted, but with no row to look at)
+FIRST_OF_EACH_RULE = 3
+
+
+def rule_of(finding: Finding) -> Rule:
+    return (finding.resource, finding.field, finding.code)
+
+
+def rule_place(rule: Rule, *, name_file: bool = True) -> str:
+    """Where a rule's findings are: `file `x.csv`, column `age``, or the file alone for a
+    rule of whole rows (a repeated key, a blank row)."""
+    resource, column, _ = rule
+    named = [f"file `{resource}`"] * bool(resource and (name_file or not column))
+    return ", ".join(named + [f"column `{column}`"] * bool(column)) or "the dataset"
+
+
 class CappedFindings(list[Finding]):
     """Findings as a validator streams them: the first `cap` of each code, every one counted.
 
     A file with millions of bad cells must not become millions of objects; the findings
-    beyond the cap are only counted, by code and severity, in `left_out`.
+    beyond the cap are only counted, by rule and severity, in `rules_left_out`. The first
+    FIRST_OF_EACH_RULE findings of each rule are kept whatever the cap.
     """
 
     def __init__(self, findings: list[Finding] | None = None, *, cap: int = 1000) -> None:
         super().__init__()
         self.cap = cap
         self.kept: dict[str, int] = {}
-        self.left_out: dict[tuple[str, str], int] = {}
+        self.kept_of_rule: dict[Rule, int] = {}
+        self.rules_left_out: dict[tuple[Rule, str], int] = {}
         for finding in findings or []:
             self.add(finding)
 
+    @property
+    def left_out(self) -> dict[tuple[str, str], int]:
+        """The findings left out, by code and severity."""
+        by_code: dict[tuple[str, str], int] = {}
+        for ((_, _, code), severity), count in self.rules_left_out.items():
+            by_code[(code, severity)] = by_code.get((code, severity), 0) + count
+        return by_code
+
     def add(self, finding: Finding) -> None:
-        kept = self.kept.get(finding.code, 0)
-        if kept < self.cap:
+        kept, rule = self.kept.get(finding.code, 0), rule_of(finding)
+        of_rule = self.kept_of_rule.get(rule, 0)
+        if kept < self.cap or of_rule < FIRST_OF_EACH_RULE:
             self.kept[finding.code] = kept + 1
+            self.kept_of_rule[rule] = of_rule + 1
             self.append(finding)
         else:
-            self.count_left_out(finding.code, finding.severity, 1)
+            self.count_left_out(finding.code, finding.severity, 1, *rule[:2])
 
-    def count_left_out(self, code: str, severity: Severity | str, count: int) -> None:
-        """Count findings that were never built because the cap for their code is reached."""
+    def count_left_out(
+        self,
+        code: str,
+        severity: Severity | str,
+        count: int,
+        resource: str | None = None,
+        column: str | None = None,
+    ) -> None:
+        """Count findings that were never built because the cap for their code is reached
+        (of one `column` of `resource`, where they are all of one)."""
         if count:
-            key = (code, str(severity))
-            self.left_out[key] = self.left_out.get(key, 0) + count
+            key = ((resource, column, code), str(severity))
+            self.rules_left_out[key] = self.rules_left_out.get(key, 0) + count
 
     def merge(self, other: list[Finding]) -> None:
         for finding in other:
             self.add(finding)
-        for (code, severity), count in getattr(other, "left_out", {}).items():
-            self.count_left_out(code, severity, count)
+        for ((resource, column, code), severity), count in getattr(
+            other, "rules_left_out", {}
+        ).items():
+            self.count_left_out(code, severity, count, resource, column)
 
     def total(self, code: str | None = None) -> int:
         """How many findings there are, kept or not (of one code when given)."""
@@ -131,6 +174,7 @@ class ValidationReport:
     dataset: str
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # by finding code, exact
+    rule_counts: dict[Rule, int] = field(default_factory=dict)  # by rule, exact
     severity_counts: dict[str, int] = field(default_factory=dict)  # by severity, exact
     rows_checked: dict[str, int] = field(default_factory=dict)  # by resource
 
@@ -155,21 +199,47 @@ class ValidationReport:
         return self.error_count == 0
 
     def add(self, finding: Finding, *, cap: int = 1000) -> None:
-        """Record a finding; keep at most `cap` of one code but count them all."""
-        seen = self.counts.get(finding.code, 0)
-        self.counts[finding.code] = seen + 1
-        severity = str(finding.severity)
-        self.severity_counts[severity] = self.severity_counts.get(severity, 0) + 1
-        if seen < cap:
+        """Record a finding; keep at most `cap` of one code (and the first few of each
+        rule: FIRST_OF_EACH_RULE) but count them all."""
+        seen, rule = self.counts.get(finding.code, 0), rule_of(finding)
+        of_rule = self.rule_counts.get(rule, 0)
+        self._count(rule, str(finding.severity), 1)
+        if seen < cap or of_rule < FIRST_OF_EACH_RULE:
             self.findings.append(finding)
 
     def extend(self, findings: list[Finding], *, cap: int = 1000) -> None:
         """Record findings; a `CappedFindings` also brings the counts it left out."""
         for finding in findings:
             self.add(finding, cap=cap)
-        for (code, severity), count in getattr(findings, "left_out", {}).items():
-            self.counts[code] = self.counts.get(code, 0) + count
-            self.severity_counts[severity] = self.severity_counts.get(severity, 0) + count
+        for (rule, severity), count in getattr(findings, "rules_left_out", {}).items():
+            self._count(rule, severity, count)
+
+    def _count(self, rule: Rule, severity: str, count: int) -> None:
+        code = rule[2]
+        self.counts[code] = self.counts.get(code, 0) + count
+        self.rule_counts[rule] = self.rule_counts.get(rule, 0) + count
+        self.severity_counts[severity] = self.severity_counts.get(severity, 0) + count
+
+    def shown(self, limit: int) -> list[Finding]:
+        """`limit` findings for a person to read, in the report's order: the first of each
+        rule, then the others. A column written otherwise on every row must not fill the
+        screen and hide the one bad cell in another column."""
+        firsts: dict[Rule, int] = {}
+        for index, finding in enumerate(self.findings):
+            firsts.setdefault(rule_of(finding), index)
+        chosen = set(sorted(firsts.values())[:limit])
+        for index in range(len(self.findings)):
+            if len(chosen) >= limit:
+                break
+            chosen.add(index)
+        return [self.findings[index] for index in sorted(chosen)]
+
+    def by_rule(self) -> list[tuple[Rule, int]]:
+        """Each rule and how many findings it has, most first."""
+        return sorted(
+            self.rule_counts.items(),
+            key=lambda item: (-item[1], *(part or "" for part in item[0])),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -179,6 +249,10 @@ class ValidationReport:
                 "errors": self.error_count,
                 "warnings": self.warning_count,
                 "by_code": dict(sorted(self.counts.items())),
+                "by_rule": [
+                    {"resource": resource, "field": column, "code": code, "count": count}
+                    for (resource, column, code), count in self.by_rule()
+                ],
                 "rows_checked": self.rows_checked,
             },
             "findings": [f.to_dict() for f in self.findings],
@@ -190,6 +264,10 @@ class ValidationReport:
             dataset=data["dataset"],
             findings=[Finding.from_dict(f) for f in data["findings"]],
             counts=dict(data["summary"]["by_code"]),
+            rule_counts={
+                (rule.get("resource"), rule.get("field"), rule["code"]): rule["count"]
+                for rule in data["summary"].get("by_rule", [])  # reports before 2026-12
+            },
             severity_counts={
                 "error": data["summary"]["errors"],
                 "warning": data["summary"]["warnings"],

@@ -80,18 +80,20 @@ def check_cells(
     """
     specs = {spec["name"]: spec for spec in schema.get("fields", [])}
     found: list[tuple[tuple[int, ...], Finding]] = []
-    left_out: dict[str, int] = {}
+    left_out: dict[tuple[str | None, str], int] = {}  # by column and code
     place = _reading_order(fields, schema)
 
-    def keep(order: tuple[int, ...], code: str, errors: list[TableError], total: int) -> None:
+    def keep(
+        order: tuple[int, ...], code: str, errors: list[TableError], total: int, column: str | None
+    ) -> None:
         if order[0] == CELL and order[1] in place:
             order = (CELL, place[order[1]], *order[2:])
         for error in errors:
             found.append(((error.row_number or 0, *order), schema_finding(error, specs, resource)))
-        left_out[code] = left_out.get(code, 0) + total - len(errors)
+        left_out[(column, code)] = left_out.get((column, code), 0) + total - len(errors)
 
     labels = label_errors(table.header, [spec["name"] for spec in schema.get("fields", [])])
-    keep((0, 0, 0), "", labels, len(labels))
+    keep((0, 0, 0), "", labels, len(labels), None)
     checks = row_checks(table.columns, fields)
     counts = _flag(table, checks, fields)
     # no row of `broken` breaks a check counted 0 (and with no bad row, there is no
@@ -106,7 +108,7 @@ def check_cells(
                 TableError(check.type, row, check.field_name, check.field_number, cell, check.note)
                 for row, cell in rows
             ]
-            keep(check.order, _code(check), errors, total + len(extra))
+            keep(check.order, _code(check), errors, total + len(extra), check.field_name or None)
     listed: dict[str, tuple[int, list[tuple[int, Any]]]] = {}  # a unique key is often primary
     for key in key_checks(table, fields, schema):
         if key.query not in listed:
@@ -117,12 +119,13 @@ def check_cells(
             blank = [(row, None) for row in table.blank_lines]
             total += empty_total + len(blank)
             rows = sorted(rows + empty_rows + blank)[:cap]
-        keep(key.order, key.type, [key.error(row, shown) for row, shown in rows], total)
+        errors = [key.error(row, shown) for row, shown in rows]
+        keep(key.order, key.type, errors, total, key.field_name)
     findings = CappedFindings(cap=cap)
     for _, finding in sorted(found, key=lambda pair: pair[0]):
         findings.add(finding)
-    for code, count in left_out.items():
-        findings.count_left_out(code, "error", count)
+    for (column, code), count in left_out.items():
+        findings.count_left_out(code, "error", count, resource, column)
     return findings
 
 

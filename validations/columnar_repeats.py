@@ -102,7 +102,8 @@ def first_repeats(
             kept = [f for f in listed if f.code != kind or (f.row or 0) <= last[index]]
             found[index].merge(kept)
             if kept and all(f.code == kind for f in kept):
-                found[index].count_left_out(kind, kept[0].severity, totals[index] - len(kept))
+                more = totals[index] - len(kept)
+                found[index].count_left_out(kind, kept[0].severity, more, resource, kept[0].field)
     for index in keys:
         connection.execute(f"DROP TABLE IF EXISTS shown_{index}").fetchall()
     return found

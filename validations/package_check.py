@@ -225,10 +225,10 @@ def _after_header(header: list[Finding], checked: list[Finding], cap: int) -> Ca
     if header:
         # The header check already named these columns; frictionless would repeat it.
         kept = CappedFindings([f for f in checked if f.code not in LABEL_FINDINGS], cap=cap)
-        kept.left_out = {
+        kept.rules_left_out = {
             key: n
-            for key, n in getattr(checked, "left_out", {}).items()
-            if key[0] not in LABEL_FINDINGS
+            for key, n in getattr(checked, "rules_left_out", {}).items()
+            if key[0][2] not in LABEL_FINDINGS
         }
         checked = kept
     findings.merge(checked)

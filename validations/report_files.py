@@ -52,6 +52,15 @@ def render_html(report: ValidationReport, privacy: PrivacyDecision | None = None
         f"<li><code>{html.escape(code)}</code>: {count:,}</li>"
         for code, count in sorted(report.counts.items())
     )
+    by_rule = "\n".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(cell))}</td>"
+            for cell in (f"{count:,}", resource or "", column or "", code)
+        )
+        + "</tr>"
+        for (resource, column, code), count in report.by_rule()
+    )
     shown = len(report.findings)
     total = sum(report.counts.values())
     capped = f"<p>Showing {shown:,} of {total:,} findings.</p>" if shown < total else ""
@@ -73,6 +82,12 @@ publishing), {report.warning_count:,} warnings.</p>
 <ul>{counts}</ul>
 {privacy_section(privacy) if privacy is not None else ""}
 {capped}
+<h2>By column and problem</h2>
+<table><thead><tr><th>Findings</th><th>File</th><th>Column</th><th>Rule</th></tr></thead>
+<tbody>
+{by_rule}
+</tbody></table>
+<h2>Findings</h2>
 <table><thead><tr><th>Severity</th><th>File</th><th>Row</th><th>Column</th>
 <th>What to fix</th><th>Rule</th></tr></thead>
 <tbody>

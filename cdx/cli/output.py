@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from cdx.errors import CdxError, DatasetInvalid
-from cdx.findings import Severity, ValidationReport, counted
+from cdx.findings import Severity, ValidationReport, counted, rule_place
 
 # Exit codes: 0 fine, 1 the data or package is not acceptable, 2 usage or configuration,
 # 3 a passing failure of a service (try again).
@@ -40,13 +40,15 @@ def report_error(error: CdxError, *, as_json: bool = False) -> int:
 
 
 def print_report(report: ValidationReport, *, limit: int) -> None:
-    for finding in report.findings[:limit]:
+    shown = report.shown(limit)
+    for finding in shown:
         mark = "[red]✗[/]" if finding.severity is Severity.ERROR else "[yellow]![/]"
         out.print(mark, end=" ", markup=True)
         out.print(f"{finding.sentence()}  [{finding.code}]", markup=False)
-    hidden = sum(report.counts.values()) - min(limit, len(report.findings))
+    hidden = sum(report.counts.values()) - len(shown)
     if hidden > 0:
         out.print(f"  … and {hidden:,} more (use --json, or open the HTML report)", markup=False)
+        _print_by_rule(report)
     checked = ", ".join(f"{name}: {rows:,} rows" for name, rows in report.rows_checked.items())
     verdict = "[green]valid[/]" if report.valid else "[red]invalid[/]"
     errors, warnings = (
@@ -54,6 +56,25 @@ def print_report(report: ValidationReport, *, limit: int) -> None:
         counted(report.warning_count, "warning"),
     )
     out.print(f"{report.dataset}: {verdict} — {errors}, {warnings} ({checked})", markup=True)
+
+
+RULES_LISTED = 15  # columns and problems counted under the findings, most first
+
+
+def _print_by_rule(report: ValidationReport) -> None:
+    """How many findings each column has of each problem, where not all are shown."""
+    rules = report.by_rule()
+    if len(rules) < 2:
+        return
+    out.print("Findings by column and problem, most first:", markup=False)
+    width = len(f"{rules[0][1]:,}")
+    files = len({resource for (resource, _, _), _ in rules}) > 1
+    for rule, count in rules[:RULES_LISTED]:
+        place = rule_place(rule, name_file=files)
+        out.print(f"  {count:>{width},}  {place}  [{rule[2]}]", markup=False)
+    if len(rules) > RULES_LISTED:
+        more = len(rules) - RULES_LISTED
+        out.print(f"  … and {more:,} more columns and problems (see --json)", markup=False)
 
 
 def print_json(data: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -104,6 +105,26 @@ def test_validate_prints_findings_a_person_can_act_on(workspace: Path) -> None:
     as_json = cdx("validate", "health-scorecard", "--json", cwd=workspace)
     report = json.loads(as_json.stdout)
     assert report["valid"] is False and report["summary"]["by_code"] == {"constraint-enum": 1}
+
+
+def test_validate_counts_findings_by_column_when_not_all_are_shown(workspace: Path) -> None:
+    """Dates written day first on every row, and one bad group further down: the first
+    finding of each column is printed, then how many each column has."""
+    data = workspace / "data" / "health-scorecard-2026q1.csv"
+    lines = [
+        re.sub(r",2026-([0-9]{2})-([0-9]{2}),", r",\2/\1/2026,", line)
+        for line in data.read_text().splitlines()
+    ]
+    cells = lines[200].split(",")
+    lines[200] = ",".join([*cells[:3], "woman", *cells[4:]])
+    data.write_text("\n".join(lines) + "\n")
+    result = cdx("validate", "health-scorecard", "--limit", "3", cwd=workspace)
+    assert result.returncode == 1
+    printed = [line for line in result.stdout.splitlines() if line.startswith("✗")]
+    assert len(printed) == 3 and "row 201, column `group`: 'woman'" in printed[2]
+    assert "Findings by column and problem, most first:" in result.stdout
+    assert "  300  column `session_date`  [type-error]" in result.stdout
+    assert "    1  column `group`  [constraint-enum]" in result.stdout
 
 
 def test_validate_a_file_directly_with_an_inferred_schema(workspace: Path) -> None:

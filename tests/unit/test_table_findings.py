@@ -97,3 +97,44 @@ def test_exact_counts_survive_the_cap_on_stored_findings(tmp_path: Path) -> None
     assert len(report.findings) == 100
     assert report.counts["constraint-maximum"] == 1500
     assert report.to_dict()["summary"]["errors"] == 1500
+
+
+def test_a_column_bad_on_every_row_does_not_hide_another_columns_error(tmp_path: Path) -> None:
+    """Dates written day first on every row fill the cap of type errors; the one bad
+    score and the one bad participants count further down are still kept, counted by
+    column, and shown before the dates' other rows."""
+    rows = [
+        f"SC-{n:05d},Kisumu,0031,women,staff-attitude,3,12,{n % 28 + 1:02d}/03/2026,ok\n"
+        for n in range(1, 3001)
+    ]
+    rows[2500] = rows[2500].replace(",3,12,", ",three,12,")
+    rows[2700] = rows[2700].replace(",3,12,", ",3,twelve,")
+    path = tmp_path / "scores.csv"
+    path.write_text(HEADER + "".join(rows))
+    findings, _ = validate_table(path, SCHEMA, None, resource="scores", cap=1000)
+    report = ValidationReport("test")
+    report.extend(findings, cap=100)
+
+    assert report.counts == {"type-error": 3002}
+    assert report.rule_counts == {
+        ("scores", "session_date", "type-error"): 3000,
+        ("scores", "score", "type-error"): 1,
+        ("scores", "participants", "type-error"): 1,
+    }
+    kept = {(f.field, f.row) for f in report.findings if f.field != "session_date"}
+    assert kept == {("score", 2502), ("participants", 2702)}
+    shown = report.shown(4)
+    assert [(f.field, f.row) for f in shown] == [
+        ("session_date", 2),
+        ("session_date", 3),
+        ("score", 2502),
+        ("participants", 2702),
+    ]
+    summary = ValidationReport.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert summary.rule_counts == report.rule_counts
+    assert report.to_dict()["summary"]["by_rule"][0] == {
+        "resource": "scores",
+        "field": "session_date",
+        "code": "type-error",
+        "count": 3000,
+    }

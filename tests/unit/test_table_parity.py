@@ -15,7 +15,14 @@ from typing import Any
 import pytest
 
 from cdx.errors import SourceFormat
-from cdx.findings import CappedFindings, Finding, Origin, ValidationReport
+from cdx.findings import (
+    FIRST_OF_EACH_RULE,
+    CappedFindings,
+    Finding,
+    Origin,
+    ValidationReport,
+    rule_of,
+)
 from tests import planted_table
 from tests.planted_table import SCHEMA, SUITE, write_table
 from validations import columnar_checks, columnar_repeats, columnar_suite, package_check
@@ -101,7 +108,13 @@ def test_counts_stay_exact_while_only_the_first_findings_are_built(tmp_path: Pat
     report.extend(found, cap=10)
     full.extend(expected)
     assert report.counts == full.counts and report.error_count == full.error_count
-    assert len(report.findings) == 10 * len(report.counts)
+    # each column's count of each code too, with its first findings kept past the cap
+    assert report.rule_counts == full.rule_counts and len(report.rule_counts) > len(report.counts)
+    for code in report.counts:
+        rules = [rule for rule in report.rule_counts if rule[2] == code]
+        kept = [rule_of(f) for f in report.findings if f.code == code]
+        assert 10 <= len(kept) <= 10 + FIRST_OF_EACH_RULE * len(rules)
+        assert all(kept.count(r) >= min(3, report.rule_counts[r]) for r in rules)
 
 
 def test_a_clean_file_is_checked_without_importing_great_expectations_or_pandas(
@@ -562,6 +575,10 @@ def test_text_columns_that_mostly_repeat_give_gx_a_bounded_frame_and_exact_count
     assert len(wanted) > 2_500
     assert described([f for f in found if f.code == code]) == described(wanted[:50])
     assert isinstance(found, CappedFindings) and found.total(code) == len(wanted)
+    report, full = ValidationReport("t"), ValidationReport("t")
+    report.extend(found)
+    full.extend(expected)
+    assert report.rule_counts == full.rule_counts  # every column's count of every code
     compound = "expect_compound_columns_to_be_unique"
     combinations = [f for f in expected if f.code == compound]
     assert len(combinations) == 2 and "and 29" in combinations[0].message  # ~2,9xx rows
