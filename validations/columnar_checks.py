@@ -26,7 +26,7 @@ from cdx.findings import CappedFindings, Finding
 from validations.columnar_readings import LONG_FORM_CELLS, drop_readings, read_in_long_form
 from validations.columnar_schema import FieldSql, loading_columns, rule_columns, text_or_null
 from validations.columnar_table import MANY_COLUMNS, LoadedTable, Rules, scalar, with_derived
-from validations.table_schema import schema_finding
+from validations.table_schema import missing_values, schema_finding
 
 CELL, EXTRA, MISSING, UNIQUE, PRIMARY, FOREIGN = range(6)  # frictionless' order in a row
 
@@ -241,7 +241,7 @@ def key_checks(
 ) -> list[KeyCheck]:
     """Unique fields, the primary key and self-referencing foreign keys, over the whole table."""
     by_name = {f.name: f for f in fields}
-    missing = [str(v) for v in schema.get("missingValues", [""])]
+    missing = missing_values(schema)
     checks = []
     for f in fields:
         if schema_constraint(schema, f.name, "unique"):

@@ -29,18 +29,19 @@ PYTHON_SPACE = r"[\t\n\x0b\f\r\x1c-\x1f\x85\p{Z}]"
 ASCII_SPACE = r"[\t\n\x0b\f\r\x1c-\x1f ]"
 
 
-def date_sql(cell: str, pattern: str) -> tuple[str, str]:
-    """(SQL: the cell is a date in this strptime pattern, SQL: that date).
+def date_sql(cell: str, pattern: str, sql_type: str = "DATE") -> tuple[str, str]:
+    """(SQL: the cell is a date in this strptime pattern, SQL: that date), or with
+    `sql_type` TIMESTAMP a datetime in it (a format without a time zone).
 
     The date is DuckDB's reading of the text, or of the text with its Unicode digits
     spelled in ASCII; it counts only where the text has the shape Python accepts.
     """
-    plain = _plain_date(cell, pattern)
+    plain = _plain_date(cell, pattern, sql_type)
     shapes = strptime_shapes(pattern)
     if shapes is None:  # a directive RE2 cannot say as Python does: DuckDB alone decides
         return f"coalesce({plain} >= {FIRST_DAY}, false)", plain
     ascii_shape, any_digits = shapes
-    unicode = _plain_date(ascii_spelling(cell), pattern)
+    unicode = _plain_date(ascii_spelling(cell), pattern, sql_type)
     # DuckDB reads ASCII alone: text with Unicode digits or spaces is read respelled (CASE,
     # not OR: DuckDB computes both sides of an OR on every row)
     other = f"regexp_matches({cell}, '[^\\x00-\\x7F]')"
@@ -69,9 +70,9 @@ def quick_date(cell: str, pattern: str, name: str) -> tuple[str, str] | None:
     return f"coalesce({name} >= {FIRST_DAY}, false)", value
 
 
-def _plain_date(text: str, pattern: str) -> str:
-    """DuckDB's reading of the text (SQL) as a date in the strptime pattern."""
-    return f"CAST(try_strptime({text}, {_text(pattern)}) AS DATE)"
+def _plain_date(text: str, pattern: str, sql_type: str = "DATE") -> str:
+    """DuckDB's reading of the text (SQL) as a date (or sql_type) in the strptime pattern."""
+    return f"CAST(try_strptime({text}, {_text(pattern)}) AS {sql_type})"
 
 
 def strptime_shapes(pattern: str) -> tuple[str, str] | None:

@@ -14,13 +14,15 @@ table goes to frictionless instead (see `unsupported`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from validations.ascii_spelling import ascii_spelling
 from validations.columnar_table import TableNotColumnar
-from validations.table_schema import FALSE_VALUES, TRUE_VALUES
+from validations.python_patterns import pattern_broken
+from validations.table_schema import FALSE_VALUES, TRUE_VALUES, missing_values
 
 # Python's int() after str.strip(); `_` between digits is allowed
 INTEGER_TEXT = r"\s*[+-]?[0-9]+(_[0-9]+)*\s*"
@@ -90,9 +92,9 @@ def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
     """
     if problem := unsupported(schema):
         raise TableNotColumnar(problem)
-    missing_values = [str(v) for v in schema.get("missingValues", [""])]
+    missing = missing_values(schema)
     return [
-        _field_sql(spec, number, missing_values)
+        _field_sql(spec, number, missing)
         for number, spec in enumerate(expected_fields(schema, header), start=1)
     ]
 
@@ -149,6 +151,14 @@ def unsupported(schema: dict[str, Any]) -> str | None:
             return f"format {form} of field {spec.get('name')!r}"
         if kind in ("date", "datetime") and form == "any":
             return f"format any of field {spec.get('name')!r}"
+        if kind in ("date", "datetime") and re.search("%[zZ]", str(form)):
+            # DuckDB turns a time zone into UTC (a date can change day); Python keeps it
+            return f"format {form} (a time zone) of field {spec.get('name')!r}"
+        if kind == "datetime" and form != "default":
+            from validations.columnar_dates import strptime_shapes  # it reads this module
+
+            if strptime_shapes(str(form)) is None:
+                return f"format {form} of field {spec.get('name')!r}"
         if kind == "datetime" and set(spec.get("constraints", {})) & (set(BOUNDS) | {"enum"}):
             return f"datetime bounds of field {spec.get('name')!r}"
         options = {"bareNumber", "groupChar", "decimalChar", "floatNumber", "missingValues"}
@@ -192,7 +202,7 @@ def strptime_pattern(form: str) -> str:
 
 def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> FieldSql:
     kind, cell = spec.get("type", "any"), f"c{number}"
-    missing = f"({cell} IS NULL OR {cell} IN ({_list(missing_values)}))"
+    missing = f"({cell} IS NULL OR {_one_of(cell, missing_values)})"
     typed, value = _type_sql(spec, cell)
     sql = FieldSql(spec["name"], number, kind, cell, missing, typed, value)
     sql.form = str(spec.get("format", "default"))
@@ -221,12 +231,16 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
         elif name == "pattern":
             # frictionless matches "^{pattern}$" from the start: alternatives stay unbracketed
             anchored = _text(f"^(?:^{limit}$)")
-            broken = f"NOT regexp_matches({cell}, {anchored})"
+            broken = pattern_broken(cell, str(limit), f"NOT regexp_matches({cell}, {anchored})")
             sql.constraints.append(ConstraintSql(name, broken, note))
         elif name == "enum":
-            allowed = [v for v in (_python_value(spec, item) for item in limit) if v is not None]
-            listed = ", ".join(_literal(spec, item) for item in allowed) or "NULL"
-            if len(allowed) <= LONG_ENUM:  # compared value by value, in the loading scan
+            # a value the field's type cannot read (or NaN, equal to nothing) allows no cell
+            read = (_python_value(spec, item) for item in limit)
+            allowed = [v for v in read if v is not None and v == v]
+            listed = ", ".join(_literal(spec, item) for item in allowed)
+            if not allowed:
+                sql.constraints.append(ConstraintSql(name, "true", note))
+            elif len(allowed) <= LONG_ENUM:  # compared value by value, in the loading scan
                 sql.constraints.append(ConstraintSql(name, f"{value} NOT IN ({listed})", note))
             else:  # a hash lookup, which DuckDB runs as a join: checked after loading
                 broken = f"NOT ({value} = ANY([{listed}]))"
@@ -249,9 +263,10 @@ def _type_sql(spec: dict[str, Any], cell: str) -> tuple[str, str]:
         value = _number_value(cell, *read_as)
         return f"({value} IS NOT NULL)", value
     if kind == "boolean":
-        true = _list([str(v) for v in spec.get("trueValues", TRUE_VALUES)])
-        false = _list([str(v) for v in spec.get("falseValues", FALSE_VALUES)])
-        return f"({cell} IN ({true}) OR {cell} IN ({false}))", f"({cell} IN ({true}))"
+        true = [str(v) for v in spec.get("trueValues", TRUE_VALUES)]
+        false = [str(v) for v in spec.get("falseValues", FALSE_VALUES)]
+        typed = f"({_one_of(cell, true)} OR {_one_of(cell, false)})"
+        return typed, f"({_one_of(cell, true)})"
     if kind in ("date", "datetime"):
         from validations.columnar_dates import date_sql, datetime_typed  # it reads this module
     if kind == "date":
@@ -260,8 +275,9 @@ def _type_sql(spec: dict[str, Any], cell: str) -> tuple[str, str]:
         if form == "default":
             value = f"TRY_CAST({cell} AS TIMESTAMPTZ)"
             return datetime_typed(cell), value
-        value = f"try_strptime({cell}, {_text(form)})"
-        return f"({value} IS NOT NULL)", value
+        # held to the shape Python's strptime accepts, as a date is (DuckDB's reads a
+        # two-digit %Y, a trailing space): `unsupported` sends formats it cannot say
+        return date_sql(cell, form, "TIMESTAMP")
     return "true", cell
 
 
@@ -299,8 +315,12 @@ def _python_value(spec: dict[str, Any], item: Any) -> Any:
     kind = spec.get("type", "any")
     text = str(item)
     try:
+        if isinstance(item, bool) and kind != "boolean":
+            return None  # frictionless reads JSON true as no number
         if kind == "integer":
-            return item if isinstance(item, int) and not isinstance(item, bool) else int(text)
+            if isinstance(item, float) and item.is_integer():
+                return int(item)  # 2.0 is 2 to frictionless
+            return item if isinstance(item, int) else int(text)
         if kind == "number":
             return float(item)
         if kind == "date":  # written in the field's format, as its cells are
@@ -310,6 +330,8 @@ def _python_value(spec: dict[str, Any], item: Any) -> Any:
         if kind == "boolean":
             if isinstance(item, bool):
                 return item
+            if not isinstance(item, str):
+                return None  # frictionless reads JSON 1 as no boolean
             return (
                 True
                 if text in spec.get("trueValues", TRUE_VALUES)
@@ -325,8 +347,10 @@ def _literal(spec: dict[str, Any], item: Any) -> str:
     value = _python_value(spec, item) if not isinstance(item, dt.date) else item
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and (value != value or math.isinf(value)):
+        return f"'{value}'::DOUBLE"  # 'nan', 'inf', '-inf': DuckDB reads them so
     if isinstance(value, int | float):
-        return repr(value) if value == value else "'NaN'::DOUBLE"
+        return repr(value)
     if isinstance(value, dt.date):
         return f"DATE '{value.isoformat()}'"
     if value is None:
@@ -335,12 +359,17 @@ def _literal(spec: dict[str, Any], item: Any) -> str:
 
 
 def _re2_safe(pattern: str) -> bool:
-    """Whether DuckDB's RE2 reads the pattern as Python's re does (no lookaround, no backrefs)."""
+    """Whether DuckDB's RE2 reads the pattern as Python's re does, but for the classes
+    \\d \\w \\s \\b, whose cells python_patterns matches where the two differ."""
     try:
         re.compile(pattern)
     except re.error:
         return False
-    return not re.search(r"\(\?[=!<]|\\[1-9]|\(\?P[=<]|\\[AZ]", pattern)
+    # lookaround, backreferences, \A \Z; possessive quantifiers and atomic groups (RE2
+    # refuses them); \u \U \N{} escapes (RE2 has none); `[:` (a POSIX class to RE2,
+    # characters to Python); {,n} (zero to n to Python, text to RE2)
+    unsafe = r"\(\?[=!<>]|\\[1-9]|\(\?P[=<]|\\[AZuUN]|[*+?}]\+|\[:|\{,"
+    return not re.search(unsafe, pattern)
 
 
 def text_or_null(cell: str, missing_values: list[str]) -> str:
@@ -350,11 +379,17 @@ def text_or_null(cell: str, missing_values: list[str]) -> str:
     the schema's keys and the suite's share one grouping (LoadedTable.repeated).
     """
     cell = f"coalesce({cell}, '')"
-    return f"(CASE WHEN {cell} IN ({_list(missing_values)}) THEN NULL ELSE {cell} END)"
+    return f"(CASE WHEN {_one_of(cell, missing_values)} THEN NULL ELSE {cell} END)"
 
 
 def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def _one_of(text: str, values: list[str]) -> str:
+    """SQL: the text is one of the values (false, never NULL, when there are none: `IN
+    (NULL)` is NULL, and a schema with "missingValues": [] then broke no check at all)."""
+    return f"{text} IN ({_list(values)})" if values else "false"
 
 
 def _list(values: list[str]) -> str:

@@ -43,7 +43,7 @@ from validations.columnar_schema import (
 from validations.columnar_table import LoadedTable, scalar
 from validations.expectations import columns_named, frame_from_text, run_expectations
 from validations.schema_vouches import vouches
-from validations.table_schema import FALSE_VALUES, TRUE_VALUES
+from validations.table_schema import FALSE_VALUES, TRUE_VALUES, missing_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,7 +193,7 @@ class _Columns:
         self.schema = schema
         self.header = list(dict.fromkeys(labels))  # read_frame keeps the first of a name
         self.fields = {f["name"]: f for f in schema.get("fields", [])}
-        self.missing = [str(v) for v in schema.get("missingValues", [""])]
+        self.missing = missing_values(schema)
         # the first column of a repeated name, as read_frame keeps it
         self.column = {name: f"c{labels.index(name) + 1}" for name in self.header}
         # the schema field each column is checked with (by position), where it is the

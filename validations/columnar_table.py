@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from validations.ascii_spelling import register
+from validations import ascii_spelling, python_patterns
 from validations.header import read_header
 
 if TYPE_CHECKING:
@@ -184,7 +184,8 @@ def load_table(
     database = folder / "cells.duckdb" if on_disk else None
     connection = duckdb.connect(str(database or ":memory:"), config={"memory_limit": MEMORY_LIMIT})
     try:
-        register(connection)  # the rules read non-ASCII cells through it
+        ascii_spelling.register(connection)  # the rules read non-ASCII cells through them
+        python_patterns.register(connection)
         return _load(connection, folder, database, csv_path, header, fields, rules, whole)
     except BaseException:
         connection.close()

@@ -19,7 +19,7 @@ from cdx.accepted_files import already_accepted, remember_accepted
 from cdx.errors import SuiteInvalid
 from cdx.findings import Finding, Origin, Severity, shown_cell
 from cdx.tabular import csv_rows
-from validations.table_schema import FALSE_VALUES, TRUE_VALUES
+from validations.table_schema import FALSE_VALUES, TRUE_VALUES, missing_values
 
 _GX_ONE_AT_A_TIME = threading.Lock()  # datasets of a coalition run validate in threads
 
@@ -160,7 +160,7 @@ def frame_from_text(
     import pandas as pd
 
     fields = {field["name"]: field for field in table_schema.get("fields", [])}
-    missing = list(table_schema.get("missingValues", [""]))
+    missing = missing_values(table_schema)
     data: dict[str, pd.Series] = {}
     for name, cells in texts.items():
         text = pd.Series(cells, dtype=TEXT, index=pd.Index(index))

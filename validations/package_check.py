@@ -18,6 +18,7 @@ from cdx.errors import ValidationMemory
 from cdx.findings import CappedFindings, Finding, ValidationReport
 from cdx.layout import DESCRIPTOR
 from validations.header import check_header, read_header
+from validations.table_schema import missing_values
 
 if TYPE_CHECKING:
     from validations.columnar_schema import FieldSql
@@ -60,8 +61,9 @@ def _validate_columnar(
 ) -> tuple[list[Finding], int]:
     """validate_table with the columnar engine; TableNotColumnar where frictionless should.
 
-    Besides what the engine does not model, and a wide, short table: a wide table DuckDB
-    cannot check within its memory budget. DuckDB takes a block of memory for each column
+    Besides what the engine does not model, and a wide, short table: a table DuckDB
+    cannot read or check as written (its error), and a wide table DuckDB cannot check
+    within its memory budget. DuckDB takes a block of memory for each column
     it stores (256 KiB), and the checks store a flag per check: 1,000 integer columns x
     20,000 rows, every row bad, ran out of 256 MB while loading. frictionless' memory does
     not grow with the columns (about 90 MiB): `cdx validate` took 44 s on that table, the
@@ -90,6 +92,13 @@ def _validate_columnar(
         if len(fields) <= MANY_COLUMNS:
             raise  # a long table: more memory is the way (_within_memory_budget says so)
         raise TableNotColumnar("a wide table DuckDB cannot check within its budget") from e
+    except duckdb.Error as e:
+        if isinstance(e, duckdb.InterruptException):
+            raise
+        # a file or schema the SQL does not read as written (lines ending \r\n and \n
+        # in one file, a pattern RE2 refuses): the reference engine reads it, slower,
+        # where a person used to get DuckDB's traceback
+        raise TableNotColumnar(f"DuckDB could not check it: {str(e).splitlines()[0]}") from e
 
 
 def _suite_findings(
@@ -103,7 +112,7 @@ def _suite_findings(
     """The suite's findings, from the loaded table, or from a whole frame where the table
     cannot say them: an empty line is a row of '' to pandas, and where '' is no missing
     value its cells are values (repeated, off-pattern, …) that the table has no row for."""
-    if table.blank_lines and "" not in [str(v) for v in schema.get("missingValues", [""])]:
+    if table.blank_lines and "" not in missing_values(schema):
         from validations.expectations import read_frame, run_suite
 
         return run_suite(suite, read_frame(csv_path, schema), resource=resource)

@@ -36,6 +36,15 @@ STRUCTURAL = {
 }
 TRUE_VALUES = ["true", "True", "TRUE", "1"]  # the Table Schema's defaults (frictionless')
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
+
+
+def missing_values(schema: dict[str, Any]) -> list[str]:
+    """The texts that mean a missing cell: the schema's missingValues (default ""), each
+    a string or, in Table Schema v2, an object whose `value` is the text."""
+    listed = schema.get("missingValues", [""])
+    return [str(v.get("value", "")) if isinstance(v, dict) else str(v) for v in listed]
+
+
 TYPE_WORDS = {
     "integer": "a whole number",
     "number": "a number",

@@ -1075,3 +1075,126 @@ def test_date_bounds_and_enums_are_read_in_the_fields_format(tmp_path: Path) -> 
         (3, "constraint-enum"),
     ]
     assert described(found) == described(expected)
+
+
+def _integer(name: str, **constraints: Any) -> dict[str, Any]:
+    return {"name": name, "type": "integer", "constraints": constraints}
+
+
+# Found by a differential run of both engines over random tables (2026-12-07): the
+# columnar engine read these otherwise than frictionless, or stopped with DuckDB's error.
+# Each: the CSV, the schema, and whether the columnar engine checks it (or hands it over).
+DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
+    # `IN ()` of no values is NULL in SQL: with "missingValues": [] no check ever broke
+    "no missing values": (
+        "id,n\n1,\n2,x\n3,9\n",
+        {"fields": [_integer("id"), _integer("n", maximum=5)], "missingValues": []},
+        True,
+    ),
+    "missing values as objects": (
+        "n,m\nNA,1\n2,NA\n",
+        {
+            "fields": [_integer("n"), _integer("m")],
+            "missingValues": [
+                {"value": "", "label": "blank"},
+                {"value": "NA", "label": "not asked"},
+            ],
+        },
+        True,
+    ),
+    "an enum of values the type cannot read": (
+        "n,b\n1,true\n",
+        {
+            "fields": [
+                _integer("n", enum=["-"]),
+                {"name": "b", "type": "boolean", "constraints": {"enum": ["yes", 1]}},
+            ]
+        },
+        True,
+    ),
+    "an enum read as frictionless reads JSON": (
+        "n,x\n2,1\n5,NaN\n",
+        {
+            "fields": [
+                _integer("n", enum=[2.0, 5]),
+                {"name": "x", "type": "number", "constraints": {"enum": [True, "NaN", "inf"]}},
+            ]
+        },
+        True,
+    ),
+    "an infinite bound": (
+        "x\n1\ninf\n",
+        {"fields": [{"name": "x", "type": "number", "constraints": {"maximum": "Infinity"}}]},
+        True,
+    ),
+    "Python's classes read every script": (
+        "id,name,code\n১২৩,ä b,X1\n12,a\u00a0b,X১\n",
+        {
+            "fields": [
+                {"name": "id", "type": "string", "constraints": {"pattern": "\\d+"}},
+                {"name": "name", "type": "string", "constraints": {"pattern": "\\w+\\s\\w+"}},
+                {"name": "code", "type": "string", "constraints": {"pattern": "X\\D"}},
+            ]
+        },
+        True,
+    ),
+    "a datetime in a format, held to its shape": (
+        "t\n05/01/2024 10:00\n05/01/24 10:00\n05/01/2024 10:00 \n",
+        {"fields": [{"name": "t", "type": "datetime", "format": "%d/%m/%Y %H:%M"}]},
+        True,
+    ),
+    "lines ending two ways": ("a\r\n1\n2\r\nx\n", {"fields": [_integer("a")]}, False),
+    "a pattern RE2 refuses or reads otherwise": (
+        "s,t\naaa,a\n",
+        {
+            "fields": [
+                {"name": "s", "type": "string", "constraints": {"pattern": "a*+"}},
+                {"name": "t", "type": "string", "constraints": {"pattern": "[[:alpha:]]"}},
+            ]
+        },
+        False,
+    ),
+    "a date with a time zone": (
+        "d\n2024-01-05 23:00 -0500\n",
+        {
+            "fields": [
+                {
+                    "name": "d",
+                    "type": "date",
+                    "format": "%Y-%m-%d %H:%M %z",
+                    "constraints": {"maximum": "2024-01-05 00:00 +0000"},
+                }
+            ]
+        },
+        False,
+    ),
+    "a foreign key between types": (
+        "a,b\n2024-12-31,x\n",
+        {
+            "fields": [{"name": "a", "type": "date"}, {"name": "b", "type": "string"}],
+            "foreignKeys": [{"fields": ["a"], "reference": {"resource": "", "fields": ["b"]}}],
+        },
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DIFFERENTIAL_CASES))
+def test_cases_a_differential_run_found_give_frictionless_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    text, schema, columnar = DIFFERENTIAL_CASES[case]
+    csv_path = tmp_path / "case.csv"
+    csv_path.write_bytes(text.encode("utf-8"))
+    expected, _ = reference(csv_path, schema, None)
+    handed: list[str] = []
+    frictionless = package_check._validate_with_frictionless
+
+    def hand_over(*args: Any) -> Any:
+        handed.append(case)
+        return frictionless(*args)
+
+    monkeypatch.setattr(package_check, "_validate_with_frictionless", hand_over)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert described(found) == described(expected)
+    assert handed == ([] if columnar else [case])  # checked by the engine it was meant for
