@@ -1180,6 +1180,7 @@ DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
 
 
 @pytest.mark.parametrize("case", sorted(DIFFERENTIAL_CASES))
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")  # [[:alpha:]] to re
 def test_cases_a_differential_run_found_give_frictionless_findings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
