@@ -288,9 +288,13 @@ def read(f: FieldSql) -> str:
 
 
 def label_errors(header: list[str], names: list[str]) -> list[TableError]:
-    """frictionless' header errors: extra, missing, blank, repeated and incorrect labels."""
+    """frictionless' header errors: extra, missing, blank, repeated and incorrect labels.
+
+    Labels are compared with the spaces around them stripped, as frictionless reads them
+    (`id ` is the field `id`)."""
     if not header:
         return []
+    header = [label.strip() for label in header]
     errors = [
         TableError("extra-label", None, "", number, None, "", label)
         for number, label in enumerate(header, start=1)

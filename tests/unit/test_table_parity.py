@@ -1143,6 +1143,11 @@ DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
         {"fields": [{"name": "t", "type": "datetime", "format": "%d/%m/%Y %H:%M"}]},
         True,
     ),
+    "labels with spaces around them": (
+        "id , name,n\n1,a,2\n",
+        {"fields": [_integer("id"), {"name": "name", "type": "string"}, _integer("m")]},
+        True,
+    ),
     "lines ending two ways": ("a\r\n1\n2\r\nx\n", {"fields": [_integer("a")]}, False),
     "a pattern RE2 refuses or reads otherwise": (
         "s,t\naaa,a\n",
