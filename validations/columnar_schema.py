@@ -92,9 +92,10 @@ def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
     """
     if problem := unsupported(schema):
         raise TableNotColumnar(problem)
-    missing = missing_values(schema)
+    missing, declared = missing_values(schema), len(schema.get("fields", []))
+    # a field made up for a label beyond the schema has frictionless' default, ""
     return [
-        _field_sql(spec, number, missing)
+        _field_sql(spec, number, missing if number <= declared else [""])
         for number, spec in enumerate(expected_fields(schema, header), start=1)
     ]
 

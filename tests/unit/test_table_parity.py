@@ -1148,6 +1148,11 @@ DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
         {"fields": [_integer("id"), {"name": "name", "type": "string"}, _integer("m")]},
         True,
     ),
+    "a column beyond the schema": (
+        "a,extra\n,NA\n1,\n",
+        {"fields": [_integer("a")], "missingValues": ["", "NA"]},
+        True,
+    ),
     "lines ending two ways": ("a\r\n1\n2\r\nx\n", {"fields": [_integer("a")]}, False),
     "a pattern RE2 refuses or reads otherwise": (
         "s,t\naaa,a\n",
