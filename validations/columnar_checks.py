@@ -159,7 +159,9 @@ class KeyCheck:
     target: tuple[str, ...] = ()
     resource: str = ""
     empty: str = ""  # a primary key's query for rows without a key
-    decimal: bool = False  # `shown` is a number's text, printed as frictionless' Decimal
+    # `shown` is the cell's text, printed as frictionless prints the value it reads: a
+    # number's Decimal ("number"), a datetime's Python datetime (its format)
+    printed: str | None = None
 
     def error(self, row: int, shown: str | None) -> TableError:
         if self.type == "foreign-key":
@@ -170,9 +172,11 @@ class KeyCheck:
             return TableError(self.type, row, None, None, None, note)
         if self.type == "primary-key":
             return TableError(self.type, row)
-        return TableError(
-            self.type, row, self.field_name, None, _decimal(shown) if self.decimal else shown
-        )
+        if self.printed == "number":
+            shown = _decimal(shown)
+        elif self.printed is not None:
+            shown = _datetime(shown, self.printed)
+        return TableError(self.type, row, self.field_name, None, shown)
 
 
 def _decimal(text: str | None) -> str | None:
@@ -181,6 +185,23 @@ def _decimal(text: str | None) -> str | None:
         return str(Decimal(str(text).strip()))
     except (InvalidOperation, ValueError):
         return text
+
+
+def _datetime(text: str | None, form: str) -> str | None:
+    """A datetime cell as frictionless prints its value: Python's datetime, read by
+    dateutil's isoparse (the default format) or strptime, with its offset as written
+    (2024-01-05 10:00:00+05:45; 10:00:00.500000)."""
+    import datetime as dt
+
+    from dateutil import parser
+
+    if text is None:
+        return text
+    try:
+        read = parser.isoparse(text) if form == "default" else dt.datetime.strptime(text, form)
+    except (TypeError, ValueError, OverflowError):
+        return text
+    return str(read)
 
 
 def table_rules(fields: list[FieldSql], suspect: str | None = None) -> Rules:
@@ -247,9 +268,7 @@ def key_checks(
         if schema_constraint(schema, f.name, "unique"):
             query = _repeats(table, [f], missing)
             order = (UNIQUE, f.number, 0)
-            checks.append(
-                KeyCheck("unique-error", order, query, f.name, decimal=f.kind == "number")
-            )
+            checks.append(KeyCheck("unique-error", order, query, f.name, printed=_printed(f)))
     key = _names(schema.get("primaryKey"))
     if key and all(name in by_name for name in key):
         parts = " AND ".join(f"{read(by_name[name])} IS NULL" for name in key)
@@ -330,8 +349,9 @@ def _repeats(table: LoadedTable, key: list[FieldSql], missing: list[str]) -> str
         repeated = table.repeated([text_or_null(f.cell, missing) for f in key])
     else:
         repeated = table.repeated([_grouped(f) for f in key], table.ruled_view())
-    if len(key) == 1 and key[0].kind == "number":
-        # frictionless prints the Decimal of the text (1.50, not 1.5): the text, for _decimal
+    if len(key) == 1 and _printed(key[0]):
+        # frictionless prints the value it read of the text (the Decimal 1.50, not 1.5; a
+        # datetime as Python writes it): the text, for KeyCheck.error
         cell = key[0].cell
         later = f"{repeated} r JOIN cells c USING (k) WHERE r.k > r.first"
         return f"SELECT r.k, c.{cell} AS shown FROM {later}"
@@ -341,10 +361,22 @@ def _repeats(table: LoadedTable, key: list[FieldSql], missing: list[str]) -> str
     return f"SELECT k, {shown} AS shown FROM {repeated} WHERE k > first"
 
 
+def _printed(f: FieldSql) -> str | None:
+    """How KeyCheck.error prints a repeated cell of this field (None: as DuckDB does)."""
+    return "number" if f.kind == "number" else f.form if f.kind == "datetime" else None
+
+
 def _grouped(f: FieldSql) -> str:
-    """The key frictionless compares: NaN equals nothing, not even NaN (Decimal's)."""
+    """The key frictionless compares: NaN equals nothing, not even NaN (Decimal's); a
+    datetime with an offset never equals one without (Python's), the same instant with
+    another offset does."""
     value = read(f)
-    return f"(CASE WHEN isnan({value}) THEN NULL ELSE {value} END)" if f.kind == "number" else value
+    if f.kind == "number":
+        return f"(CASE WHEN isnan({value}) THEN NULL ELSE {value} END)"
+    if f.kind == "datetime" and f.form == "default":
+        offset = f"regexp_matches({f.cell}, '([Zz]|[+-][0-9]{{2}}(:?[0-9]{{1,2}})?)$')"
+        return f"(CASE WHEN {offset} THEN {value}::VARCHAR || ' aware' ELSE {value}::VARCHAR END)"
+    return value
 
 
 def _orphans(ruled: str, by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:

@@ -1153,6 +1153,22 @@ DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
         {"fields": [_integer("a")], "missingValues": ["", "NA"]},
         True,
     ),
+    "repeated datetimes": (
+        "d,f\n2024-01-05T10:00:00,2024-01-05 10:00:00.5\n2024-01-05T10:00:00,2024-01-05 "
+        "10:00:00.5\n2024-01-05T10:00:00Z,x\n2024-01-05T15:45:00+05:45,x\n",
+        {
+            "fields": [
+                {"name": "d", "type": "datetime", "constraints": {"unique": True}},
+                {
+                    "name": "f",
+                    "type": "datetime",
+                    "format": "%Y-%m-%d %H:%M:%S.%f",
+                    "constraints": {"unique": True},
+                },
+            ]
+        },
+        True,
+    ),
     "lines ending two ways": ("a\r\n1\n2\r\nx\n", {"fields": [_integer("a")]}, False),
     "a pattern RE2 refuses or reads otherwise": (
         "s,t\naaa,a\n",
