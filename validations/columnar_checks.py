@@ -160,23 +160,31 @@ class KeyCheck:
     resource: str = ""
     empty: str = ""  # a primary key's query for rows without a key
     # `shown` is the cell's text, printed as frictionless prints the value it reads: a
-    # number's Decimal ("number"), a datetime's Python datetime (its format)
+    # number's Decimal ("number"), a datetime's Python datetime (its format); a foreign
+    # key's is a list, one per source field (`printers`)
     printed: str | None = None
+    printers: tuple[str | None, ...] = ()
 
-    def error(self, row: int, shown: str | None) -> TableError:
+    def error(self, row: int, shown: Any) -> TableError:
         if self.type == "foreign-key":
+            values = ", ".join(
+                "None" if text is None else _print(text, printer) or ""
+                for text, printer in zip(shown, self.printers, strict=True)
+            )
             note = (
-                f'for "{", ".join(self.source)}": values "{shown}" not found in the lookup '
+                f'for "{", ".join(self.source)}": values "{values}" not found in the lookup '
                 f'table "{self.resource}" as "{", ".join(self.target)}"'
             )
             return TableError(self.type, row, None, None, None, note)
         if self.type == "primary-key":
             return TableError(self.type, row)
-        if self.printed == "number":
-            shown = _decimal(shown)
-        elif self.printed is not None:
-            shown = _datetime(shown, self.printed)
-        return TableError(self.type, row, self.field_name, None, shown)
+        return TableError(self.type, row, self.field_name, None, _print(shown, self.printed))
+
+
+def _print(text: str | None, printed: str | None) -> str | None:
+    if printed == "number":
+        return _decimal(text)
+    return text if printed is None else _datetime(text, printed)
 
 
 def _decimal(text: str | None) -> str | None:
@@ -282,8 +290,18 @@ def key_checks(
             query = _orphans(table.ruled_view(), by_name, source, target)
             resource = reference.get("reference", {}).get("resource", "")
             order = (FOREIGN, index, 0)
+            printers = tuple(_printed(by_name[name]) for name in source)
             checks.append(
-                KeyCheck("foreign-key", order, query, None, tuple(source), tuple(target), resource)
+                KeyCheck(
+                    "foreign-key",
+                    order,
+                    query,
+                    None,
+                    tuple(source),
+                    tuple(target),
+                    resource,
+                    printers=printers,
+                )
             )
     return checks
 
@@ -380,20 +398,40 @@ def _grouped(f: FieldSql) -> str:
 
 
 def _orphans(ruled: str, by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:
-    values = ", ".join(f"{read(by_name[n])} AS s{i}" for i, n in enumerate(source, 1))
-    targets = ", ".join(f"{read(by_name[n])} AS t{i}" for i, n in enumerate(target, 1))
+    """Rows whose values of `source` are no row's values of `target`; `shown` lists each
+    value as frictionless prints it (KeyCheck.error joins them, `printed`)."""
+    values = ", ".join(
+        f"{_compared(by_name[n])} AS s{i}, {_text_of(by_name[n])} AS p{i}"
+        for i, n in enumerate(source, 1)
+    )
+    targets = ", ".join(f"{_compared(by_name[n])} AS t{i}" for i, n in enumerate(target, 1))
     same = " AND ".join(f"s{i} IS NOT DISTINCT FROM t{i}" for i in range(1, len(source) + 1))
     all_empty = " AND ".join(f"s{i} IS NULL" for i in range(1, len(source) + 1))
     no_target = " AND ".join(f"t{i} IS NULL" for i in range(1, len(target) + 1))
-    shown = " || ', ' || ".join(
-        f"coalesce(CAST(s{i} AS VARCHAR), 'None')" for i in range(1, len(source) + 1)
-    )
+    shown = "[" + ", ".join(f"p{i}" for i in range(1, len(source) + 1)) + "]"
     return f"""
         WITH source AS (SELECT k, {values} FROM {ruled} WHERE k > 1),
              target AS (SELECT DISTINCT {targets} FROM {ruled} WHERE k > 1)
         SELECT k, {shown} AS shown FROM source
         WHERE NOT ({all_empty})
           AND NOT EXISTS (SELECT 1 FROM target WHERE NOT ({no_target}) AND {same})"""
+
+
+def _compared(f: FieldSql) -> str:
+    """A foreign key's value: a datetime with an offset is not one without (Python's);
+    NaN stays NaN, which equals no target (frictionless')."""
+    return _grouped(f) if f.kind == "datetime" else read(f)
+
+
+def _text_of(f: FieldSql) -> str:
+    """SQL: the value as frictionless prints it, or the text KeyCheck.error prints so (a
+    number's, a datetime's); NULL where the row has no value."""
+    value = read(f)
+    if f.kind == "boolean":
+        return f"(CASE WHEN {value} THEN 'True' WHEN NOT {value} THEN 'False' END)"
+    if _printed(f):
+        return f"(CASE WHEN {value} IS NOT NULL THEN {f.cell} END)"
+    return f"CAST({value} AS VARCHAR)"
 
 
 def blank_row(checks: list[RowCheck]) -> str:

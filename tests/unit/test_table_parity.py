@@ -1169,6 +1169,28 @@ DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
         },
         True,
     ),
+    "values a foreign key does not find": (
+        "id,n,b,t,parent,pn,pb,pt\n1,1,true,2024-01-05T10:00:00,1,1,true,2024-01-05T10:00:00\n"
+        "2,2,false,x,9,1.50,false,2024-01-05T10:00:00Z\n",
+        {
+            "fields": [
+                _integer("id"),
+                {"name": "n", "type": "number"},
+                {"name": "b", "type": "boolean"},
+                {"name": "t", "type": "datetime"},
+                _integer("parent"),
+                {"name": "pn", "type": "number"},
+                {"name": "pb", "type": "boolean"},
+                {"name": "pt", "type": "datetime"},
+            ],
+            "foreignKeys": [
+                {"fields": ["parent"], "reference": {"resource": "", "fields": ["id"]}},
+                {"fields": ["pn", "pb"], "reference": {"resource": "", "fields": ["n", "b"]}},
+                {"fields": ["pt"], "reference": {"resource": "", "fields": ["t"]}},
+            ],
+        },
+        True,
+    ),
     "lines ending two ways": ("a\r\n1\n2\r\nx\n", {"fields": [_integer("a")]}, False),
     "a pattern RE2 refuses or reads otherwise": (
         "s,t\naaa,a\n",
