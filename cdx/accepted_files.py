@@ -26,24 +26,27 @@ def cache_dir() -> Path:
     return Path(base) / "cdx"
 
 
-def _marker(content: bytes, checker: str) -> Path | None:
+def _marker(content: bytes, checker: str, checks: int) -> Path | None:
     try:
         release = version(checker)
     except PackageNotFoundError:
         return None
     digest = hashlib.sha256(content).hexdigest()
-    return cache_dir() / f"accepted-by-{checker}" / f"{digest}-{release}"
+    ours = f"-checks{checks}" if checks else ""
+    return cache_dir() / f"accepted-by-{checker}" / f"{digest}-{release}{ours}"
 
 
-def already_accepted(content: bytes, checker: str) -> bool:
-    """Whether `checker` (a distribution name) accepted these bytes before, in its release."""
-    marker = _marker(content, checker)
+def already_accepted(content: bytes, checker: str, checks: int = 0) -> bool:
+    """Whether `checker` (a distribution name) accepted these bytes before, in its release,
+    with cdx's own checks beside it at `checks` (a number cdx raises when it refuses more:
+    a file accepted by fewer checks is checked again)."""
+    marker = _marker(content, checker, checks)
     return marker is not None and marker.is_file()
 
 
-def remember_accepted(content: bytes, checker: str) -> None:
+def remember_accepted(content: bytes, checker: str, checks: int = 0) -> None:
     """Best effort: a cache that cannot be written only costs the next run the import."""
-    marker = _marker(content, checker)
+    marker = _marker(content, checker, checks)
     if marker is None:
         return
     try:

@@ -30,6 +30,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cdx.findings import CappedFindings
+from validations.columnar_dates import strptime_shapes
 from validations.columnar_repeats import exact_keys, first_repeats
 from validations.columnar_schema import (
     LONG_ENUM,
@@ -242,27 +243,41 @@ class _Reader(_Columns):
         names = [n for n in columns_named(spec) if n in self.column]
         if not names:
             return "false"
-        keys = [self.key(n) for n in names]
-        repeated = self.table.repeated(keys)
-        # rows without a key are kept too: pandas may read them otherwise (GX decides)
-        no_key = " AND ".join(f"{key} IS NULL" for key in keys)
-        return f"(k IN (SELECT k FROM {repeated}) OR ({no_key}))"
+        unsure = " OR ".join(self.unsure(n) for n in names)
+        if scalar(self.table.connection, f"SELECT count(*) FROM cells WHERE k > 1 AND ({unsure})"):
+            return "true"  # a value pandas may read otherwise: GX sees every row
+        return f"k IN (SELECT k FROM {self.table.repeated([self.key(n) for n in names])})"
 
     def key(self, name: str) -> str:
-        """A value equal wherever pandas' typed values are equal (NULL where unsure)."""
-        kind, text = self.fields.get(name, {}).get("type", "string"), self.text(name)
-        if kind == "integer":
-            return f"TRY_CAST({text} AS HUGEINT)"
-        if kind == "number":
-            return f"TRY_CAST({text} AS DOUBLE)"
-        if kind in ("string", "any"):
+        """A value equal wherever pandas' typed values are equal, and NULL where pandas
+        reads no value or where unsure: grouped with NULL equal to NULL, the repeats are
+        then pandas' or more, unless a cell pandas may read as a value has a NULL key
+        (`unsure`). A laxer key (DuckDB's TRY_CAST reads ' 1', 0x10 and 1_000, its
+        strptime a trailing space) made a row that pandas reads as (x, missing) no repeat
+        of another (x, missing)."""
+        field = self.fields.get(name, {})
+        text = self.text(name)
+        if field.get("type", "string") in ("string", "any"):
             return text
-        form = self.fields.get(name, {}).get("format", "default")
-        if kind == "date" and form != "any":
-            # frame_from_text parses with the same pattern: equal dates, equal keys. Without
-            # a key, a compound key with a date repeated on (nearly) every row of a big file.
-            return f"try_strptime({text}, {_text(strptime_pattern(form))})"
-        return "NULL"  # every row is kept: GX decides
+        # a date in its format is read so: equal dates, equal keys. Without a key, a
+        # compound key with a date repeated on (nearly) every row of a big file.
+        surely, value = _surely_typed(field, text)
+        return "NULL" if surely is None else f"(CASE WHEN {surely} THEN {value} END)"
+
+    def unsure(self, name: str) -> str:
+        """SQL: pandas may read the cell as a value where `key` is NULL (a key NULL on
+        every row only groups more rows: it is never unsure)."""
+        field, text = self.fields.get(name, {}), self.text(name)
+        kind, key = field.get("type", "string"), self.key(name)
+        if key == "NULL" or kind in ("string", "any", "boolean"):
+            return "false"  # booleans: pandas reads the same words alone
+        if kind == "integer":  # _typed: a full match of [+-]\d+, Python's \d
+            readable = rf"regexp_full_match({text}, '[+-]?\p{{Nd}}+')"
+        elif kind == "number":  # pd.to_numeric reads digits in many shapes, and inf
+            readable = rf"regexp_matches({text}, '\p{{Nd}}|[iI][nN][fF]')"
+        else:  # a date: text with its format's separators
+            readable = _may_parse(text, field.get("format", "default"))
+        return f"({text} IS NOT NULL AND {key} IS NULL AND {readable})"
 
     def batches(
         self, named: list[str], where: str, *, whole: bool, empty: bool = True
@@ -387,11 +402,13 @@ def _could_fail_anywhere(
         bounds = _bounds(kwargs, ftype)
         readable = "true"
         if ftype == "date":
-            # YYYY-MM-DD text orders as its date, and compares without parsing (a third
-            # of the time); text of that shape but no date (2024-02-30) is missing to
-            # read_frame, and passes
-            surely, value = f"regexp_full_match({text}, '{DATE_SHAPE}')", text
-            readable = _may_parse(text, field.get("format", "default"))
+            form = field.get("format", "default")
+            if form == "default":
+                # YYYY-MM-DD text orders as its date, and compares without parsing (a
+                # third of the time); text of that shape but no date (2024-02-30) is
+                # missing to read_frame, and passes
+                surely, value = f"regexp_full_match({text}, '{DATE_SHAPE}')", text
+            readable = _may_parse(text, form)
         return (
             None
             if bounds is None
@@ -461,8 +478,16 @@ def _surely_typed(field: dict[str, Any], text: str) -> tuple[str | None, str]:
             return None, text  # read_frame compares the text with them as they are
         return f"({text} IN ({_list(either)}))", f"({text} IN ({_list(true)}))"
     if ftype == "date":
-        value = f"CAST(try_strptime({text}, '%Y-%m-%d') AS DATE)"
-        return f"(regexp_full_match({text}, '{DATE_SHAPE}') AND {value} IS NOT NULL)", value
+        pattern = strptime_pattern(field.get("format", "default"))
+        shapes = strptime_shapes(pattern) if pattern != "any" else None
+        if shapes is None:
+            return None, text
+        # the text in the format's ASCII shape, exactly (pandas reads 2024-01-05 in a
+        # %d/%m/%Y column, or with a trailing space, as no date)
+        value = f"CAST(try_strptime({text}, {_text(pattern)}) AS DATE)"
+        # and within pandas' nanosecond timestamps (1500-01-01 is no date to it)
+        within = f"{value} BETWEEN DATE '1677-09-22' AND DATE '2262-04-10'"
+        return f"(regexp_full_match({text}, {_text(shapes[0])}) AND {within})", value
     return None, text
 
 

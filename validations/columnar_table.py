@@ -184,13 +184,20 @@ def load_table(
     database = folder / "cells.duckdb" if on_disk else None
     connection = duckdb.connect(str(database or ":memory:"), config={"memory_limit": MEMORY_LIMIT})
     try:
-        ascii_spelling.register(connection)  # the rules read non-ASCII cells through them
-        python_patterns.register(connection)
+        register_functions(connection)
         return _load(connection, folder, database, csv_path, header, fields, rules, whole)
     except BaseException:
         connection.close()
         _remove(folder)
         raise
+
+
+def register_functions(connection: duckdb.DuckDBPyConnection) -> None:
+    """The Python functions the rules' SQL calls (on cells DuckDB reads otherwise than
+    Python): `cdx_ascii` (validations/ascii_spelling.py), `cdx_pattern`
+    (validations/python_patterns.py)."""
+    ascii_spelling.register(connection)
+    python_patterns.register(connection)
 
 
 def _load(

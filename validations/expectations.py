@@ -34,6 +34,9 @@ INDEX_KEY = "cdx_index"  # GX returns results out of suite order; this maps them
 # regex checks then follow RE2 instead of Python's re — other matches, other messages.
 TEXT = "string[python]"
 GX = "great-expectations"  # the distribution whose acceptance of a suite is remembered
+# cdx's own checks of a suite beside GX's (_suite_problem); raised when they refuse more,
+# so that a suite accepted before is checked again (2: min_value above max_value)
+SUITE_CHECKS = 2
 LISTED = 10  # values or rows named in one message before "and N more"
 SUITE_HINT = "Compare with validations/suites/example-scorecard.json (GX 1.x suite format)."
 # Per expectation type (without `expect_`): the rule in a few words, and the message for a
@@ -84,7 +87,7 @@ def load_suite(path: Path) -> dict[str, Any]:
     if not isinstance(suite, dict) or not isinstance(suite.get("expectations"), list):
         shape = 'the suite is not a JSON object with an "expectations" list'
         raise SuiteInvalid(shape, where=str(path), hint=SUITE_HINT)
-    if already_accepted(content, GX):
+    if already_accepted(content, GX, SUITE_CHECKS):
         return suite
     for index, spec in enumerate(suite["expectations"]):
         if problem := _suite_problem(spec):
@@ -93,7 +96,7 @@ def load_suite(path: Path) -> dict[str, Any]:
                 f"expectation {index + 1} of {len(suite['expectations'])} (index {index}, {kind})"
             )
             raise SuiteInvalid(f"{which} {problem[0]}", where=str(path), hint=problem[1])
-    remember_accepted(content, GX)
+    remember_accepted(content, GX, SUITE_CHECKS)
     return suite
 
 
@@ -114,6 +117,15 @@ def _suite_problem(spec: Any) -> tuple[str, str] | None:
         return 'has "kwargs" or "meta" that is not an object', SUITE_HINT
     if spec.get("meta", {}).get("severity", "error") not in ("error", "warning"):
         return 'has a meta "severity" other than "error" or "warning"', "Use one of those two."
+    low, high = (spec.get("kwargs", {}).get(bound) for bound in ("min_value", "max_value"))
+    numbers = all(isinstance(b, int | float) and not isinstance(b, bool) for b in (low, high))
+    if (numbers or (isinstance(low, str) and isinstance(high, str))) and low > high:
+        # GX accepts it here and refuses it only when it runs, which it may never do on a
+        # file where no row could fail (the columnar path then asks GX nothing)
+        return (
+            f"has min_value {low!r} greater than max_value {high!r}",
+            "Swap the two bounds, or fix the one that is wrong.",
+        )
     try:
         _configuration(spec, 0, None).to_domain_obj()
         regex = spec.get("kwargs", {}).get("regex")

@@ -9,7 +9,7 @@ from cdx.tabular import csv_rows
 
 
 def read_header(csv_path: Path) -> list[str]:
-    with csv_path.open(encoding="utf-8", newline="") as handle:
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM is no label
         return next(csv_rows(handle), [])
 
 

@@ -6,7 +6,8 @@ and spaces (১২৩ are digits, ä is a letter, U+00A0 a space), RE2's hold AS
 its `\\s` not \\v or \\x1c-\\x1f). A pattern with one of them is matched by RE2 on the
 cells where the two agree, and by `cdx_pattern`, a Python function registered on the
 connection, on the others: a cell with a character outside printable ASCII and tabs,
-rare in an identifier or a phone number, so the scan stays in DuckDB.
+rare in an identifier or a phone number, so the scan stays in DuckDB. So is, for every
+pattern, a cell ending in a newline: Python's `$` matches before it, RE2's does not.
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ OTHER_CHARACTERS = "'[^\\x00-\\x7F]|[\\x0b\\x1c-\\x1f]'"
 
 def pattern_broken(cell: str, pattern: str, re2_broken: str) -> str:
     """SQL: the cell does not match the pattern as frictionless matches it. `re2_broken`
-    is the same test by RE2, used as it is where the pattern has no class RE2 reads
-    otherwise."""
-    if not UNICODE_CLASSES.search(pattern):
-        return re2_broken
+    is the same test by RE2, used on the cells where the two agree."""
+    # Python's $ also matches before a final newline (`abc` matches "abc\n"); RE2's not
+    differ = [f"suffix({cell}, chr(10))"]
+    if UNICODE_CLASSES.search(pattern):
+        differ.append(f"regexp_matches({cell}, {OTHER_CHARACTERS})")
     quoted = "'" + pattern.replace("'", "''") + "'"
     python = f"NOT {FUNCTION}({quoted}, {cell})"
-    other = f"regexp_matches({cell}, {OTHER_CHARACTERS})"
-    return f"(CASE WHEN {other} THEN {python} ELSE {re2_broken} END)"
+    return f"(CASE WHEN {' OR '.join(differ)} THEN {python} ELSE {re2_broken} END)"
 
 
 def register(connection: duckdb.DuckDBPyConnection) -> None:

@@ -99,7 +99,7 @@ def _same_pattern(regex: Any, pattern: Any) -> bool:
     the expectation's regex from the start."""
     if not isinstance(regex, str) or not isinstance(pattern, str) or not pattern:
         return False
-    # `^p$` reads differently when p has alternatives at its top (a|b): only without
-    return regex in (pattern, f"^(?:{pattern})$", f"^{pattern}") or (
-        regex == f"^{pattern}$" and "|" not in pattern
-    )
+    # frictionless matches `^p$`, which reads differently when p has alternatives at its
+    # top (`^a|b$` lets `ax` pass): the whole-match forms vouch only without `|`
+    whole = (f"^{pattern}$", f"^(?:{pattern})$")
+    return regex in (pattern, f"^{pattern}") or (regex in whole and "|" not in pattern)

@@ -513,6 +513,13 @@ def test_a_missing_required_kwarg_is_named(tmp_path: Path) -> None:
             '"severity"',
         ),
         ({"type": "expect_column_values_to_not_be_null", "kwargs": ["a"]}, '"kwargs"'),
+        (  # GX refuses it only when it runs, and on a clean file it never runs
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "a", "min_value": 5, "max_value": 1},
+            },
+            "min_value 5 greater than max_value 1",
+        ),
     ],
 )
 def test_other_broken_expectations_are_invalid(

@@ -1191,6 +1191,16 @@ DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
         },
         True,
     ),
+    "a byte-order mark and cells ending in a newline": (
+        '\ufeffid,code\n1,"abc\n"\n2,"ab1\n"\n',
+        {
+            "fields": [
+                _integer("id"),
+                {"name": "code", "type": "string", "constraints": {"pattern": "[a-z]+"}},
+            ]
+        },
+        True,
+    ),
     "lines ending two ways": ("a\r\n1\n2\r\nx\n", {"fields": [_integer("a")]}, False),
     "a pattern RE2 refuses or reads otherwise": (
         "s,t\naaa,a\n",
@@ -1247,3 +1257,68 @@ def test_cases_a_differential_run_found_give_frictionless_findings(
     found, _ = validate_table(csv_path, schema, None, resource="t", cap=10**6)
     assert described(found) == described(expected)
     assert handed == ([] if columnar else [case])  # checked by the engine it was meant for
+
+
+def _suite(*expectations: dict[str, Any]) -> dict[str, Any]:
+    return {"name": "s", "expectations": list(expectations)}
+
+
+def _compound(*columns: str) -> dict[str, Any]:
+    return {"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": [*columns]}}
+
+
+# The same for suites (2026-12-07): the columnar path let GX see too few rows
+SUITE_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    "a date in another format, between": (
+        "d\n2024-01-05\n05/01/2024\n",
+        {"fields": [{"name": "d", "type": "date", "format": "%Y-%d-%m"}]},
+        _suite(_spec("expect_column_values_to_be_between", column="d", max_value="2024-03-01")),
+    ),
+    "a date in another format, not null": (
+        "d\n2024-01-05\n05/01/2024\n",
+        {"fields": [{"name": "d", "type": "date", "format": "%d/%m/%Y"}]},
+        _suite(_spec("expect_column_values_to_not_be_null", column="d")),
+    ),
+    "compound keys pandas reads as missing": (
+        "s,d,n,i,j\nx,2024-01-05 ,1_000,0x10, 1\nx,,,,\n",
+        {
+            "fields": [
+                {"name": "s", "type": "string"},
+                {"name": "d", "type": "date"},
+                {"name": "n", "type": "number"},
+                _integer("i"),
+                _integer("j"),
+            ]
+        },
+        _suite(_compound("s", "d"), _compound("s", "n"), _compound("s", "i"), _compound("s", "j")),
+    ),
+    "a compound key with values written two ways": (
+        "s,n\nx,1e3\nx,1000\ny,5\ny,5\n",  # 1e3 has no plain key: GX sees every row
+        {"fields": [{"name": "s", "type": "string"}, {"name": "n", "type": "number"}]},
+        _suite(_compound("s", "n")),
+    ),
+    "a schema pattern with alternatives vouches for no whole match": (
+        "a\nax\nb\n",
+        {"fields": [{"name": "a", "type": "string", "constraints": {"pattern": "a|b"}}]},
+        _suite(_spec("expect_column_values_to_match_regex", column="a", regex="^(?:a|b)$")),
+    ),
+    "a byte-order mark": (
+        "\ufeffa,b\n1,x\n5,y\n",
+        {"fields": [_integer("a"), {"name": "b", "type": "string"}]},
+        _suite(_spec("expect_column_values_to_be_between", column="a", max_value=3)),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SUITE_CASES))
+def test_suite_cases_a_differential_run_found_give_the_whole_frame_findings(
+    tmp_path: Path, case: str
+) -> None:
+    text, schema, suite = SUITE_CASES[case]
+    csv_path = tmp_path / "case.csv"
+    csv_path.write_bytes(text.encode("utf-8"))
+    expected, _ = reference(csv_path, schema, suite)
+    found, _ = validate_table(csv_path, schema, suite, resource="t", cap=10**6)
+    assert Origin.EXPECTATION in {f.origin for f in expected}
+    assert "expectation-error" not in {f.code for f in expected}  # GX ran every check
+    assert described(found) == described(expected)
