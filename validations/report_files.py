@@ -61,6 +61,11 @@ def render_html(report: ValidationReport, privacy: PrivacyDecision | None = None
         + "</tr>"
         for (resource, column, code), count in report.by_rule()
     )
+    if by_rule:  # how many findings each column has of each problem (none: no table)
+        by_rule = (
+            "<h2>By column and problem</h2>\n<table><thead><tr><th>Findings</th><th>File</th>"
+            f"<th>Column</th><th>Rule</th></tr></thead>\n<tbody>\n{by_rule}\n</tbody></table>"
+        )
     shown = len(report.findings)
     total = sum(report.counts.values())
     capped = f"<p>Showing {shown:,} of {total:,} findings.</p>" if shown < total else ""
@@ -82,11 +87,7 @@ publishing), {report.warning_count:,} warnings.</p>
 <ul>{counts}</ul>
 {privacy_section(privacy) if privacy is not None else ""}
 {capped}
-<h2>By column and problem</h2>
-<table><thead><tr><th>Findings</th><th>File</th><th>Column</th><th>Rule</th></tr></thead>
-<tbody>
 {by_rule}
-</tbody></table>
 <h2>Findings</h2>
 <table><thead><tr><th>Severity</th><th>File</th><th>Row</th><th>Column</th>
 <th>What to fix</th><th>Rule</th></tr></thead>

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cdx.findings import Origin, ValidationReport
 from validations.package_check import validate_table
+from validations.report_files import render_html
 
 SCHEMA = json.loads(
     (
@@ -130,6 +131,9 @@ def test_a_column_bad_on_every_row_does_not_hide_another_columns_error(tmp_path:
         ("score", 2502),
         ("participants", 2702),
     ]
+    page = render_html(report)
+    assert "<td>3,000</td><td>scores</td><td>session_date</td><td>type-error</td>" in page
+    assert "By column and problem" not in render_html(ValidationReport("clean"))
     summary = ValidationReport.from_dict(json.loads(json.dumps(report.to_dict())))
     assert summary.rule_counts == report.rule_counts
     assert report.to_dict()["summary"]["by_rule"][0] == {
