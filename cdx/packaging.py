@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,7 @@ def load_table_schema(path: Path) -> dict[str, Any]:
         raise SchemaInvalid(f"{path} is not valid JSON ({exc})") from None
     if not isinstance(descriptor, dict):
         raise SchemaInvalid(f"{path} must be a JSON object with `fields`")
-    if already_accepted(content, "frictionless"):
+    if already_accepted(content, "frictionless", SCHEMA_CHECKS):
         return descriptor
     from frictionless import FrictionlessException, Schema
 
@@ -77,8 +78,33 @@ def load_table_schema(path: Path) -> dict[str, Any]:
         ) from None
     if unread := _unreadable_bound(schema):
         raise SchemaInvalid(f"{path}: {unread}", hint=_BOUND_HINT)
-    remember_accepted(content, "frictionless")
+    if unusable := _unusable_pattern(schema):
+        raise SchemaInvalid(f"{path}: {unusable}", hint=_PATTERN_HINT)
+    remember_accepted(content, "frictionless", SCHEMA_CHECKS)
     return descriptor
+
+
+# cdx's own checks of a schema beside frictionless' (bounds, patterns); raised when they
+# refuse more, so that a schema accepted before is checked again (2: patterns)
+SCHEMA_CHECKS = 2
+_PATTERN_HINT = (
+    "write a flag as a group around the pattern, (?i:[a-z]+) rather than (?i)[a-z]+: the "
+    "pattern is matched whole, as ^PATTERN$, where a flag can only come first"
+)
+
+
+def _unusable_pattern(schema: Any) -> str | None:
+    """A pattern Python's re cannot compile the way frictionless wraps it, said; else None.
+    frictionless stops validating on it with re.error (a traceback for a person)."""
+    for field in schema.fields:
+        pattern = field.constraints.get("pattern")
+        if pattern is None:
+            continue
+        try:
+            re.compile(f"^{pattern}$")
+        except re.error as exc:
+            return f"the pattern {pattern!r} of field `{field.name}` cannot be used ({exc})"
+    return None
 
 
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")

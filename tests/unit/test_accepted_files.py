@@ -133,3 +133,21 @@ def test_a_bound_not_written_in_its_fields_format_is_refused(
     visited["constraints"] = {"minimum": "01 Jan 2020"}
     schema.write_text(json.dumps({"fields": [visited]}))
     assert load_table_schema(schema)["fields"] == [visited]
+
+
+def test_a_pattern_python_cannot_wrap_as_frictionless_does_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """frictionless matches ^PATTERN$, and Python's re takes a flag only at the very start:
+    with "(?i)[a-z]+" it stopped validating with re.error, and the columnar engine read it."""
+    monkeypatch.setenv("CDX_CACHE_DIR", str(tmp_path / "cache"))
+    schema = tmp_path / "schema.json"
+    district = {"name": "district", "type": "string", "constraints": {"pattern": "(?i)[a-z]+"}}
+    schema.write_text(json.dumps({"fields": [district]}))
+    with pytest.raises(SchemaInvalid) as caught:
+        load_table_schema(schema)
+    assert "the pattern '(?i)[a-z]+' of field `district` cannot be used" in caught.value.message
+    assert "(?i:[a-z]+)" in (caught.value.hint or "")
+    district["constraints"] = {"pattern": "(?i:[a-z]+)"}
+    schema.write_text(json.dumps({"fields": [district]}))
+    assert load_table_schema(schema)["fields"] == [district]
