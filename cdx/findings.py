@@ -92,6 +92,12 @@ Rule = tuple[str | None, str | None, str]
 FIRST_OF_EACH_RULE = 3
 
 
+def kept_past(of_code: int, of_rule: int, cap: int) -> bool:
+    """Whether the next finding of a code and rule is kept, `of_code` and `of_rule` of
+    them seen before: within the cap of its code, or among the first of its rule."""
+    return of_code < cap or of_rule < FIRST_OF_EACH_RULE
+
+
 def rule_of(finding: Finding) -> Rule:
     return (finding.resource, finding.field, finding.code)
 
@@ -132,7 +138,7 @@ class CappedFindings(list[Finding]):
     def add(self, finding: Finding) -> None:
         kept, rule = self.kept.get(finding.code, 0), rule_of(finding)
         of_rule = self.kept_of_rule.get(rule, 0)
-        if kept < self.cap or of_rule < FIRST_OF_EACH_RULE:
+        if kept_past(kept, of_rule, self.cap):
             self.kept[finding.code] = kept + 1
             self.kept_of_rule[rule] = of_rule + 1
             self.append(finding)
@@ -204,7 +210,7 @@ class ValidationReport:
         seen, rule = self.counts.get(finding.code, 0), rule_of(finding)
         of_rule = self.rule_counts.get(rule, 0)
         self._count(rule, str(finding.severity), 1)
-        if seen < cap or of_rule < FIRST_OF_EACH_RULE:
+        if kept_past(seen, of_rule, cap):
             self.findings.append(finding)
 
     def extend(self, findings: list[Finding], *, cap: int = 1000) -> None:

@@ -159,11 +159,10 @@ class KeyCheck:
     target: tuple[str, ...] = ()
     resource: str = ""
     empty: str = ""  # a primary key's query for rows without a key
-    # `shown` is the cell's text, printed as frictionless prints the value it reads: a
-    # number's Decimal ("number"), a datetime's Python datetime (its format); a foreign
-    # key's is a list, one per source field (`printers`)
-    printed: str | None = None
-    printers: tuple[str | None, ...] = ()
+    # how the values shown are printed, as frictionless prints the value it reads of the
+    # cell's text (_printed: a number's Decimal, a datetime's Python datetime): one for a
+    # unique field, one per source field of a foreign key (whose `shown` is a list)
+    printers: tuple[str | None, ...] = (None,)
 
     def error(self, row: int, shown: Any) -> TableError:
         if self.type == "foreign-key":
@@ -178,7 +177,7 @@ class KeyCheck:
             return TableError(self.type, row, None, None, None, note)
         if self.type == "primary-key":
             return TableError(self.type, row)
-        return TableError(self.type, row, self.field_name, None, _print(shown, self.printed))
+        return TableError(self.type, row, self.field_name, None, _print(shown, self.printers[0]))
 
 
 def _print(text: str | None, printed: str | None) -> str | None:
@@ -276,7 +275,8 @@ def key_checks(
         if schema_constraint(schema, f.name, "unique"):
             query = _repeats(table, [f], missing)
             order = (UNIQUE, f.number, 0)
-            checks.append(KeyCheck("unique-error", order, query, f.name, printed=_printed(f)))
+            shown_as = (_printed(f),)
+            checks.append(KeyCheck("unique-error", order, query, f.name, printers=shown_as))
     key = _names(schema.get("primaryKey"))
     if key and all(name in by_name for name in key):
         parts = " AND ".join(f"{read(by_name[name])} IS NULL" for name in key)
@@ -375,7 +375,7 @@ def _repeats(table: LoadedTable, key: list[FieldSql], missing: list[str]) -> str
         return f"SELECT r.k, c.{cell} AS shown FROM {later}"
     shown = "CAST(g0 AS VARCHAR)"
     if len(key) == 1 and key[0].kind == "boolean":
-        shown = "CASE WHEN g0 THEN 'True' ELSE 'False' END"  # Python's bool
+        shown = _python_bool("g0")
     return f"SELECT k, {shown} AS shown FROM {repeated} WHERE k > first"
 
 
@@ -392,14 +392,16 @@ def _grouped(f: FieldSql) -> str:
     if f.kind == "number":
         return f"(CASE WHEN isnan({value}) THEN NULL ELSE {value} END)"
     if f.kind == "datetime" and f.form == "default":
-        offset = f"regexp_matches({f.cell}, '([Zz]|[+-][0-9]{{2}}(:?[0-9]{{1,2}})?)$')"
+        from validations.columnar_dates import OFFSET  # it reads columnar_schema
+
+        offset = f"regexp_matches({f.cell}, '{OFFSET}$')"
         return f"(CASE WHEN {offset} THEN {value}::VARCHAR || ' aware' ELSE {value}::VARCHAR END)"
     return value
 
 
 def _orphans(ruled: str, by_name: dict[str, FieldSql], source: list[str], target: list[str]) -> str:
     """Rows whose values of `source` are no row's values of `target`; `shown` lists each
-    value as frictionless prints it (KeyCheck.error joins them, `printed`)."""
+    value as frictionless prints it (KeyCheck.error joins them, `printers`)."""
     values = ", ".join(
         f"{_compared(by_name[n])} AS s{i}, {_text_of(by_name[n])} AS p{i}"
         for i, n in enumerate(source, 1)
@@ -417,6 +419,11 @@ def _orphans(ruled: str, by_name: dict[str, FieldSql], source: list[str], target
           AND NOT EXISTS (SELECT 1 FROM target WHERE NOT ({no_target}) AND {same})"""
 
 
+def _python_bool(value: str) -> str:
+    """SQL: a boolean as Python prints it, True or False (NULL stays NULL)."""
+    return f"(CASE WHEN {value} THEN 'True' WHEN NOT {value} THEN 'False' END)"
+
+
 def _compared(f: FieldSql) -> str:
     """A foreign key's value: a datetime with an offset is not one without (Python's);
     NaN stays NaN, which equals no target (frictionless')."""
@@ -428,7 +435,7 @@ def _text_of(f: FieldSql) -> str:
     number's, a datetime's); NULL where the row has no value."""
     value = read(f)
     if f.kind == "boolean":
-        return f"(CASE WHEN {value} THEN 'True' WHEN NOT {value} THEN 'False' END)"
+        return _python_bool(value)
     if _printed(f):
         return f"(CASE WHEN {value} IS NOT NULL THEN {f.cell} END)"
     return f"CAST({value} AS VARCHAR)"
@@ -542,9 +549,13 @@ def _first_rows(
     cell shown: the rows from `broken`, their cells read together for all."""
     connection = table.connection
     rows = {
-        number: [k for (k,) in connection.execute(query).fetchall()]
+        number: [
+            k
+            for (k,) in connection.execute(
+                f"SELECT k FROM broken WHERE b{number} ORDER BY k LIMIT {cap}"
+            ).fetchall()
+        ]
         for number in broken
-        if (query := f"SELECT k FROM broken WHERE b{number} ORDER BY k LIMIT {cap}")
     }
     wanted = sorted({k for listed in rows.values() for k in listed})
     if not wanted:

@@ -18,10 +18,11 @@ from validations.columnar_schema import _text
 # position 16 and 19 characters), then dateutil's isoparse: a calendar or ISO week date,
 # any ASCII separator, 24:00:00 as the next midnight, a fraction after . or , and an
 # offset Z, z, +hh, +hhmm, +hh:mm (or +hh:m). Whether the day exists is asked of DuckDB.
+OFFSET = r"([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9]|:[0-9])?)"  # UTC, or hours and minutes
 DATETIME_TEXT = (
     r"([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])-[1-7])[\x00-\x7F]"
     r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.,][0-9]+)?|24:00:00([.,]0+)?)"
-    r"([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9]|:[0-9])?)?"
+    f"{OFFSET}?"
 )
 FIRST_DAY = "DATE '0001-01-01'"  # Python's dates start in year 1; DuckDB's do not
 # what str.isspace() calls whitespace, as Python's \s does

@@ -390,8 +390,4 @@ def _text(value: str) -> str:
 def _one_of(text: str, values: list[str]) -> str:
     """SQL: the text is one of the values (false, never NULL, when there are none: `IN
     (NULL)` is NULL, and a schema with "missingValues": [] then broke no check at all)."""
-    return f"{text} IN ({_list(values)})" if values else "false"
-
-
-def _list(values: list[str]) -> str:
-    return ", ".join(_text(v) for v in values) or "NULL"
+    return f"{text} IN ({', '.join(_text(v) for v in values)})" if values else "false"

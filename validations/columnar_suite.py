@@ -34,7 +34,7 @@ from validations.columnar_dates import strptime_shapes
 from validations.columnar_repeats import exact_keys, first_repeats
 from validations.columnar_schema import (
     LONG_ENUM,
-    _list,
+    _one_of,
     _re2_safe,
     _text,
     expected_fields,
@@ -244,7 +244,7 @@ class _Reader(_Columns):
         if not names:
             return "false"
         unsure = " OR ".join(self.unsure(n) for n in names)
-        if scalar(self.table.connection, f"SELECT count(*) FROM cells WHERE k > 1 AND ({unsure})"):
+        if scalar(self.table.connection, f"SELECT EXISTS (FROM cells WHERE k > 1 AND ({unsure}))"):
             return "true"  # a value pandas may read otherwise: GX sees every row
         return f"k IN (SELECT k FROM {self.table.repeated([self.key(n) for n in names])})"
 
@@ -476,7 +476,7 @@ def _surely_typed(field: dict[str, Any], text: str) -> tuple[str | None, str]:
         either = [*true, *field.get("falseValues", FALSE_VALUES)]
         if not all(isinstance(v, str) for v in either):
             return None, text  # read_frame compares the text with them as they are
-        return f"({text} IN ({_list(either)}))", f"({text} IN ({_list(true)}))"
+        return f"({_one_of(text, either)})", f"({_one_of(text, true)})"
     if ftype == "date":
         pattern = strptime_pattern(field.get("format", "default"))
         shapes = strptime_shapes(pattern) if pattern != "any" else None

@@ -28,24 +28,23 @@ def write_reports(
         write_privacy_report(package_dir, privacy)
 
 
+def _row(*cells: object) -> str:
+    return "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in cells) + "</tr>"
+
+
 def render_html(report: ValidationReport, privacy: PrivacyDecision | None = None) -> str:
     """A self-contained page: verdict, counts, then one table row per finding."""
     verdict = "valid" if report.valid else "not valid"
     colour = "#1a7f37" if report.valid else "#b42318"
     rows = "\n".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(str(cell))}</td>"
-            for cell in (
-                finding.severity,
-                finding.resource or "",
-                "" if finding.row is None else f"{finding.row:,}",
-                finding.field or "",
-                finding.message,
-                finding.code,
-            )
+        _row(
+            finding.severity,
+            finding.resource or "",
+            "" if finding.row is None else f"{finding.row:,}",
+            finding.field or "",
+            finding.message,
+            finding.code,
         )
-        + "</tr>"
         for finding in report.findings
     )
     counts = "".join(
@@ -53,12 +52,7 @@ def render_html(report: ValidationReport, privacy: PrivacyDecision | None = None
         for code, count in sorted(report.counts.items())
     )
     by_rule = "\n".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(str(cell))}</td>"
-            for cell in (f"{count:,}", resource or "", column or "", code)
-        )
-        + "</tr>"
+        _row(f"{count:,}", resource or "", column or "", code)
         for (resource, column, code), count in report.by_rule()
     )
     if by_rule:  # how many findings each column has of each problem (none: no table)

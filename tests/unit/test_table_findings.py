@@ -142,3 +142,13 @@ def test_a_column_bad_on_every_row_does_not_hide_another_columns_error(tmp_path:
         "code": "type-error",
         "count": 3000,
     }
+
+
+def test_a_report_written_before_rules_were_counted_still_reads(tmp_path: Path) -> None:
+    """A package pulled from a catalogue may carry a validation.json without by_rule."""
+    report = run(tmp_path, "SC-00001,Kisumu,0031,woman,staff-attitude,3,12,2026-03-02,ok\n")
+    older = report.to_dict()
+    del older["summary"]["by_rule"]
+    read = ValidationReport.from_dict(older)
+    assert read.counts == {"constraint-enum": 1} and read.rule_counts == {}
+    assert read.shown(5) == report.findings and read.error_count == 1
