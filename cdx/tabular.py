@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime as dt
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +53,7 @@ class TableFile:
     encoding: str  # of the original
     delimiter: str = ","  # of the original; the file at `path` is comma-separated
     dropped_columns: int = 0  # at the right end, with no name and no value (see below)
+    stripped_labels: int = 0  # column names written with spaces around them (see below)
 
 
 def sniff_format(path: Path) -> str:
@@ -107,7 +109,11 @@ def normalise_table(
         delimiter = "\t" if claimed == "tsv" else _delimiter(dest)
         rows = _to_commas(dest, delimiter) if delimiter != "," else _count_rows(dest)
         result = TableFile(dest, rows, "csv", used, delimiter)
-    result = replace(result, dropped_columns=_drop_unnamed_empty_columns(dest))
+    result = replace(
+        result,
+        dropped_columns=_drop_unnamed_empty_columns(dest),
+        stripped_labels=_strip_labels(dest),
+    )
     if result.rows < 0:
         raise SourceEmpty(f"{source.name} has no header row", hint="export the data again")
     if result.rows == 0:
@@ -243,6 +249,42 @@ def _drop_unnamed_empty_columns(path: Path) -> int:
             out.writerow(row[:keep])
     narrowed.replace(path)
     return width - keep
+
+
+def _strip_labels(path: Path) -> int:
+    """Write the column names without the spaces around them; say how many had some.
+
+    frictionless reads `district ` as the label `district` (it strips every label), so the
+    file validated against a schema naming `district`, but pandas, a spreadsheet or an
+    inferred schema read `district ` from the published CSV. Only the header is rewritten,
+    ended as it was; the rows are copied byte for byte."""
+    consumed = 0
+    ending = "\n"
+    with path.open("rb") as handle:
+
+        def lines() -> Iterator[str]:
+            nonlocal consumed, ending
+            for line in handle:
+                consumed += len(line)
+                ending = "\r\n" if line.endswith(b"\r\n") else "\n"
+                yield line.decode("utf-8")
+
+        try:
+            header = next(csv_rows(lines()), [])
+        except csv.Error:
+            return 0  # a header Python cannot read: the checks report it as it is
+        stripped = [label.strip() for label in header]
+        changed = sum(label != name for label, name in zip(header, stripped, strict=True))
+        if not changed:
+            return 0
+        relabelled = path.with_name(path.name + ".labels")
+        with relabelled.open("w", encoding="utf-8", newline="") as text:
+            csv.writer(text, lineterminator=ending).writerow(stripped)
+        with relabelled.open("ab") as rows:
+            handle.seek(consumed)
+            shutil.copyfileobj(handle, rows, BLOCK)
+    relabelled.replace(path)
+    return changed
 
 
 def _count_rows(path: Path) -> int:

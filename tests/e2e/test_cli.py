@@ -133,6 +133,22 @@ def test_validate_a_file_directly_with_an_inferred_schema(workspace: Path) -> No
     assert "valid — 0 errors" in result.stdout
 
 
+def test_spaces_around_column_names_are_read_as_frictionless_reads_them(
+    workspace: Path,
+) -> None:
+    """`score ` in the header (a spreadsheet cell with a trailing space): the Table Schema
+    matched it to `score`, but the suite's expectation on `score` could not run (GX saw no
+    column `score`) until the header was written without the spaces."""
+    data = workspace / "data" / "health-scorecard-2026q1.csv"
+    header, rest = data.read_text().split("\n", 1)
+    data.write_text(header.replace(",score,", ", score ,") + "\n" + rest)
+    result = cdx("validate", "health-scorecard", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # it said: check 4 of the suite could not run: the file has no column 'score'
+    assert "expectation-error" not in result.stdout
+    assert "valid — 0 errors, 0 warnings" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "code"),
     [

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
+from cdx.inference import infer_schema
 from cdx.tabular import normalise_table
 from validations.header import read_header
 
@@ -340,3 +341,41 @@ def test_a_sheet_widened_by_formatting_loses_its_empty_columns(tmp_path: Path) -
         "district,visits",
         "Dhaka,10",
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected", "stripped"),
+    [
+        ("district ,visits\nDhaka,10\n", "district,visits\nDhaka,10\n", 1),
+        # the header keeps its line ending; cells are not touched
+        (
+            " district, visits \r\nDhaka ,10\r\nKhulna,3\r\n",
+            "district,visits\r\nDhaka ,10\r\nKhulna,3\r\n",
+            2,
+        ),
+        # a quoted name with a line break in it (a wrapped header cell in a spreadsheet)
+        ('"district\n",visits\nDhaka,10\n', "district,visits\nDhaka,10\n", 1),
+        # a name holding a comma stays quoted
+        ('" area, urban ",visits\nDhaka,10\n', '"area, urban",visits\nDhaka,10\n', 1),
+        ("district,visits\nDhaka , 10\n", None, 0),
+    ],
+)
+def test_spaces_around_column_names_are_removed(
+    tmp_path: Path, content: str, expected: str | None, stripped: int
+) -> None:
+    source = tmp_path / "scorecard.csv"
+    source.write_bytes(content.encode("utf-8"))
+    table = normalise_table(source, tmp_path / "out.csv")
+    assert table.stripped_labels == stripped
+    assert table.path.read_bytes().decode("utf-8") == (expected or content)
+    assert table.rows == 1 + content.count("Khulna")
+
+
+def test_an_inferred_schema_names_the_columns_as_frictionless_reads_them(tmp_path: Path) -> None:
+    """frictionless strips labels: `district ` is the field `district`, in the published
+    CSV, in an inferred schema, and for an expectation naming `district`."""
+    source = tmp_path / "scorecard.csv"
+    source.write_text("district , visits\nDhaka,10\n", encoding="utf-8")
+    table = normalise_table(source, tmp_path / "out.csv")
+    names = [f["name"] for f in infer_schema(table.path)["fields"]]
+    assert names == ["district", "visits"]
