@@ -233,12 +233,14 @@ def _after_header(header: list[Finding], checked: list[Finding], cap: int) -> Ca
     findings = CappedFindings(header, cap=cap)
     if header:
         # The header check already named these columns; frictionless would repeat it.
+        # (what `kept` leaves out past the cap is counted there, beside what `checked`
+        # had already left out: frictionless' list is plain and had nothing counted)
         kept = CappedFindings([f for f in checked if f.code not in LABEL_FINDINGS], cap=cap)
-        kept.rules_left_out = {
-            key: n
-            for key, n in getattr(checked, "rules_left_out", {}).items()
-            if key[0][2] not in LABEL_FINDINGS
-        }
+        for ((resource, column, code), severity), n in getattr(
+            checked, "rules_left_out", {}
+        ).items():
+            if code not in LABEL_FINDINGS:
+                kept.count_left_out(code, severity, n, resource, column)
         checked = kept
     findings.merge(checked)
     return findings
