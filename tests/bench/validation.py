@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/bench/validation.py [--rows 1000000] [--fast-generator] [--keep DIR]
     .venv/bin/python tests/bench/validation.py --large [--keep DIR]
+    .venv/bin/python tests/bench/validation.py --rows 10000000 --every-row-bad [--keep DIR]
 
 Generates a household-survey CSV (12 columns, a typical constrained Table Schema, one row
 in 1,000 carrying a planted error of some kind; tests/planted_table.py) and measures, each
@@ -22,6 +23,9 @@ is 30M rows (~2.6 GB) by the fast generator. From 10M rows on, the fast generato
 used (its record ids widen to 8 digits, and the schema's pattern with them: schema_for),
 frictionless and pandas+GX are not run (tens of minutes; the whole file as one frame in
 RAM), and the memory target for the large file is printed beside cdx's peak RSS.
+`--every-row-bad` validates with a record_id pattern one digit too short, which every row
+breaks (a column written otherwise on every row, as day-first dates often are): every row
+is then a bad row to flag and count within the memory budget.
 
 The engines that take seconds run RUNS (5) times, each in a new process, and the run
 of median time is reported with the spread (frictionless and pandas+GX, minutes each,
@@ -53,6 +57,7 @@ from tests.bench.child_runs import in_child  # noqa: E402
 from tests.planted_table import (  # noqa: E402
     SCHEMA,
     SUITE,
+    record_id_width,
     schema_for,
     write_table,
     write_table_fast,
@@ -73,9 +78,9 @@ def peak_mb() -> float:
 def child(engine: str, csv_path: Path, rows: int) -> dict[str, Any]:
     """Run one engine in this (child) process; return seconds, rows, findings and memory.
 
-    The schema is `schema_for(rows)`, as the parent's: SCHEMA below 10M rows.
+    The schema is `bench_schema(rows)`, as the parent's: SCHEMA below 10M rows.
     """
-    schema = schema_for(rows)
+    schema = bench_schema(rows)
     if engine == "frictionless":
         from frictionless import Resource, Schema
 
@@ -328,6 +333,18 @@ def generate(csv_path: Path, rows: int, *, fast: bool) -> str:
     return said
 
 
+EVERY_ROW_BAD = "CDX_BENCH_EVERY_ROW_BAD"  # set by --every-row-bad, read by the children
+
+
+def bench_schema(rows: int) -> dict[str, Any]:
+    """schema_for(rows), or with --every-row-bad a record_id pattern no id fits."""
+    schema = schema_for(rows)
+    if os.environ.get(EVERY_ROW_BAD):
+        record_id = schema["fields"][0]["constraints"]
+        record_id["pattern"] = f"R[0-9]{{{record_id_width(rows) - 1}}}"
+    return schema
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -341,6 +358,9 @@ def main() -> None:
         f"always from {LARGE_FROM:,} rows",
     )
     parser.add_argument("--keep", type=Path, help="directory for the generated files")
+    parser.add_argument(
+        "--every-row-bad", action="store_true", help="a pattern every record_id breaks"
+    )
     parser.add_argument("--skip", action="append", default=[], choices=ENGINES)
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -349,6 +369,8 @@ def main() -> None:
         print(json.dumps(child(engine, Path(path), int(child_rows))))
         return
     rows = LARGE if options.large else options.rows
+    if options.every_row_bad:
+        os.environ[EVERY_ROW_BAD] = "1"  # the children inherit it (measure)
     fast = options.fast_generator or rows >= LARGE_FROM
     if fast and not options.fast_generator and not options.large:
         print(f"{rows:,} rows: using the fast generator (ids of 8 digits)", file=sys.stderr)
@@ -358,6 +380,8 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         csv_path = work / (f"survey-{rows}-fast.csv" if fast else f"survey-{rows}.csv")
         notes = [generate(csv_path, rows, fast=fast)]
+        if options.every_row_bad:
+            notes.append("every row breaks the record_id pattern (--every-row-bad)")
         size_mb = csv_path.stat().st_size / 2**20
         results = {}
         for engine in ENGINES:

@@ -117,6 +117,23 @@ def test_counts_stay_exact_while_only_the_first_findings_are_built(tmp_path: Pat
         assert all(kept.count(r) >= min(3, report.rule_counts[r]) for r in rules)
 
 
+def test_counts_stay_exact_past_the_cap_where_frictionless_checks_a_file_with_a_bad_label(
+    tmp_path: Path,
+) -> None:
+    """A blank column name, and a type the columnar engine hands to frictionless: the
+    type errors past the cap were dropped from the counts (a differential run found it)."""
+    csv_path = tmp_path / "years.csv"
+    csv_path.write_bytes(b" \nx\ny\nz\nw\n")
+    schema = {"fields": [{"name": "a", "type": "year"}]}
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=3)
+    expected, _ = reference(csv_path, schema, None)
+    report, full = ValidationReport("t"), ValidationReport("t")
+    report.extend(found)
+    full.extend(expected)
+    assert full.rule_counts[("t", "a", "type-error")] == 4
+    assert report.rule_counts == full.rule_counts and report.counts == full.counts
+
+
 def test_a_clean_file_is_checked_without_importing_great_expectations_or_pandas(
     tmp_path: Path,
 ) -> None:
@@ -206,6 +223,29 @@ def test_the_same_fields_load_twice_with_the_same_findings(tmp_path: Path) -> No
             table.close()
     assert runs[0] == runs[1]
     assert len(runs[0][1]) > 100
+
+
+def test_the_flags_of_bad_rows_are_dropped_before_the_keys_are_grouped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row bad: the table of flags (a row each) took the whole memory budget on a
+    10M-row file, and grouping the unique ids after it ran out of memory."""
+    csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=10**9)
+    schema = copy.deepcopy(SCHEMA)
+    schema["fields"][0]["constraints"]["pattern"] = "R[0-9]{6}"  # every id is 7 digits
+    left: list[list[str]] = []
+    key_checks = columnar_checks.key_checks
+
+    def spy(table: Any, *args: Any) -> Any:
+        listed = table.connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        left.append(sorted(name for (name,) in listed))
+        return key_checks(table, *args)
+
+    monkeypatch.setattr(columnar_checks, "key_checks", spy)
+    found, _ = validate_table(csv_path, schema, None, resource="t", cap=10)
+    assert sum(1 for f in found if f.code == "constraint-pattern") == 10
+    assert len(left) == 1 and "stored" in left[0]
+    assert "broken" not in left[0]  # only the cells, and DuckDB's rejected rows, are left
 
 
 def test_cells_no_check_reads_on_every_row_are_stored_on_bad_rows_alone(tmp_path: Path) -> None:
