@@ -485,8 +485,10 @@ def _surely_typed(field: dict[str, Any], text: str) -> tuple[str | None, str]:
         # the text in the format's ASCII shape, exactly (pandas reads 2024-01-05 in a
         # %d/%m/%Y column, or with a trailing space, as no date)
         value = f"CAST(try_strptime({text}, {_text(pattern)}) AS DATE)"
-        # and within pandas' nanosecond timestamps (1500-01-01 is no date to it)
-        within = f"{value} BETWEEN DATE '1677-09-22' AND DATE '2262-04-10'"
+        # and within pandas' nanosecond timestamps (1500-01-01 is no date to it); false,
+        # not NULL, for a day the month does not have (2024-02-30: no date to pandas, so a
+        # null to not_be_null, which passed it as NULL is not false)
+        within = f"coalesce({value} BETWEEN DATE '1677-09-22' AND DATE '2262-04-10', false)"
         return f"(regexp_full_match({text}, {_text(shapes[0])}) AND {within})", value
     return None, text
 
