@@ -24,7 +24,13 @@ from typing import Any
 
 from cdx.findings import CappedFindings, Finding
 from validations.columnar_readings import LONG_FORM_CELLS, drop_readings, read_in_long_form
-from validations.columnar_schema import FieldSql, loading_columns, rule_columns, text_or_null
+from validations.columnar_schema import (
+    FieldSql,
+    key_names,
+    loading_columns,
+    rule_columns,
+    text_or_null,
+)
 from validations.columnar_table import MANY_COLUMNS, LoadedTable, Rules, scalar, with_derived
 from validations.table_schema import missing_values, schema_finding
 
@@ -141,7 +147,7 @@ def _reading_order(fields: list[FieldSql], schema: dict[str, Any]) -> dict[int, 
     can differ, the findings do not.)
     """
     names = {f.name: f.number for f in fields}
-    key = _names(schema.get("primaryKey"))
+    key = key_names(schema.get("primaryKey"))
     early = [f.name for f in fields if schema_constraint(schema, f.name, "unique")]
     if key and all(name in names for name in key):
         early += [name for name in key if name not in early]
@@ -280,15 +286,15 @@ def key_checks(
             order = (UNIQUE, f.number, 0)
             shown_as = (_printed(f),)
             checks.append(KeyCheck("unique-error", order, query, f.name, printers=shown_as))
-    key = _names(schema.get("primaryKey"))
+    key = key_names(schema.get("primaryKey"))
     if key and all(name in by_name for name in key):
         parts = " AND ".join(f"{read(by_name[name])} IS NULL" for name in key)
         no_key = f"SELECT k, NULL AS shown FROM {table.ruled_view()} WHERE k > 1 AND {parts}"
         query = _repeats(table, [by_name[name] for name in key], missing)
         checks.append(KeyCheck("primary-key", (PRIMARY, 0, 0), query, empty=no_key))
     for index, reference in enumerate(schema.get("foreignKeys", [])):
-        source = _names(reference.get("fields"))
-        target = _names(reference.get("reference", {}).get("fields"))
+        source = key_names(reference.get("fields"))
+        target = key_names(reference.get("reference", {}).get("fields"))
         if all(name in by_name for name in source + target):
             query = _orphans(table.ruled_view(), by_name, source, target)
             resource = reference.get("reference", {}).get("resource", "")
@@ -315,10 +321,10 @@ def whole_columns(fields: list[FieldSql], schema: dict[str, Any]) -> set[int]:
     Every other check reads a row's cells only when the row was loaded as `bad`.
     """
     names = {f.name for f in fields if schema_constraint(schema, f.name, "unique")}
-    names.update(_names(schema.get("primaryKey")))
+    names.update(key_names(schema.get("primaryKey")))
     for reference in schema.get("foreignKeys", []):
-        names.update(_names(reference.get("fields")))
-        names.update(_names(reference.get("reference", {}).get("fields")))
+        names.update(key_names(reference.get("fields")))
+        names.update(key_names(reference.get("reference", {}).get("fields")))
     return {f.number for f in fields if f.name in names or any(c.late for c in f.constraints)}
 
 
@@ -369,7 +375,13 @@ def _repeats(table: LoadedTable, key: list[FieldSql], missing: list[str]) -> str
         # the text itself, as the suite groups it: one grouping serves both
         repeated = table.repeated([text_or_null(f.cell, missing) for f in key])
     else:
-        repeated = table.repeated([_grouped(f) for f in key], table.ruled_view())
+        grouped = [_grouped(f) for f in key]
+        nans = [f"coalesce(isnan({read(f)}), false)" for f in key if f.kind == "number"]
+        if len(key) > 1 and nans:
+            # NaN equals nothing, not even NaN: a key holding one is no other row's key
+            # (_grouped makes it NULL, which a missing part of another key would equal)
+            grouped.append(f"(CASE WHEN {' OR '.join(nans)} THEN k END)")
+        repeated = table.repeated(grouped, table.ruled_view())
     if len(key) == 1 and _printed(key[0]):
         # frictionless prints the value it read of the text (the Decimal 1.50, not 1.5; a
         # datetime as Python writes it): the text, for KeyCheck.error
@@ -410,13 +422,18 @@ def _orphans(ruled: str, by_name: dict[str, FieldSql], source: list[str], target
         for i, n in enumerate(source, 1)
     )
     targets = ", ".join(f"{_compared(by_name[n])} AS t{i}" for i, n in enumerate(target, 1))
+    # NaN equals nothing (DuckDB finds it equal to NaN): no target has one, so a source
+    # NaN finds none
+    nans = [f"isnan(t{i})" for i, n in enumerate(target, 1) if by_name[n].kind == "number"]
+    real = f"NOT coalesce({' OR '.join(nans)}, false)" if nans else "true"
     same = " AND ".join(f"s{i} IS NOT DISTINCT FROM t{i}" for i in range(1, len(source) + 1))
     all_empty = " AND ".join(f"s{i} IS NULL" for i in range(1, len(source) + 1))
     no_target = " AND ".join(f"t{i} IS NULL" for i in range(1, len(target) + 1))
     shown = "[" + ", ".join(f"p{i}" for i in range(1, len(source) + 1)) + "]"
     return f"""
         WITH source AS (SELECT k, {values} FROM {ruled} WHERE k > 1),
-             target AS (SELECT DISTINCT {targets} FROM {ruled} WHERE k > 1)
+             target AS (SELECT DISTINCT * FROM (SELECT {targets} FROM {ruled} WHERE k > 1)
+                        WHERE {real})
         SELECT k, {shown} AS shown FROM source
         WHERE NOT ({all_empty})
           AND NOT EXISTS (SELECT 1 FROM target WHERE NOT ({no_target}) AND {same})"""
@@ -429,7 +446,7 @@ def _python_bool(value: str) -> str:
 
 def _compared(f: FieldSql) -> str:
     """A foreign key's value: a datetime with an offset is not one without (Python's);
-    NaN stays NaN, which equals no target (frictionless')."""
+    NaN stays NaN (_orphans keeps no target that is NaN: it equals nothing)."""
     return _grouped(f) if f.kind == "datetime" else read(f)
 
 
@@ -580,12 +597,6 @@ def _listed(table: LoadedTable, query: str, cap: int) -> tuple[int, list[tuple[i
     ).fetchall()
     listed = [(table.spreadsheet_row(k), shown) for _, k, shown in rows]
     return (int(rows[0][0]) if rows else 0), listed
-
-
-def _names(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
 
 
 def _code(check: RowCheck) -> str:

@@ -92,11 +92,18 @@ def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
     """
     if problem := unsupported(schema):
         raise TableNotColumnar(problem)
+    read = expected_fields(schema, header)
+    present = {spec.get("name") for spec in read}
+    for key in schema.get("foreignKeys", []):
+        names = [*key_names(key.get("fields"))]
+        names += key_names(key.get("reference", {}).get("fields"))
+        if not set(names) <= present:  # frictionless finds no value there: every row breaks it
+            raise TableNotColumnar("a foreign key on a field the file has no column for")
     missing, declared = missing_values(schema), len(schema.get("fields", []))
     # a field made up for a label beyond the schema has frictionless' default, ""
     return [
         _field_sql(spec, number, missing if number <= declared else [""])
-        for number, spec in enumerate(expected_fields(schema, header), start=1)
+        for number, spec in enumerate(read, start=1)
     ]
 
 
@@ -168,10 +175,30 @@ def unsupported(schema: dict[str, Any]) -> str | None:
         pattern = spec.get("constraints", {}).get("pattern")
         if pattern is not None and not _re2_safe(str(pattern)):
             return f"pattern {pattern!r} of field {spec.get('name')!r}"
+    kinds = {spec.get("name"): spec.get("type", "any") for spec in schema.get("fields", [])}
     for key in schema.get("foreignKeys", []):
         if key.get("reference", {}).get("resource", "") != "":
             return "a foreign key to another resource"
+        source = key_names(key.get("fields"))
+        target = key_names(key.get("reference", {}).get("fields"))
+        if [COMPARED_AS.get(str(kinds.get(n))) for n in source] != [
+            COMPARED_AS.get(str(kinds.get(n))) for n in target
+        ]:
+            # Python compares the values: '1' is not 1, a date is not a datetime
+            return "a foreign key between fields of different types"
     return None
+
+
+# the types whose values Python finds equal (Decimal 1 == 1 == True); others only their own
+COMPARED_AS = {"integer": "number", "number": "number", "boolean": "number", "any": "string"}
+COMPARED_AS |= {kind: kind for kind in ("string", "date", "datetime")}
+
+
+def key_names(value: Any) -> list[str]:
+    """A key's field names: a Table Schema writes one as a string, several as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def loading_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:
