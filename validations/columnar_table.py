@@ -174,6 +174,8 @@ def load_table(
     import duckdb
 
     header = read_header(csv_path)
+    if not header:  # DuckDB would skip the empty line and read the next one as the header
+        raise TableNotColumnar("the first row is empty")
     scratch = Path(tempfile.gettempdir()) / "cdx-duckdb"
     scratch.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="cells-", dir=scratch))  # spills, and the database

@@ -16,10 +16,24 @@ def read_header(csv_path: Path) -> list[str]:
 def check_header(csv_path: Path, *, resource: str) -> list[Finding]:
     """One finding per blank or repeated column name, with its position.
 
+    An empty first row is one finding (frictionless reads it as a header of no names, and
+    the real header as the first row of data).
+
     A first row with a name in its first cell alone is a title above the table (common in
     spreadsheets made to be printed): one finding says so, not one per blank name.
     """
     labels = read_header(csv_path)
+    if not labels:
+        return [
+            Finding(
+                code="blank-label",
+                message="the first row is empty: the column names must be in the first row; "
+                "delete the empty rows above them",
+                origin=Origin.STRUCTURE,
+                resource=resource,
+                row=1,
+            )
+        ]
     if len(labels) > 2 and labels[0].strip() and not any(label.strip() for label in labels[1:]):
         return [
             Finding(

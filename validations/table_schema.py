@@ -72,6 +72,7 @@ def check_table(
         path=csv_path.name,
         basepath=str(csv_path.parent),
         schema=Schema.from_descriptor(as_version_2(schema)),
+        dialect=csv_dialect(),
         datapackage_version="v2",  # a cdx package's resource, so read as version 2
     )
     try:
@@ -88,6 +89,19 @@ def check_table(
     findings = [schema_finding(error, fields, resource) for error in task.errors]
     rows = int(task.stats.get("rows") or 0)
     return findings, rows
+
+
+def csv_dialect() -> Any:
+    """The CSV as cdx writes it (cdx/tabular.py), declared: the header is the first row,
+    commas, double quotes. Left undeclared, frictionless guesses them from the first
+    rows: with many rows longer than the header it took a later row for the header (every
+    label then an error), and a quoted cell before `, x` made it skip the space before x.
+    The columnar engine reads the file as declared."""
+    from frictionless import Dialect
+    from frictionless.formats import CsvControl
+
+    control = CsvControl(delimiter=",", quote_char='"', double_quote=True, skip_initial_space=False)
+    return Dialect(header=True, controls=[control])
 
 
 def schema_finding(error: Any, fields: dict[str, dict[str, Any]], resource: str) -> Finding:

@@ -788,6 +788,21 @@ def test_a_title_above_the_table_is_said_once(tmp_path: Path) -> None:
     assert "'Community scorecard results 2024'" in titles[0].message
 
 
+def test_an_empty_first_row_is_said_once_and_its_rows_numbered_as_frictionless_does(
+    tmp_path: Path,
+) -> None:
+    """frictionless reads an empty first line as a header of no names, and the column
+    names as the first row of data; DuckDB skipped the line (a differential run)."""
+    csv_path = tmp_path / "scorecard.csv"
+    csv_path.write_text("\ndistrict,score\nKisumu,x\n", encoding="utf-8")
+    schema = {"fields": [{"name": "district", "type": "string"}, _integer("score")]}
+    expected, expected_rows = reference(csv_path, schema, None)
+    found, rows = validate_table(csv_path, schema, None, resource="t", cap=10**6)
+    assert described(found) == described(expected) and rows == expected_rows == 2
+    assert [f.row for f in found if f.code == "type-error"] == [2, 3]
+    assert "the first row is empty" in found[0].message
+
+
 def test_a_wide_short_table_goes_to_frictionless_and_a_wide_long_one_does_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1274,6 +1289,65 @@ DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
         },
         False,
     ),
+    "a foreign key from numbers to text": (  # '1' is not 1 to Python: DuckDB found it
+        "a,b\n1,1\n",
+        {
+            "fields": [{"name": "a", "type": "string"}, _integer("b")],
+            "foreignKeys": [{"fields": ["b"], "reference": {"resource": "", "fields": ["a"]}}],
+        },
+        False,
+    ),
+    "a foreign key to a field the file has no column for": (  # it was not checked
+        "a\n1\n",
+        {
+            "fields": [_integer("a"), _integer("b")],
+            "foreignKeys": [{"fields": ["a"], "reference": {"resource": "", "fields": ["b"]}}],
+        },
+        False,
+    ),
+    "NaN in a foreign key": (  # Decimal's NaN equals nothing; DuckDB's equals NaN
+        "a,b\nnan,1\n1,nan\n",
+        {
+            "fields": [{"name": "a", "type": "number"}, {"name": "b", "type": "number"}],
+            "foreignKeys": [
+                {"fields": ["a"], "reference": {"resource": "", "fields": ["a"]}},
+                {"fields": ["a", "b"], "reference": {"resource": "", "fields": ["b", "a"]}},
+            ],
+        },
+        True,
+    ),
+    "NaN in a compound primary key": (  # no key with NaN repeats, nor one missing there
+        "a,b\n1,nan\n1,nan\n1,\n1,\n2,x\n2,nan\n",
+        {
+            "fields": [_integer("a"), {"name": "b", "type": "number"}],
+            "primaryKey": ["a", "b"],
+        },
+        True,
+    ),
+    # frictionless guessed the dialect from the first rows: now declared (csv_dialect)
+    "rows longer than the header": (  # a later row was taken for the header
+        "a\n1,x,y,z\n2,x,y,z\n",
+        {"fields": [_integer("a")]},
+        True,
+    ),
+    "a space after a quoted cell": (  # csv.Sniffer turned on skipinitialspace
+        'a,b\n"1", x\n',
+        {
+            "fields": [
+                _integer("a"),
+                {"name": "b", "type": "string", "constraints": {"enum": ["x"]}},
+            ]
+        },
+        True,
+    ),
+    "a foreign key between integers and booleans": (  # True == 1 to Python
+        "a,b\n1,true\n0,true\n",
+        {
+            "fields": [_integer("a"), {"name": "b", "type": "boolean"}],
+            "foreignKeys": [{"fields": ["a"], "reference": {"resource": "", "fields": ["b"]}}],
+        },
+        True,
+    ),
 }
 
 
@@ -1346,6 +1420,19 @@ SUITE_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         "\ufeffa,b\n1,x\n5,y\n",
         {"fields": [_integer("a"), {"name": "b", "type": "string"}]},
         _suite(_spec("expect_column_values_to_be_between", column="a", max_value=3)),
+    ),
+    "a day the month does not have, not null": (  # a date pandas reads as missing
+        "d,r\n2024-02-30,2023-02-29\n2024-02-28,2024-02-29\n",
+        {
+            "fields": [
+                {"name": "d", "type": "date"},
+                {"name": "r", "type": "date", "constraints": {"required": True}},
+            ]
+        },
+        _suite(
+            _spec("expect_column_values_to_not_be_null", column="d"),
+            _spec("expect_column_values_to_not_be_null", column="r"),
+        ),
     ),
 }
 
