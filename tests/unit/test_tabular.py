@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 
 from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
 from cdx.inference import infer_schema
-from cdx.tabular import normalise_table
+from cdx.tabular import TableFile, normalise_table
 from validations.header import read_header
 
 ROWS = "district,score\nKisumu,3\nNairobi,4\n"
@@ -319,9 +319,7 @@ def test_unicode_text_from_excel_is_read_by_its_byte_order_mark(tmp_path: Path, 
 def test_unnamed_empty_columns_at_the_right_end_are_dropped(
     tmp_path: Path, content: str, expected: str | None, dropped: int
 ) -> None:
-    source = tmp_path / "scorecard.csv"
-    source.write_bytes(content.encode("utf-8"))
-    table = normalise_table(source, tmp_path / "out.csv")
+    table = _normalised(tmp_path, content)
     assert table.dropped_columns == dropped
     assert table.path.read_text(encoding="utf-8") == (expected or content)
 
@@ -363,9 +361,7 @@ def test_a_sheet_widened_by_formatting_loses_its_empty_columns(tmp_path: Path) -
 def test_spaces_around_column_names_are_removed(
     tmp_path: Path, content: str, expected: str | None, stripped: int
 ) -> None:
-    source = tmp_path / "scorecard.csv"
-    source.write_bytes(content.encode("utf-8"))
-    table = normalise_table(source, tmp_path / "out.csv")
+    table = _normalised(tmp_path, content)
     assert table.stripped_labels == stripped
     assert table.path.read_bytes().decode("utf-8") == (expected or content)
     assert table.rows == 1 + content.count("Khulna")
@@ -379,3 +375,9 @@ def test_an_inferred_schema_names_the_columns_as_frictionless_reads_them(tmp_pat
     table = normalise_table(source, tmp_path / "out.csv")
     names = [f["name"] for f in infer_schema(table.path)["fields"]]
     assert names == ["district", "visits"]
+
+
+def _normalised(tmp_path: Path, content: str) -> TableFile:
+    source = tmp_path / "scorecard.csv"
+    source.write_bytes(content.encode("utf-8"))
+    return normalise_table(source, tmp_path / "out.csv")
