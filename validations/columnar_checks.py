@@ -142,15 +142,17 @@ def _reading_order(fields: list[FieldSql], schema: dict[str, Any]) -> dict[int, 
     """Where each field's cell errors come in a row, as frictionless reads its cells.
 
     It reads the unique fields' cells first (in field order), then the primary key's (in
-    the key's order), then the rest. (A row whose unique cell repeats an earlier one is
-    read whole at that point, in field order; not modelled: the order within such rows
-    can differ, the findings do not.)
+    the key's order), then each foreign key's (in the schema's order), then the rest. (A
+    row whose unique cell repeats an earlier one is read whole at that point, in field
+    order; not modelled: the order within such rows can differ, the findings do not.)
     """
     names = {f.name: f.number for f in fields}
-    key = key_names(schema.get("primaryKey"))
     early = [f.name for f in fields if schema_constraint(schema, f.name, "unique")]
-    if key and all(name in names for name in key):
-        early += [name for name in key if name not in early]
+    keys = [key_names(schema.get("primaryKey"))]
+    keys += [key_names(reference.get("fields")) for reference in schema.get("foreignKeys", [])]
+    for key in keys:
+        if key and all(name in names for name in key):
+            early += [name for name in key if name not in early]
     first = [names[name] for name in early]
     rest = [f.number for f in fields if f.number not in first]
     return {number: place for place, number in enumerate(first + rest, start=1)}

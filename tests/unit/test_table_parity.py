@@ -1340,6 +1340,14 @@ DIFFERENTIAL_CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
         },
         True,
     ),
+    "a foreign key's cells are read before the rest of the row": (
+        "a,b,c\n1,x,x\n",
+        {
+            "fields": [_integer("a"), _integer("b"), _integer("c")],
+            "foreignKeys": [{"fields": ["c"], "reference": {"resource": "", "fields": ["a"]}}],
+        },
+        True,
+    ),
     "a foreign key between integers and booleans": (  # True == 1 to Python
         "a,b\n1,true\n0,true\n",
         {
