@@ -143,8 +143,9 @@ def _reading_order(fields: list[FieldSql], schema: dict[str, Any]) -> dict[int, 
 
     It reads the unique fields' cells first (in field order), then the primary key's (in
     the key's order), then each foreign key's (in the schema's order), then the rest. (A
-    row whose unique cell repeats an earlier one is read whole at that point, in field
-    order; not modelled: the order within such rows can differ, the findings do not.)
+    row whose unique cell or primary key repeats an earlier one is read whole at that
+    point, in field order; not modelled: the order within such rows can differ, the
+    findings do not.)
     """
     names = {f.name: f.number for f in fields}
     early = [f.name for f in fields if schema_constraint(schema, f.name, "unique")]
