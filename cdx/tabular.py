@@ -13,6 +13,8 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +50,21 @@ DELIMITERS = (";", "\t", "|")
 @dataclass(frozen=True)
 class TableFile:
     path: Path
-    rows: int  # data rows, header excluded
     converted_from: str  # "csv" or "xlsx"
     encoding: str  # of the original
     delimiter: str = ","  # of the original; the file at `path` is comma-separated
     dropped_columns: int = 0  # at the right end, with no name and no value (see below)
     stripped_labels: int = 0  # column names written with spaces around them (see below)
+    counted: int | None = None  # data rows, where converting the file counted them
+
+    @cached_property
+    def rows(self) -> int:
+        """Data rows, header excluded (an empty line is one, as frictionless counts it).
+
+        A file already comma-separated is counted when this is first read: a pass over
+        it in Python that validating does not need (`cdx validate` on 10M rows: 37.4-39.0 s
+        with it, 29.0-32.5 s without)."""
+        return _count_rows(self.path) if self.counted is None else self.counted
 
 
 def sniff_format(path: Path) -> str:
@@ -102,21 +113,21 @@ def normalise_table(
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     if actual == "xlsx":
-        rows = _xlsx_to_csv(source, dest, sheet)
-        result = TableFile(dest, rows, "xlsx", "xlsx")
+        result = TableFile(dest, "xlsx", "xlsx", counted=_xlsx_to_csv(source, dest, sheet))
     else:
         used = _transcode(source, dest, encoding)
         delimiter = "\t" if claimed == "tsv" else _delimiter(dest)
-        rows = _to_commas(dest, delimiter) if delimiter != "," else _count_rows(dest)
-        result = TableFile(dest, rows, "csv", used, delimiter)
+        counted = _to_commas(dest, delimiter) if delimiter != "," else None
+        result = TableFile(dest, "csv", used, delimiter, counted=counted)
     result = replace(
         result,
         dropped_columns=_drop_unnamed_empty_columns(dest),
         stripped_labels=_strip_labels(dest),
     )
-    if result.rows < 0:
+    some = _count_rows(dest, up_to=1) if result.counted is None else result.counted
+    if some < 0:
         raise SourceEmpty(f"{source.name} has no header row", hint="export the data again")
-    if result.rows == 0:
+    if some == 0:
         raise SourceEmpty(
             f"{source.name} has a header but no data rows", hint="export the data again"
         )
@@ -287,9 +298,11 @@ def _strip_labels(path: Path) -> int:
     return changed
 
 
-def _count_rows(path: Path) -> int:
+def _count_rows(path: Path, up_to: int | None = None) -> int:
+    """The data rows (-1: not even a header), or as many as `up_to` of them."""
     with path.open(encoding="utf-8", newline="") as handle:
-        return sum(1 for _ in csv_rows(handle)) - 1
+        records = islice(csv_rows(handle), None if up_to is None else up_to + 1)
+        return sum(1 for _ in records) - 1
 
 
 def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cdx import tabular
 from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
 from cdx.inference import infer_schema
 from cdx.tabular import TableFile, normalise_table
@@ -381,3 +382,21 @@ def _normalised(tmp_path: Path, content: str) -> TableFile:
     source = tmp_path / "scorecard.csv"
     source.write_bytes(content.encode("utf-8"))
     return normalise_table(source, tmp_path / "out.csv")
+
+
+def test_a_comma_separated_file_is_counted_only_when_its_rows_are_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Normalising reads a header and one row to know the file is not empty; the whole
+    count is a pass in Python over a file that may have millions of rows."""
+    asked: list[int | None] = []
+    count = tabular._count_rows
+
+    def spy(path: Path, up_to: int | None = None) -> int:
+        asked.append(up_to)
+        return count(path, up_to)
+
+    monkeypatch.setattr(tabular, "_count_rows", spy)
+    table = _normalised(tmp_path, "district,visits\nDhaka,10\n\nKhulna,3\n")
+    assert asked == [1]
+    assert table.rows == 3 and asked == [1, None]  # the empty line is a row
