@@ -24,15 +24,14 @@ from typing import Any
 
 from cdx.findings import CappedFindings, Finding
 from validations.columnar_readings import LONG_FORM_CELLS, drop_readings, read_in_long_form
-from validations.columnar_schema import (
-    FieldSql,
-    key_names,
-    loading_columns,
-    rule_columns,
-    text_or_null,
-)
+from validations.columnar_schema import FieldSql, loading_columns, rule_columns, text_or_null
 from validations.columnar_table import MANY_COLUMNS, LoadedTable, Rules, scalar, with_derived
-from validations.table_schema import missing_values, schema_finding
+from validations.table_schema import (
+    foreign_key_fields,
+    key_names,
+    missing_values,
+    schema_finding,
+)
 
 CELL, EXTRA, MISSING, UNIQUE, PRIMARY, FOREIGN = range(6)  # frictionless' order in a row
 
@@ -150,7 +149,7 @@ def _reading_order(fields: list[FieldSql], schema: dict[str, Any]) -> dict[int, 
     names = {f.name: f.number for f in fields}
     early = [f.name for f in fields if schema_constraint(schema, f.name, "unique")]
     keys = [key_names(schema.get("primaryKey"))]
-    keys += [key_names(reference.get("fields")) for reference in schema.get("foreignKeys", [])]
+    keys += [foreign_key_fields(reference)[0] for reference in schema.get("foreignKeys", [])]
     for key in keys:
         if key and all(name in names for name in key):
             early += [name for name in key if name not in early]
@@ -296,8 +295,7 @@ def key_checks(
         query = _repeats(table, [by_name[name] for name in key], missing)
         checks.append(KeyCheck("primary-key", (PRIMARY, 0, 0), query, empty=no_key))
     for index, reference in enumerate(schema.get("foreignKeys", [])):
-        source = key_names(reference.get("fields"))
-        target = key_names(reference.get("reference", {}).get("fields"))
+        source, target = foreign_key_fields(reference)
         if all(name in by_name for name in source + target):
             query = _orphans(table.ruled_view(), by_name, source, target)
             resource = reference.get("reference", {}).get("resource", "")
@@ -326,8 +324,7 @@ def whole_columns(fields: list[FieldSql], schema: dict[str, Any]) -> set[int]:
     names = {f.name for f in fields if schema_constraint(schema, f.name, "unique")}
     names.update(key_names(schema.get("primaryKey")))
     for reference in schema.get("foreignKeys", []):
-        names.update(key_names(reference.get("fields")))
-        names.update(key_names(reference.get("reference", {}).get("fields")))
+        names.update(*foreign_key_fields(reference))
     return {f.number for f in fields if f.name in names or any(c.late for c in f.constraints)}
 
 

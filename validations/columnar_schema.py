@@ -22,7 +22,12 @@ from typing import Any
 from validations.ascii_spelling import ascii_spelling
 from validations.columnar_table import TableNotColumnar
 from validations.python_patterns import pattern_broken
-from validations.table_schema import FALSE_VALUES, TRUE_VALUES, missing_values
+from validations.table_schema import (
+    FALSE_VALUES,
+    TRUE_VALUES,
+    foreign_key_fields,
+    missing_values,
+)
 
 # Python's int() after str.strip(); `_` between digits is allowed
 INTEGER_TEXT = r"\s*[+-]?[0-9]+(_[0-9]+)*\s*"
@@ -94,10 +99,10 @@ def fields_sql(schema: dict[str, Any], header: list[str]) -> list[FieldSql]:
         raise TableNotColumnar(problem)
     read = expected_fields(schema, header)
     present = {spec.get("name") for spec in read}
-    for key in schema.get("foreignKeys", []):
-        names = [*key_names(key.get("fields"))]
-        names += key_names(key.get("reference", {}).get("fields"))
-        if not set(names) <= present:  # frictionless finds no value there: every row breaks it
+    for reference in schema.get("foreignKeys", []):
+        source, target = foreign_key_fields(reference)
+        # a field with no column: frictionless finds no value there, every row breaks it
+        if not {*source, *target} <= present:
             raise TableNotColumnar("a foreign key on a field the file has no column for")
     missing, declared = missing_values(schema), len(schema.get("fields", []))
     # a field made up for a label beyond the schema has frictionless' default, ""
@@ -179,8 +184,7 @@ def unsupported(schema: dict[str, Any]) -> str | None:
     for key in schema.get("foreignKeys", []):
         if key.get("reference", {}).get("resource", "") != "":
             return "a foreign key to another resource"
-        source = key_names(key.get("fields"))
-        target = key_names(key.get("reference", {}).get("fields"))
+        source, target = foreign_key_fields(key)
         if [COMPARED_AS.get(str(kinds.get(n))) for n in source] != [
             COMPARED_AS.get(str(kinds.get(n))) for n in target
         ]:
@@ -191,14 +195,7 @@ def unsupported(schema: dict[str, Any]) -> str | None:
 
 # the types whose values Python finds equal (Decimal 1 == 1 == True); others only their own
 COMPARED_AS = {"integer": "number", "number": "number", "boolean": "number", "any": "string"}
-COMPARED_AS |= {kind: kind for kind in ("string", "date", "datetime")}
-
-
-def key_names(value: Any) -> list[str]:
-    """A key's field names: a Table Schema writes one as a string, several as a list."""
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
+COMPARED_AS.update(string="string", date="date", datetime="datetime")
 
 
 def loading_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cdx.errors import KeyInvalid, KeyPermissions
+from validations.table_schema import key_names
 
 PSEUDONYM_HEX = 32  # 128 bits: collisions are out of reach for any survey
 KEY_BYTES = 32
@@ -92,15 +93,10 @@ def pseudonymise(values: list[str], key: bytes) -> list[str]:
 def dropped_field_schema(schema: dict[str, Any], column: str) -> None:
     """Remove a column from the schema, its primary key and foreign keys."""
     schema["fields"] = [f for f in schema["fields"] if f["name"] != column]
-    key = schema.get("primaryKey")
-    if key is not None:
-        names = [key] if isinstance(key, str) else list(key)
-        if column in names:
-            schema.pop("primaryKey")
+    if column in key_names(schema.get("primaryKey")):
+        schema.pop("primaryKey")
     schema["foreignKeys"] = [
-        fk
-        for fk in schema.get("foreignKeys", [])
-        if column not in ([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+        fk for fk in schema.get("foreignKeys", []) if column not in key_names(fk["fields"])
     ]
     if not schema["foreignKeys"]:
         schema.pop("foreignKeys")

@@ -38,6 +38,19 @@ TRUE_VALUES = ["true", "True", "TRUE", "1"]  # the Table Schema's defaults (fric
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
 
 
+def key_names(value: Any) -> list[str]:
+    """A key's field names: a Table Schema writes one as a string, several as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def foreign_key_fields(reference: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """A foreign key's fields here, and the fields they refer to."""
+    referred = reference.get("reference", {}).get("fields")
+    return key_names(reference.get("fields")), key_names(referred)
+
+
 def missing_values(schema: dict[str, Any]) -> list[str]:
     """The texts that mean a missing cell: the schema's missingValues (default ""), each
     a string or, in Table Schema v2, an object whose `value` is the text."""
