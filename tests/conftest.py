@@ -25,7 +25,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 @pytest.fixture
 def coalition_dir(tmp_path: Path) -> Path:
     """The Kenyan example coalition in a temporary directory, with a fresh signing key."""
-    from cdx.scaffold import init_coalition
+    from cdx.cli.scaffold import init_coalition
 
     target = tmp_path / "kenya-lnob"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
@@ -35,7 +35,7 @@ def coalition_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def coalition(coalition_dir: Path):  # type: ignore[no-untyped-def]
-    from cdx.coalition import load_coalition
+    from cdx.core.coalition import load_coalition
 
     return load_coalition(coalition_dir / "coalition.yaml")
 
@@ -49,9 +49,9 @@ def on_one_schedule(config: Path) -> None:
 
 def seal_example(coalition_dir: Path, dataset: str = "health-scorecard") -> Path:
     """stage → build → validate → protect → seal without Prefect; the package directory."""
-    from cdx.coalition import load_coalition
-    from cdx.provenance import RunRecord
-    from flows import pipeline
+    from cdx.core.coalition import load_coalition
+    from cdx.flows import pipeline
+    from cdx.seal.provenance import RunRecord
 
     coalition = load_coalition(coalition_dir / "coalition.yaml")
     run = RunRecord()
@@ -69,7 +69,7 @@ def seal_example(coalition_dir: Path, dataset: str = "health-scorecard") -> Path
 @pytest.fixture(scope="session")
 def sealed_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One sealed example package per test session, and the coalition it came from."""
-    from cdx.scaffold import init_coalition
+    from cdx.cli.scaffold import init_coalition
 
     root = tmp_path_factory.mktemp("sealed")
     target = root / "kenya-lnob"
@@ -96,10 +96,10 @@ def reseal_as(package: Path, coalition: str, dataset: str, version: str, keys: P
     coalition's own (test) key; returns the key's trust-store file."""
     import json
 
-    from cdx.keys import generate_key, load_signing_key
-    from cdx.manifest import build_manifest, write_manifest
-    from cdx.names import package_id
-    from cdx.signature import sign_manifest, write_signature
+    from cdx.core.keys import generate_key, load_signing_key
+    from cdx.core.names import package_id
+    from cdx.seal.manifest import build_manifest, write_manifest
+    from cdx.seal.signature import sign_manifest, write_signature
 
     descriptor = json.loads((package / "datapackage.json").read_text())
     descriptor["id"] = package_id(coalition, dataset, version)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
-from cdx.errors import CdxError
+from cdx.core.errors import CdxError
 
 app = typer.Typer(
     name="cdx",
@@ -51,7 +51,7 @@ def speaks_errors(command: F) -> F:
 
 
 def _config_path(config: Path | None) -> Path:
-    from cdx.settings import Settings
+    from cdx.core.settings import Settings
 
     return config or Settings().config
 
@@ -68,7 +68,7 @@ def init(
     email: Annotated[str, typer.Option(help="Contact e-mail")] = "data@example.org",
 ) -> None:
     """Create coalition.yaml (if missing) and the coalition's Ed25519 signing key."""
-    from cdx.scaffold import init_coalition
+    from cdx.cli.scaffold import init_coalition
 
     result = init_coalition(
         directory, coalition_id=coalition_id, name=name, country=country, email=email
@@ -147,10 +147,10 @@ def pull(
     as_json: JsonOption = False,
 ) -> None:
     """Fetch a package and verify it before it appears under --to."""
-    from cdx.keys import TrustStore
-    from cdx.settings import Settings
-    from connectors.catalogue import PackageRef, open_catalogue
-    from connectors.pull import pull_package
+    from cdx.connectors.catalogue import PackageRef, open_catalogue
+    from cdx.connectors.pull import pull_package
+    from cdx.core.keys import TrustStore
+    from cdx.core.settings import Settings
 
     trust = trust or Settings().trust
     store = TrustStore.load(trust) if trust else None
@@ -177,9 +177,9 @@ def verify(
 ) -> None:
     """Check every file, the signature and the profile: exit 0 only if trusted and intact."""
     from cdx.cli.verify_command import print_verification
-    from cdx.keys import TrustStore
-    from cdx.settings import Settings
-    from cdx.verify import verify_package
+    from cdx.core.keys import TrustStore
+    from cdx.core.settings import Settings
+    from cdx.verify.verification import verify_package
 
     trust = trust or Settings().trust
     store = TrustStore.load(trust) if trust else None
@@ -195,7 +195,7 @@ def list_packages(
     as_json: JsonOption = False,
 ) -> None:
     """List the committed packages of a catalogue."""
-    from connectors.catalogue import open_catalogue
+    from cdx.connectors.catalogue import open_catalogue
 
     entries = open_catalogue(catalogue).entries()
     if as_json:
@@ -211,7 +211,7 @@ def list_packages(
 @app.command(name="schema")
 def print_schema() -> None:
     """Print the JSON Schema of coalition.yaml (schemas/coalition.schema.json)."""
-    from cdx.coalition import coalition_json_schema
+    from cdx.core.coalition import coalition_json_schema
 
     output.print_json(coalition_json_schema())
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from cdx.cli import output
-from cdx.errors import CatalogueError, ConfigError
+from cdx.core.errors import CatalogueError, ConfigError
 
 AGE = re.compile(r"^\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d)\s*$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -28,7 +28,7 @@ def run_gc(
     location: str, older_than: str, *, apply: bool, coalitions: list[str], as_json: bool
 ) -> None:
     """Collect the catalogue's garbage and say what went (or would go)."""
-    from connectors.catalogue import open_catalogue
+    from cdx.connectors.catalogue import open_catalogue
 
     age = parse_age(older_than)
     catalogue: Any = open_catalogue(location)

@@ -9,8 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from cdx.errors import CdxError, DatasetInvalid
-from cdx.findings import Severity, ValidationReport, counted, rule_place
+from cdx.core.errors import CdxError, DatasetInvalid
+from cdx.core.findings import Severity, ValidationReport, counted, rule_place
 
 # Exit codes: 0 fine, 1 the data or package is not acceptable, 2 usage or configuration,
 # 3 a passing failure of a service (try again).

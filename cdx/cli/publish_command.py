@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from cdx.cli.output import err
-from cdx.errors import CdxError, Terminal
+from cdx.core.errors import CdxError, Terminal
 
 
 class PublishFailed(Terminal):
@@ -14,12 +14,12 @@ class PublishFailed(Terminal):
 
 
 def run_publish(config: Path, datasets: list[str]) -> dict[str, dict[str, Any]]:
-    from cdx.coalition import load_coalition
-    from cdx.keys import load_signing_key
-    from flows.prefect_setup import hide_tracebacks_of_cdx_errors, prepare_prefect_environment
+    from cdx.core.coalition import load_coalition
+    from cdx.core.keys import load_signing_key
+    from cdx.flows.prefect_setup import hide_tracebacks_of_cdx_errors, prepare_prefect_environment
 
     prepare_prefect_environment()
-    from flows.publish import publish_dataset
+    from cdx.flows.publish import publish_dataset
 
     coalition = load_coalition(config)
     names = datasets or sorted(coalition.config.datasets)

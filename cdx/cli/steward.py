@@ -27,8 +27,8 @@ def deploy(
     work_pool: Annotated[str, typer.Option(help="Process work pool")] = "cdx-process",
 ) -> None:
     """Create or update a scheduled deployment per schedule, and the freshness watch."""
-    from cdx.coalition import load_coalition
-    from flows.deployments import (
+    from cdx.core.coalition import load_coalition
+    from cdx.flows.deployments import (
         apply_deployments,
         deployment_specs,
         remove_stale_deployments,
@@ -45,8 +45,8 @@ def deploy(
         write_prefect_yaml(specs, write)
         output.out.print(f"wrote {len(specs)} deployments into {write}", markup=False)
     if apply:
-        from flows.prefect_setup import prepare_prefect_environment
-        from flows.zombies import ensure_zombie_automation
+        from cdx.flows.prefect_setup import prepare_prefect_environment
+        from cdx.flows.zombies import ensure_zombie_automation
 
         prepare_prefect_environment()
         apply_deployments(specs, source=repo, work_pool=work_pool)
@@ -75,8 +75,8 @@ def notify(
     ),
 ) -> None:
     """Alert the steward when a publish run fails or crashes (Prefect automation)."""
-    from flows.notifications import ensure_failure_automation, webhook_block
-    from flows.prefect_setup import prepare_prefect_environment
+    from cdx.flows.notifications import ensure_failure_automation, webhook_block
+    from cdx.flows.prefect_setup import prepare_prefect_environment
 
     prepare_prefect_environment()
     automation = ensure_failure_automation(webhook_block(block, webhook))
@@ -99,13 +99,13 @@ def status(
     """Latest version, when it was published, freshness and (--runs) the last run."""
     from rich.table import Table
 
-    from cdx.coalition import load_coalition
-    from flows.status import freshness_rows, last_publish_runs
+    from cdx.core.coalition import load_coalition
+    from cdx.flows.status import freshness_rows, last_publish_runs
 
     coalition = load_coalition(config)
     rows = freshness_rows(coalition, dt.datetime.now(dt.UTC))
     if runs:
-        from flows.prefect_setup import prepare_prefect_environment
+        from cdx.flows.prefect_setup import prepare_prefect_environment
 
         prepare_prefect_environment()
         last = last_publish_runs(coalition)

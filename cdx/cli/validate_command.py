@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from cdx.findings import ValidationReport
+from cdx.core.findings import ValidationReport
 
 
 def validate_target(
@@ -31,17 +31,17 @@ def validate_file(
     sheet: str | None,
     encoding: str | None,
 ) -> ValidationReport:
-    from cdx.inference import infer_schema
-    from cdx.packaging import load_table_schema
-    from cdx.tabular import normalise_table
-    from validations.package_check import validate_table
+    from cdx.packaging.descriptor import load_table_schema
+    from cdx.packaging.inference import infer_schema
+    from cdx.packaging.tabular import normalise_table
+    from cdx.validations.package_check import validate_table
 
     with tempfile.TemporaryDirectory(prefix="cdx-validate-") as scratch:
         table = normalise_table(path, Path(scratch) / "table.csv", encoding=encoding, sheet=sheet)
         table_schema = load_table_schema(schema) if schema else infer_schema(table.path)
         loaded_suite = None
         if suite:
-            from validations.expectations import load_suite
+            from cdx.validations.expectations.suites import load_suite
 
             loaded_suite = load_suite(suite)
         findings, rows = validate_table(table.path, table_schema, loaded_suite, resource=path.name)
@@ -52,10 +52,10 @@ def validate_file(
 
 
 def validate_dataset(name: str, config: Path) -> ValidationReport:
-    from cdx.coalition import load_coalition
-    from cdx.provenance import RunRecord
-    from cdx.settings import Settings
-    from flows import pipeline
+    from cdx.core.coalition import load_coalition
+    from cdx.core.settings import Settings
+    from cdx.flows import pipeline
+    from cdx.seal.provenance import RunRecord
 
     coalition = load_coalition(config)
     coalition.dataset(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cdx.cli import output
-from cdx.verify import Verification
+from cdx.verify.verification import Verification
 
 
 def print_verification(verification: Verification, *, as_json: bool, label: str) -> None:

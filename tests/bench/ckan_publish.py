@@ -28,11 +28,11 @@ from pydantic import SecretStr
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from cdx.layout import MANIFEST, SIGNATURE  # noqa: E402
-from cdx.manifest import read_manifest  # noqa: E402
-from connectors.catalogue import PackageRef  # noqa: E402
-from connectors.ckan import CkanCatalogue  # noqa: E402
-from connectors.ckan_client import CkanSettings  # noqa: E402
+from cdx.connectors.catalogue import PackageRef  # noqa: E402
+from cdx.connectors.ckan.catalogue import CkanCatalogue  # noqa: E402
+from cdx.connectors.ckan.client import CkanSettings  # noqa: E402
+from cdx.core.layout import MANIFEST, SIGNATURE  # noqa: E402
+from cdx.seal.manifest import read_manifest  # noqa: E402
 from infra.ckan.ckan_service import CkanService  # noqa: E402
 
 TIMEOUT = {"timeout": 30}
@@ -41,7 +41,7 @@ COALITION = "bench"
 
 def seal_small_package(workdir: Path) -> Path:
     """The example coalition's health scorecard, sealed once (about 40 KB in 7 files)."""
-    from cdx.scaffold import init_coalition
+    from cdx.cli.scaffold import init_coalition
     from tests.conftest import EXAMPLE, seal_example
 
     target = workdir / "kenya-lnob"

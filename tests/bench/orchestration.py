@@ -31,11 +31,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from cdx.coalition import load_coalition  # noqa: E402
-from cdx.provenance import RunRecord  # noqa: E402
-from cdx.scaffold import init_coalition  # noqa: E402
-from cdx.settings import Settings  # noqa: E402
-from flows import pipeline  # noqa: E402
+from cdx.cli.scaffold import init_coalition  # noqa: E402
+from cdx.core.coalition import load_coalition  # noqa: E402
+from cdx.core.settings import Settings  # noqa: E402
+from cdx.flows import pipeline  # noqa: E402
+from cdx.seal.provenance import RunRecord  # noqa: E402
 from infra.prefect.prefect_service import PrefectService  # noqa: E402
 
 EXAMPLE = REPO / "examples" / "kenya-lnob"
@@ -96,7 +96,7 @@ def deployed(
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.deployments import DeploymentSpec, apply_deployments
+    from cdx.flows.deployments import DeploymentSpec, apply_deployments
 
     entry = "flows/publish.py:publish_coalition" if one_run else "flows/publish.py:publish_dataset"
     spec = DeploymentSpec(

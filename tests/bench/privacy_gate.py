@@ -6,8 +6,8 @@ Writes a synthetic survey (respondent code, county, age, sex, disability, score,
 free-text answers in English, Swahili, Nepali, Bengali and Vietnamese), then times, in
 the same run and on the same file:
 
-- validation: `validations.package_check.validate_table` (header and Table Schema);
-- the gate: `validations.privacy_gate.protect_package` (roles, every detector over both
+- validation: `cdx.validations.package_check.validate_table` (header and Table Schema);
+- the gate: `cdx.protect.gate.protect_package` (roles, every detector over both
   text columns with names on, keyed hashes, k-anonymity with an age-band rule, writing
   the protected table back).
 
@@ -30,9 +30,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from cdx.coalition import Generalisation, PrivacyPolicy  # noqa: E402
-from validations.package_check import validate_table  # noqa: E402
-from validations.privacy_gate import protect_package  # noqa: E402
+from cdx.core.coalition import Generalisation, PrivacyPolicy  # noqa: E402
+from cdx.protect.gate import protect_package  # noqa: E402
+from cdx.validations.package_check import validate_table  # noqa: E402
 
 COUNTIES = ["Kisumu", "Nairobi", "Turkana", "Kilifi", "Bungoma"]
 ANSWERS = [

@@ -43,11 +43,11 @@ MIB = 1024 * 1024
 
 def make_package(root: Path, size_mb: int) -> tuple[Path, Path]:
     """A sealed package with one CSV of `size_mb` MiB; returns it and a trust-store file."""
-    from cdx.hashing import sha256_file
-    from cdx.keys import generate_key, trust_entry
-    from cdx.manifest import build_manifest, write_manifest
-    from cdx.names import package_id
-    from cdx.signature import sign_manifest, write_signature
+    from cdx.core.hashing import sha256_file
+    from cdx.core.keys import generate_key, trust_entry
+    from cdx.core.names import package_id
+    from cdx.seal.manifest import build_manifest, write_manifest
+    from cdx.seal.signature import sign_manifest, write_signature
 
     package = root / "package"
     (package / "data").mkdir(parents=True)
@@ -112,11 +112,11 @@ def child_cdx(args: dict[str, Any]) -> dict[str, Any]:
     """Publish and pull through cdx; seconds for each and the peak RSS of this process."""
     import boto3
 
-    from cdx.keys import TrustStore
-    from connectors.catalogue import PackageRef
-    from connectors.pull import pull_package
-    from connectors.s3 import S3Catalogue
-    from connectors.s3_settings import S3Settings
+    from cdx.connectors.catalogue import PackageRef
+    from cdx.connectors.pull import pull_package
+    from cdx.connectors.s3.catalogue import S3Catalogue
+    from cdx.connectors.s3.settings import S3Settings
+    from cdx.core.keys import TrustStore
 
     session = boto3.Session(
         aws_access_key_id=args["key"], aws_secret_access_key=args["secret"], region_name="us-east-1"

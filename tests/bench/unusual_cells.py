@@ -73,7 +73,7 @@ def write(path: Path, rows: int, cell: Callable[[int], str]) -> None:
 
 
 def measure(path: Path, kind: str) -> tuple[float, int]:
-    from validations.package_check import validate_table
+    from cdx.validations.package_check import validate_table
 
     schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "value", "type": kind}]}
     best, found = float("inf"), 0

@@ -94,7 +94,7 @@ def child(engine: str, csv_path: Path, rows: int) -> dict[str, Any]:
     elif engine == "pandas+gx":
         import great_expectations  # noqa: F401  (the library as it imports itself)
 
-        from validations.expectations import read_frame, run_suite
+        from cdx.validations.expectations.suites import read_frame, run_suite
 
         after_imports, started = peak_mb(), time.perf_counter()
         frame = read_frame(csv_path, schema)
@@ -107,7 +107,7 @@ def child(engine: str, csv_path: Path, rows: int) -> dict[str, Any]:
 
         suite = SUITE if engine == "duckdb-floor+suite" else None
         after_imports, started = peak_mb(), time.perf_counter()
-        from validations.columnar_table import register_functions
+        from cdx.validations.table.loaded import register_functions
 
         connection = duckdb.connect()
         register_functions(connection)  # the fields' SQL calls them, as cdx's does
@@ -119,8 +119,8 @@ def child(engine: str, csv_path: Path, rows: int) -> dict[str, Any]:
         import duckdb
         import pandas  # noqa: F401
 
-        from validations.deferred_imports import import_great_expectations
-        from validations.package_check import validate_table
+        from cdx.validations.expectations.deferred_imports import import_great_expectations
+        from cdx.validations.package_check import validate_table
 
         import_great_expectations()  # as cdx imports it: without scipy.stats and altair
 
@@ -134,11 +134,11 @@ def child(engine: str, csv_path: Path, rows: int) -> dict[str, Any]:
 
 def phases(csv_path: Path, schema: dict[str, Any]) -> dict[str, float]:
     """validate_table's steps again, one by one, timed: where cdx's seconds go."""
-    from validations.columnar_checks import check_cells
-    from validations.columnar_schema import fields_sql
-    from validations.columnar_suite import run_suite_on_table
-    from validations.header import read_header
-    from validations.package_check import load_for_checks
+    from cdx.validations.expectations.columnar import run_suite_on_table
+    from cdx.validations.package_check import load_for_checks
+    from cdx.validations.table.checks import check_cells
+    from cdx.validations.table.field_sql import fields_sql
+    from cdx.validations.table.header import read_header
 
     clock = [time.perf_counter()]
 
@@ -176,10 +176,10 @@ def duckdb_floor(
     With the suite, its expectations too, as SQL aggregates in the same scan (suite_sql):
     the checks cdx makes, without row numbers, findings or GX.
     """
-    from validations.columnar_checks import blank_row, row_checks
-    from validations.columnar_schema import fields_sql, rule_columns
-    from validations.columnar_table import FEW_EXTRA_CELLS, csv_cells
-    from validations.header import read_header
+    from cdx.validations.table.checks import blank_row, row_checks
+    from cdx.validations.table.field_sql import fields_sql, rule_columns
+    from cdx.validations.table.header import read_header
+    from cdx.validations.table.loaded import FEW_EXTRA_CELLS, csv_cells
 
     header = read_header(csv_path)
     fields = fields_sql(schema, header)

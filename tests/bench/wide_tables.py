@@ -95,8 +95,8 @@ def child(engine: str, path: Path, columns: int, survey: bool) -> dict[str, floa
     import duckdb  # noqa: F401  (imports outside the time)
     import frictionless  # noqa: F401
 
-    import validations.package_check as package_check
-    from validations.header import check_header
+    import cdx.validations.package_check as package_check
+    from cdx.validations.table.header import check_header
 
     table_schema = schema(columns, survey)
     started = time.perf_counter()
@@ -137,8 +137,8 @@ def main() -> None:
         engine, path, columns, survey = options.child
         print(json.dumps(child(engine, Path(path), int(columns), survey == "survey")))
         return
-    from validations.columnar_table import MANY_COLUMNS
-    from validations.package_check import SHORT
+    from cdx.validations.package_check import SHORT
+    from cdx.validations.table.loaded import MANY_COLUMNS
 
     kind = "a survey export's columns" if options.survey else "integer columns 1-5"
     if options.every_row_bad:

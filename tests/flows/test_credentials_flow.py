@@ -10,9 +10,9 @@ import yaml
 from prefect.blocks.system import Secret
 from prefect_aws import AwsClientParameters, AwsCredentials
 
-from cdx.errors import CredentialsRefused
-from flows.credentials import BlockNames, credentials_from_blocks
-from flows.publish import publish_dataset
+from cdx.core.errors import CredentialsRefused
+from cdx.flows.credentials import BlockNames, credentials_from_blocks
+from cdx.flows.publish import publish_dataset
 from infra.ckan.ckan_service import CkanService
 from infra.seaweedfs.seaweedfs_service import SeaweedFSService
 from tests.flows.test_publish_flow import artifacts

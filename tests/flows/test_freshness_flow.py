@@ -9,9 +9,9 @@ from pathlib import Path
 from prefect.artifacts import Artifact
 from prefect.variables import Variable
 
-from connectors.catalogue import PackageRef
-from connectors.local import LocalCatalogue
-from flows.freshness import check_freshness
+from cdx.connectors.catalogue import PackageRef
+from cdx.connectors.local.catalogue import LocalCatalogue
+from cdx.flows.freshness import check_freshness
 from tests.conftest import seal_example
 
 
@@ -38,9 +38,9 @@ def test_datasets_age_from_fresh_to_overdue_and_transitions_are_recorded(
 
 
 def test_status_shows_each_datasets_last_publish_run(coalition_dir: Path) -> None:
-    from cdx.coalition import load_coalition
-    from flows.publish import publish_dataset
-    from flows.status import last_publish_runs
+    from cdx.core.coalition import load_coalition
+    from cdx.flows.publish import publish_dataset
+    from cdx.flows.status import last_publish_runs
 
     config = str(coalition_dir / "coalition.yaml")
     assert publish_dataset(config, "youth-survey", return_state=True).is_completed()

@@ -14,12 +14,12 @@ from prefect.client.schemas.filters import (
     ArtifactFilterKey,
 )
 
-from cdx.coalition import load_coalition
-from cdx.errors import DatasetInvalid, KeyMissing, Terminal, Transient
-from flows.publish import publish_coalition, publish_dataset
-from flows.pull import pull_package
-from flows.retry import retry_only_transient
-from flows.status import last_publish_runs
+from cdx.core.coalition import load_coalition
+from cdx.core.errors import DatasetInvalid, KeyMissing, Terminal, Transient
+from cdx.flows.publish import publish_coalition, publish_dataset
+from cdx.flows.pull import pull_package
+from cdx.flows.retry import retry_only_transient
+from cdx.flows.status import last_publish_runs
 
 
 def artifacts(key: str, state: Any) -> list[Any]:

@@ -17,7 +17,12 @@ import requests
 from ckanapi import NotAuthorized, NotFound, RemoteCKAN
 from pydantic import SecretStr
 
-from cdx.errors import (
+from cdx.connectors.catalogue import PackageRef, open_catalogue
+from cdx.connectors.ckan.catalogue import CkanCatalogue, keys_dataset_name, version_dataset_name
+from cdx.connectors.ckan.client import CkanClient, CkanSettings
+from cdx.connectors.ckan.series import series_dataset_name
+from cdx.connectors.pull import pull_package
+from cdx.core.errors import (
     CatalogueError,
     CatalogueUnreachable,
     NotAllowed,
@@ -25,12 +30,7 @@ from cdx.errors import (
     PackageNotFound,
     VersionConflict,
 )
-from cdx.keys import TrustStore
-from connectors.catalogue import PackageRef, open_catalogue
-from connectors.ckan import CkanCatalogue, keys_dataset_name, version_dataset_name
-from connectors.ckan_client import CkanClient, CkanSettings
-from connectors.ckan_series import series_dataset_name
-from connectors.pull import pull_package
+from cdx.core.keys import TrustStore
 from infra.ckan.ckan_service import CkanService
 from tests.conftest import reseal_as
 from tests.unit.test_local_catalogue import reseal_with_changed_data

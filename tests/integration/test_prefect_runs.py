@@ -25,11 +25,11 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRun
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 from prefect.deployments import run_deployment
 
-from cdx.keys import TrustStore
-from cdx.verify import verify_package
-from connectors.catalogue import PackageRef
-from connectors.local import TMP, LocalCatalogue
-from connectors.pull import pull_package
+from cdx.connectors.catalogue import PackageRef
+from cdx.connectors.local.catalogue import TMP, LocalCatalogue
+from cdx.connectors.pull import pull_package
+from cdx.core.keys import TrustStore
+from cdx.verify.verification import verify_package
 from infra.prefect.prefect_service import PrefectService
 from tests.conftest import seal_example
 from tests.services.prefect_server import (

@@ -24,7 +24,7 @@ from tests.services.prefect_server import REPO, deploy, first_finished_run
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    from cdx.scaffold import init_coalition
+    from cdx.cli.scaffold import init_coalition
 
     target = tmp_path / "kenya-lnob"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
@@ -136,8 +136,8 @@ def test_prefect_deploy_all_registers_the_deployments_of_prefect_yaml(api: Prefe
 def test_datasets_on_one_schedule_are_deployed_and_run_together_and_stale_ones_removed(
     api: PrefectService, workspace: Path
 ) -> None:
-    from cdx.coalition import load_coalition
-    from flows.deployments import apply_deployments, deployment_specs, remove_stale_deployments
+    from cdx.core.coalition import load_coalition
+    from cdx.flows.deployments import apply_deployments, deployment_specs, remove_stale_deployments
 
     config = workspace / "coalition.yaml"
     apply_deployments(deployment_specs(load_coalition(config), str(config)), source=REPO)
@@ -186,8 +186,8 @@ def test_datasets_on_one_schedule_are_deployed_and_run_together_and_stale_ones_r
 def test_a_failed_coalition_run_notifies_naming_data_and_system_failures(
     api: PrefectService, workspace: Path, webhook: str
 ) -> None:
-    from cdx.coalition import load_coalition
-    from flows.deployments import apply_deployments, deployment_specs
+    from cdx.core.coalition import load_coalition
+    from cdx.flows.deployments import apply_deployments, deployment_specs
 
     notify_steward(api, webhook)
     data = workspace / "data" / "health-scorecard-2026q1.csv"

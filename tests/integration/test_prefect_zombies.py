@@ -32,7 +32,7 @@ from prefect.events.filters import (
     EventResourceFilter,
 )
 
-from flows.zombies import ensure_zombie_automation, zombie_message
+from cdx.flows.zombies import ensure_zombie_automation, zombie_message
 from infra.prefect.prefect_service import PrefectService
 from tests.integration.test_prefect_runs import (
     SCORECARD,
@@ -184,7 +184,7 @@ def test_cdx_deploy_creates_the_zombie_automation_once(
     from prefect.events.schemas.automations import EventTrigger, Posture
     from prefect.events.schemas.events import ResourceSpecification
 
-    from flows.zombies import AUTOMATION_NAME, FLOWS
+    from cdx.flows.zombies import AUTOMATION_NAME, FLOWS
 
     config = str(coalition_dir / "coalition.yaml")
     for _ in range(2):  # a second `cdx deploy` replaces the automation instead of adding one

@@ -27,7 +27,11 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from cdx.errors import (
+from cdx.connectors.catalogue import PackageRef, PublishOutcome, open_catalogue
+from cdx.connectors.pull import pull_package
+from cdx.connectors.s3.catalogue import S3Catalogue
+from cdx.connectors.s3.settings import S3Settings
+from cdx.core.errors import (
     CatalogueError,
     CatalogueUnreachable,
     CdxError,
@@ -36,14 +40,10 @@ from cdx.errors import (
     PackageNotFound,
     VersionConflict,
 )
-from cdx.keys import TrustStore, load_signing_key
-from cdx.manifest import build_manifest, write_manifest
-from cdx.names import package_id
-from cdx.signature import sign_manifest, write_signature
-from connectors.catalogue import PackageRef, PublishOutcome, open_catalogue
-from connectors.pull import pull_package
-from connectors.s3 import S3Catalogue
-from connectors.s3_settings import S3Settings
+from cdx.core.keys import TrustStore, load_signing_key
+from cdx.core.names import package_id
+from cdx.seal.manifest import build_manifest, write_manifest
+from cdx.seal.signature import sign_manifest, write_signature
 from infra.seaweedfs.seaweedfs_service import S3Identity, SeaweedFSService
 
 pytestmark = pytest.mark.integration
@@ -272,8 +272,8 @@ def test_a_file_larger_than_the_part_size_goes_up_in_checked_parts(
 KILLED_PUBLISHER = """
 import sys, time
 from pathlib import Path
-from connectors.catalogue import PackageRef
-from connectors.s3 import S3Catalogue
+from cdx.connectors.catalogue import PackageRef
+from cdx.connectors.s3.catalogue import S3Catalogue
 
 class DiesBeforeCommit(S3Catalogue):
     def _before_commit(self, ref):

@@ -98,7 +98,7 @@ def deploy(workspace: Path, dataset: str, cron: str) -> tuple[str, str]:
 
     Through `apply_deployments`, as `cdx deploy` does: concurrency limit 1, ENQUEUE.
     """
-    from flows.deployments import DeploymentSpec, apply_deployments
+    from cdx.flows.deployments import DeploymentSpec, apply_deployments
 
     name = f"test-{dataset}-{workspace.parent.name}"[:60]
     spec = DeploymentSpec(

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from cdx.errors import SchemaInvalid, SuiteInvalid
-from cdx.packaging import TABLE_SCHEMA_V2, load_table_schema
-from validations.expectations import load_suite
+from cdx.core.errors import SchemaInvalid, SuiteInvalid
+from cdx.packaging.descriptor import TABLE_SCHEMA_V2, load_table_schema
+from cdx.validations.expectations.suites import load_suite
 
 REPO = Path(__file__).parents[2]
 NOT_NULL = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}
 
 
 def _load_in_a_fresh_process(
-    path: Path, cache: Path, *, loader: str = "validations.expectations.load_suite"
+    path: Path, cache: Path, *, loader: str = "cdx.validations.expectations.suites.load_suite"
 ) -> dict[str, object]:
     """The loader in a new interpreter: did it succeed, was GX or frictionless imported?"""
     module, name = loader.rsplit(".", 1)
@@ -28,7 +28,7 @@ def _load_in_a_fresh_process(
         "import json, sys\n"
         "from pathlib import Path\n"
         f"from {module} import {name}\n"
-        "from cdx.errors import CdxError\n"
+        "from cdx.core.errors import CdxError\n"
         "try:\n"
         f"    {name}(Path({str(path)!r})); ok = True\n"
         "except CdxError:\n"
@@ -61,7 +61,7 @@ def test_an_accepted_table_schema_loads_again_without_importing_frictionless(
 ) -> None:
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps({"fields": [{"name": "age", "type": "integer"}]}))
-    loader = "cdx.packaging.load_table_schema"
+    loader = "cdx.packaging.descriptor.load_table_schema"
     first = _load_in_a_fresh_process(schema, tmp_path / "cache", loader=loader)
     again = _load_in_a_fresh_process(schema, tmp_path / "cache", loader=loader)
     assert first == {"ok": True, "gx": False, "frictionless": True}

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from cdx.coalition import coalition_json_schema, load_coalition
-from cdx.errors import ConfigError, ConfigNotFound, UnknownDataset
+from cdx.core.coalition import coalition_json_schema, load_coalition
+from cdx.core.errors import ConfigError, ConfigNotFound, UnknownDataset
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from validations.expectations import run_suite
+from cdx.validations.expectations.suites import run_suite
 
 REPO = Path(__file__).parents[2]
 
@@ -33,7 +33,7 @@ def test_a_suite_runs_without_importing_scipy_stats_or_altair() -> None:
         """
         import json, sys
         import pandas as pd
-        from validations.expectations import run_suite
+        from cdx.validations.expectations.suites import run_suite
         suite = {"name": "s", "expectations": [
             {"type": "expect_column_values_to_be_between",
              "kwargs": {"column": "age", "min_value": 0, "max_value": 120}},
@@ -80,7 +80,10 @@ def test_the_stand_in_gives_the_real_module_and_leaves_imports_as_usual() -> Non
     seen = _fresh(
         """
         import json, sys
-        from validations.deferred_imports import DeferredModule, import_great_expectations
+        from cdx.validations.expectations.deferred_imports import (
+            DeferredModule,
+            import_great_expectations,
+        )
         import_great_expectations()
         from great_expectations.expectations.core import (
             expect_column_kl_divergence_to_be_less_than as kl,
@@ -110,7 +113,7 @@ def test_a_submodule_imported_meanwhile_is_run_once_under_its_real_parent(
     seen = _fresh(
         """
         import json, sys
-        from validations import deferred_imports as d
+        from cdx.validations.expectations import deferred_imports as d
         with d._deferred(["heavy"]):
             import heavy
             deferred = isinstance(heavy, d.DeferredModule)

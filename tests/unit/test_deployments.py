@@ -5,8 +5,8 @@ from pathlib import Path
 
 import yaml
 
-from cdx.coalition import load_coalition
-from flows.deployments import deployment_specs, write_prefect_yaml
+from cdx.core.coalition import load_coalition
+from cdx.flows.deployments import deployment_specs, write_prefect_yaml
 from tests.conftest import on_one_schedule
 
 REPO = Path(__file__).resolve().parents[2]

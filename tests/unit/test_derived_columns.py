@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from validations.columnar_table import with_derived
+from cdx.validations.table.loaded import with_derived
 
 # t1 reads v1; m1's text literal looks like a column's name and must stay text
 DERIVED = [

@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from cdx.errors import SuiteInvalid
-from cdx.findings import Finding, Origin, Severity
-from validations.expectations import TEXT, load_suite, read_frame, run_suite
+from cdx.core.errors import SuiteInvalid
+from cdx.core.findings import Finding, Origin, Severity
+from cdx.validations.expectations.suites import TEXT, load_suite, read_frame, run_suite
 
 EXAMPLE_SUITE = Path(__file__).parents[2] / "validations" / "suites" / "example-scorecard.json"
 SCORECARD_SCHEMA = {

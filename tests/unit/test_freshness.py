@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from cdx.freshness import Freshness, classify
+from cdx.core.freshness import Freshness, classify
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 

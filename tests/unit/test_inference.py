@@ -4,7 +4,7 @@ import csv
 import random
 from pathlib import Path
 
-from cdx.inference import _kinds_columnar, _kinds_row_by_row, infer_schema
+from cdx.packaging.inference import _kinds_columnar, _kinds_row_by_row, infer_schema
 
 
 def types(tmp_path: Path, text: str) -> dict[str, str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cdx.errors import KeyMissing, KeyPermissions, TrustStoreInvalid
-from cdx.keys import TrustStore, generate_key, load_signing_key
+from cdx.core.errors import KeyMissing, KeyPermissions, TrustStoreInvalid
+from cdx.core.keys import TrustStore, generate_key, load_signing_key
 
 
 def test_a_new_private_key_is_readable_by_its_owner_only(tmp_path: Path) -> None:

@@ -9,25 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from cdx.errors import PackageNotFound, VersionConflict
-from cdx.keys import TrustStore
-from cdx.manifest import build_manifest, write_manifest
-from connectors.catalogue import PackageRef
-from connectors.local import LocalCatalogue
-from connectors.pull import pull_package
+from cdx.connectors.catalogue import PackageRef
+from cdx.connectors.local.catalogue import LocalCatalogue
+from cdx.connectors.pull import pull_package
+from cdx.core.errors import PackageNotFound, VersionConflict
+from cdx.core.keys import TrustStore
+from cdx.seal.manifest import build_manifest, write_manifest
 
 REF = PackageRef("kenya-lnob", "health-scorecard", "1.0.0")
 
 
 def reseal_with_changed_data(package: Path, key_dir: Path) -> None:
     """Change one data value and seal again with the coalition's own key."""
-    from cdx.keys import load_signing_key
-    from cdx.signature import sign_manifest, write_signature
+    from cdx.core.keys import load_signing_key
+    from cdx.seal.signature import sign_manifest, write_signature
 
     data = package / "data" / "scores.csv"
     data.write_text(data.read_text().replace(",3,", ",2,", 1))
     descriptor = json.loads((package / "datapackage.json").read_text())
-    from cdx.hashing import sha256_file
+    from cdx.core.hashing import sha256_file
 
     descriptor["resources"][0]["hash"] = f"sha256:{sha256_file(data)}"
     descriptor["resources"][0]["bytes"] = data.stat().st_size

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from cdx.errors import InvalidVersion, UnsafeName
-from cdx.names import check_slug, check_version, version_key
-from connectors.catalogue import PackageRef
+from cdx.connectors.catalogue import PackageRef
+from cdx.core.errors import InvalidVersion, UnsafeName
+from cdx.core.names import check_slug, check_version, version_key
 
 
 @pytest.mark.parametrize("name", ["..", "a/b", "a\\b", "../x", "", "A", "-x", "x-", "a b"])

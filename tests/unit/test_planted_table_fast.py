@@ -7,6 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from cdx.validations.package_check import validate_table
+from cdx.validations.table.header import read_header
 from tests.planted_table import (
     PLANTS,
     SCHEMA,
@@ -17,8 +19,6 @@ from tests.planted_table import (
     write_table,
     write_table_fast,
 )
-from validations.header import read_header
-from validations.package_check import validate_table
 
 ROWS = 20_000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from validations.privacy_detectors import PersonalDataScanner, ascii_digits, mask
+from cdx.protect.detectors import PersonalDataScanner, ascii_digits, mask
 
 # (country, cell text, planted item, detector). Free-text comments and structured cells,
 # in Latin, Devanagari, Bengali and Vietnamese with diacritics.

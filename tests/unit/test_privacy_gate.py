@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from cdx.coalition import load_coalition
-from cdx.errors import ConfigError
-from cdx.provenance import RunRecord
-from flows import pipeline
+from cdx.core.coalition import load_coalition
+from cdx.core.errors import ConfigError
+from cdx.flows import pipeline
+from cdx.protect.decision import PrivacyDecision
+from cdx.seal.provenance import RunRecord
 from tests.conftest import seal_example
-from validations.privacy_decision import PrivacyDecision
 
 
 def run_gate(coalition_dir: Path, dataset: str) -> tuple[pipeline.RunPaths, PrivacyDecision]:

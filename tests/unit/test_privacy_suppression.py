@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cdx.coalition import AggregateTable, Generalisation
-from validations.privacy_cells import suppress_cells
-from validations.privacy_kanonymity import anonymise
+from cdx.core.coalition import AggregateTable, Generalisation
+from cdx.protect.cells import suppress_cells
+from cdx.protect.kanonymity import anonymise
 
 
 def survey(rows: int, seed: int = 7) -> pd.DataFrame:
@@ -138,8 +138,8 @@ def test_a_lone_small_cell_gets_a_complement_in_its_row() -> None:
 
 
 def test_the_gate_suppresses_an_aggregate_table_named_by_the_policy(tmp_path: Path) -> None:
-    from cdx.coalition import PrivacyPolicy
-    from validations.privacy_gate import protect_package
+    from cdx.core.coalition import PrivacyPolicy
+    from cdx.protect.gate import protect_package
 
     frame = crosstab(11, (6, 5), 0.25)
     (tmp_path / "data").mkdir()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from validations.schema_vouches import vouches
+from cdx.validations.expectations.schema_vouches import vouches
 
 AGE = {"name": "age", "type": "integer", "constraints": {"minimum": 0, "maximum": 120}}
 DAY = {

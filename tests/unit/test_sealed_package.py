@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cdx.hashing import sha256_file
+from cdx.core.hashing import sha256_file
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,9 +56,9 @@ def test_provenance_names_sources_run_software_and_outcome(
 
 
 def test_warnings_are_reported_but_do_not_block(coalition_dir: Path) -> None:
-    from cdx.coalition import load_coalition
-    from cdx.provenance import RunRecord
-    from flows import pipeline
+    from cdx.core.coalition import load_coalition
+    from cdx.flows import pipeline
+    from cdx.seal.provenance import RunRecord
 
     data = coalition_dir / "data" / "health-scorecard-2026q1.csv"
     lines = data.read_text().splitlines()

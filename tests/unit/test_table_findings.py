@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cdx.findings import Origin, ValidationReport
-from validations.package_check import validate_table
-from validations.report_files import render_html
+from cdx.core.findings import Origin, ValidationReport
+from cdx.reports.validation_report import render_html
+from cdx.validations.package_check import validate_table
 
 SCHEMA = json.loads(
     (

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from cdx.errors import SourceFormat
-from cdx.findings import (
+from cdx.core.errors import SourceFormat
+from cdx.core.findings import (
     FIRST_OF_EACH_RULE,
     CappedFindings,
     Finding,
@@ -23,14 +23,17 @@ from cdx.findings import (
     ValidationReport,
     rule_of,
 )
+from cdx.validations import package_check
+from cdx.validations.expectations import columnar as columnar_suite
+from cdx.validations.expectations import repeats as columnar_repeats
+from cdx.validations.package_check import validate_table
+from cdx.validations.table import checks as columnar_checks
+from cdx.validations.table.checks import table_rules
+from cdx.validations.table.field_sql import fields_sql
+from cdx.validations.table.header import read_header
+from cdx.validations.table.loaded import load_table
 from tests import planted_table
 from tests.planted_table import SCHEMA, SUITE, write_table
-from validations import columnar_checks, columnar_repeats, columnar_suite, package_check
-from validations.columnar_checks import table_rules
-from validations.columnar_schema import fields_sql
-from validations.columnar_table import load_table
-from validations.header import read_header
-from validations.package_check import validate_table
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "validation"
@@ -142,7 +145,7 @@ def test_a_clean_file_is_checked_without_importing_great_expectations_or_pandas(
         "import sys\n"
         "from pathlib import Path\n"
         "from tests.planted_table import SCHEMA, SUITE\n"
-        "from validations.package_check import validate_table\n"
+        "from cdx.validations.package_check import validate_table\n"
         f"found, rows = validate_table(Path({str(csv_path)!r}), SCHEMA, SUITE, resource='t')\n"
         "print(len(found), rows, 'great_expectations' in sys.modules, 'pandas' in sys.modules)\n"
     )
@@ -204,7 +207,7 @@ def test_records_keep_the_files_order_in_a_file_read_in_parallel(tmp_path: Path)
 def test_the_same_fields_load_twice_with_the_same_findings(tmp_path: Path) -> None:
     """table_rules names the fields' columns in place, once: a script that loads a second
     file (or the same one again) with the fields it already has gets the same checks."""
-    from validations.columnar_checks import check_cells
+    from cdx.validations.table.checks import check_cells
 
     csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=9)
     fields = fields_sql(SCHEMA, read_header(csv_path))
@@ -277,7 +280,7 @@ def test_a_key_in_the_schema_and_the_suite_is_grouped_once(
 ) -> None:
     """record_id is unique and the primary key in the schema, and unique in the suite:
     a million distinct keys take a grouping of 0.2 s, done once for all three."""
-    from validations import columnar_table
+    from cdx.validations.table import loaded as columnar_table
 
     csv_path = write_table(tmp_path / "survey.csv", 2_000, error_every=9)
     grouped: list[tuple[str, ...]] = []

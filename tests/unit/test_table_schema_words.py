@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from cdx.findings import Finding
-from validations.package_check import validate_table
-from validations.table_schema import _spelling_hint, check_table
+from cdx.core.findings import Finding
+from cdx.validations.package_check import validate_table
+from cdx.validations.table.table_schema import _spelling_hint, check_table
 
 SCHEMA = {
     "fields": [

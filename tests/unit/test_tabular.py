@@ -11,11 +11,11 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cdx import tabular
-from cdx.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
-from cdx.inference import infer_schema
-from cdx.tabular import TableFile, normalise_table
-from validations.header import read_header
+from cdx.core.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
+from cdx.packaging import tabular
+from cdx.packaging.inference import infer_schema
+from cdx.packaging.tabular import TableFile, normalise_table
+from cdx.validations.table.header import read_header
 
 ROWS = "district,score\nKisumu,3\nNairobi,4\n"
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-import validations.columnar_table as columnar_table
-from cdx.errors import ValidationMemory
+import cdx.validations.table.loaded as columnar_table
+from cdx.core.errors import ValidationMemory
+from cdx.validations import package_check
+from cdx.validations.package_check import validate_table
 from tests.planted_table import SCHEMA, write_table
-from validations import package_check
-from validations.package_check import validate_table
 
 
 def test_a_budget_too_small_for_the_file_says_what_to_change(

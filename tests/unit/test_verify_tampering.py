@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from cdx.keys import TrustStore, generate_key
-from cdx.manifest import read_manifest
-from cdx.signature import sign_manifest, write_signature
-from cdx.verify import verify_package
+from cdx.core.keys import TrustStore, generate_key
+from cdx.seal.manifest import read_manifest
+from cdx.seal.signature import sign_manifest, write_signature
+from cdx.verify.verification import verify_package
 
 
 def codes(package: Path, trust: TrustStore | None) -> set[str]:
@@ -101,7 +101,7 @@ def test_a_key_of_another_coalition_cannot_sign_for_this_one(sealed: Path, tmp_p
 def test_a_descriptor_outside_the_profile_is_refused_even_when_resigned(
     sealed: Path, tmp_path: Path
 ) -> None:
-    from cdx.manifest import build_manifest, write_manifest
+    from cdx.seal.manifest import build_manifest, write_manifest
 
     descriptor = json.loads((sealed / "datapackage.json").read_text())
     del descriptor["citizenData"]["consentBasis"]

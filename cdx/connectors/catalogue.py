@@ -1,0 +1,208 @@
+"""The one protocol every catalogue implements (local directory, S3, CKAN)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from cdx.core.errors import CatalogueError, PackageNotFound, UnsafeName
+from cdx.core.names import check_slug, check_version
+
+REF = re.compile(r"^(?P<coalition>[^/@]+)/(?P<dataset>[^/@]+)(?:@(?P<version>[^/@]+))?$")
+LATEST = "latest"
+
+
+@dataclass(frozen=True)
+class PackageRef:
+    """`coalition/dataset@version`; version may be `latest` until resolved."""
+
+    coalition: str
+    dataset: str
+    version: str = LATEST
+
+    def __post_init__(self) -> None:
+        check_slug(self.coalition, what="coalition id")
+        check_slug(self.dataset, what="dataset name")
+        if self.version != LATEST:
+            check_version(self.version)
+
+    @classmethod
+    def parse(cls, text: str) -> PackageRef:
+        match = REF.match(text)
+        if not match:
+            raise UnsafeName(
+                f"{text!r} is not a package reference",
+                hint="write COALITION/DATASET or COALITION/DATASET@VERSION, e.g. "
+                "kenya-lnob/health-scorecard@1.0.0",
+            )
+        return cls(match["coalition"], match["dataset"], match["version"] or LATEST)
+
+    @property
+    def key(self) -> str:
+        """Relative location in a catalogue: `coalition/dataset/version`."""
+        return f"{self.coalition}/{self.dataset}/{self.version}"
+
+    def __str__(self) -> str:
+        return f"{self.coalition}/{self.dataset}@{self.version}"
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    ref: PackageRef
+    status: Literal["published", "unchanged"]
+    location: str
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    coalition: str
+    dataset: str
+    version: str
+    content_digest: str
+    key_id: str
+    committed: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "coalition": self.coalition,
+            "dataset": self.dataset,
+            "version": self.version,
+            "contentDigest": self.content_digest,
+            "keyId": self.key_id,
+            "committed": self.committed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CatalogueEntry:
+        return cls(
+            data["coalition"],
+            data["dataset"],
+            data["version"],
+            data["contentDigest"],
+            data["keyId"],
+            data["committed"],
+        )
+
+
+class Catalogue(Protocol):
+    """Where sealed packages are published and pulled from."""
+
+    location: str
+
+    def publish(self, package_dir: Path, ref: PackageRef) -> PublishOutcome:
+        """Commit a sealed package; identical content is a no-op, other content a conflict."""
+        ...
+
+    def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
+        """Publish the coalition's public key beside its packages (convenience only)."""
+        ...
+
+    def versions(self, coalition: str, dataset: str) -> list[str]:
+        """Committed versions, oldest first."""
+        ...
+
+    def resolve(self, ref: PackageRef) -> PackageRef:
+        """The committed version `ref` names (`latest` → the highest); PackageNotFound else."""
+        ...
+
+    def fetch(self, ref: PackageRef, dest: Path) -> None:
+        """Copy the committed package's files into the empty directory `dest`."""
+        ...
+
+    def entries(self) -> list[CatalogueEntry]:
+        """What catalog.json lists as committed."""
+        ...
+
+    def published_keys(self, coalition: str) -> dict[str, Any]:
+        """Public keys the coalition published here: convenience, never trust."""
+        ...
+
+
+def now_iso(timestamp: float | None = None) -> str:
+    """UTC to the second, ISO 8601: now, or at a POSIX `timestamp` (a file's mtime)."""
+    moment = (
+        dt.datetime.now(dt.UTC)
+        if timestamp is None
+        else dt.datetime.fromtimestamp(timestamp, dt.UTC)
+    )
+    return moment.replace(microsecond=0).isoformat()
+
+
+def resolve_among(ref: PackageRef, versions: list[str], location: str) -> PackageRef:
+    """`ref` among a dataset's committed `versions` (oldest first): `latest` → the highest."""
+    if ref.version == LATEST and versions:
+        return PackageRef(ref.coalition, ref.dataset, versions[-1])
+    if ref.version != LATEST and ref.version in versions:
+        return ref
+    known = ", ".join(versions) or "none"
+    raise PackageNotFound(
+        f"{ref} is not in the catalogue {location}",
+        hint=f"published versions of {ref.coalition}/{ref.dataset}: {known}",
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueCredentials:
+    """Secrets handed to a catalogue explicitly (flows load them from Prefect blocks).
+
+    Whatever is None here falls back to the environment: CDX_CKAN_TOKEN, and boto3's
+    standard chain plus CDX_S3_* for S3. Nothing secret ever comes from coalition.yaml.
+    """
+
+    ckan_token: str | None = None
+    s3_session: Any = None  # a boto3.Session
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    source: str = "environment"  # where they came from, for logs (never the secrets)
+
+
+def is_ckan(location: str) -> bool:
+    return location.startswith(("ckan+http://", "ckan+https://"))
+
+
+def is_s3(location: str) -> bool:
+    return location.startswith("s3://")
+
+
+def open_catalogue(
+    location: str,
+    *,
+    base_dir: Path | None = None,
+    credentials: CatalogueCredentials | None = None,
+) -> Catalogue:
+    """A catalogue from its location: a directory, `s3://…` or `ckan+https://…`."""
+    given = credentials or CatalogueCredentials()
+    if is_ckan(location):
+        from pydantic import SecretStr
+
+        from cdx.connectors.ckan.catalogue import (
+            CkanCatalogue,  # lazy: keeps ckanapi out of `cdx --help`
+        )
+        from cdx.connectors.ckan.client import CkanSettings
+
+        ckan = CkanSettings()
+        if given.ckan_token is not None:
+            ckan = ckan.model_copy(update={"token": SecretStr(given.ckan_token)})
+        return CkanCatalogue.from_url(location, ckan)
+    if is_s3(location):
+        from cdx.connectors.s3.catalogue import S3Catalogue  # lazy: keeps boto3 out of `cdx --help`
+        from cdx.connectors.s3.settings import S3Settings
+
+        s3 = S3Settings()
+        overrides = {"endpoint_url": given.s3_endpoint_url, "region": given.s3_region}
+        s3 = s3.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+        return S3Catalogue.from_url(location, s3, session=given.s3_session)
+    if "://" in location:
+        raise CatalogueError(
+            f"cdx does not know how to publish to {location!r}",
+            hint="use a directory path",
+        )
+    from cdx.connectors.local.catalogue import LocalCatalogue
+
+    path = Path(location.removeprefix("file:"))
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    return LocalCatalogue(path)

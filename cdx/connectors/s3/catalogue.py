@@ -1,0 +1,386 @@
+"""A catalogue in an S3 bucket (AWS S3, MinIO, Ceph, SeaweedFS …), through boto3.
+
+Layout under `s3://BUCKET/PREFIX/` (docs/s3-catalogue.md says why):
+
+    <coalition>/<dataset>/<version>/<the sealed package>
+    <coalition>/catalog.json      what the coalition has committed
+    <coalition>/keys.json         its public keys (convenience, never trust)
+
+Every object is written with `If-None-Match: *`; a version exists once its manifest.sig
+does, and manifest.sig is written last. While it uploads, a publisher holds the
+version's claim (connectors/s3_claim.py), so two publishers never interleave objects; a
+killed publisher's claim lapses and the next publish takes over, keeps the objects that
+already match the manifest and replaces the rest. catalog.json and keys.json change only
+by compare-and-swap on their ETag, retried on conflict.
+
+**Changed from the shared layout — catalog.json is per coalition**: a coalition's
+credentials may write only under `<coalition>/`, so no coalition could update a
+catalog.json at the catalogue root; `entries()` reads every coalition's index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from cdx.connectors.catalogue import (
+    LATEST,
+    CatalogueEntry,
+    PackageRef,
+    PublishOutcome,
+    now_iso,
+    resolve_among,
+)
+from cdx.connectors.s3.claim import CLAIM, Claim, ClaimWatch
+from cdx.connectors.s3.settings import S3Settings, s3_client
+from cdx.connectors.s3.store import Missing, PreconditionLost, S3Store
+from cdx.connectors.s3.transfer import SHA256_METADATA, download_object, upload_file
+from cdx.core.errors import (
+    CatalogueError,
+    NotAllowed,
+    UnsafeName,
+    VersionBusy,
+    VersionConflict,
+)
+from cdx.core.hashing import sha256_file
+from cdx.core.layout import MANIFEST, SIGNATURE
+from cdx.core.names import check_slug, version_key
+from cdx.seal.manifest import read_manifest
+
+if TYPE_CHECKING:
+    import boto3
+
+    from cdx.connectors.s3.gc import Garbage
+
+SCHEME = "s3://"
+CATALOG = "catalog.json"
+KEYS = "keys.json"
+CAS_TRIES = 60
+
+
+class S3Catalogue:
+    """Sealed packages as immutable, claim-protected version folders in one bucket."""
+
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "",
+        settings: S3Settings | None = None,
+        *,
+        session: boto3.Session | None = None,
+    ) -> None:
+        self.settings = settings or S3Settings()
+        self.bucket = bucket
+        self.prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+        self.location = f"{SCHEME}{bucket}/{self.prefix}"
+        client = s3_client(self.settings, session, location=self.location)
+        self.store = S3Store(client, bucket, location=self.location, prefix=self.prefix)
+
+    @classmethod
+    def from_url(
+        cls,
+        location: str,
+        settings: S3Settings | None = None,
+        *,
+        session: boto3.Session | None = None,
+    ) -> S3Catalogue:
+        """`s3://bucket/prefix` → a catalogue; endpoint and credentials from the AWS chain."""
+        bucket, _, prefix = location.removeprefix(SCHEME).partition("/")
+        if not location.startswith(SCHEME) or not bucket:
+            raise CatalogueError(
+                f"{location!r} is not an S3 catalogue location",
+                hint="write s3://BUCKET or s3://BUCKET/PREFIX",
+            )
+        return cls(bucket, prefix, settings, session=session)
+
+    def _version_key(self, ref: PackageRef) -> str:
+        return f"{self.prefix}{ref.key}/"
+
+    # --- publishing ------------------------------------------------------------------
+
+    def publish(self, package_dir: Path, ref: PackageRef) -> PublishOutcome:
+        """Commit a sealed package; identical content is a no-op, other content a conflict."""
+        manifest = read_manifest(package_dir / MANIFEST)
+        signature = (package_dir / SIGNATURE).read_bytes()
+        base = self._version_key(ref)
+        claim = self._claim(base, manifest, ref)
+        if isinstance(claim, PublishOutcome):
+            self._record(manifest, ref, signature)
+            return claim
+        try:
+            self._upload(package_dir, manifest, base, claim)
+            self._before_commit(ref)
+            if claim.lost.is_set():
+                raise VersionBusy(
+                    f"another publisher took over {ref} before this one committed",
+                    where=self.location,
+                    hint="this publisher was too slow to renew its claim (CDX_S3_LEASE_S); "
+                    "publish again",
+                )
+            try:
+                self.store.put_bytes(
+                    base + SIGNATURE, signature, content_type="application/json"
+                )  # the commit point
+                outcome = PublishOutcome(ref, "published", self._url(base))
+            except PreconditionLost:  # committed by a publisher that had lost its claim
+                outcome = self._compare(base, manifest, ref)
+        finally:
+            claim.release()
+        self._record(manifest, ref, signature)
+        return outcome
+
+    def _claim(
+        self, base: str, manifest: dict[str, Any], ref: PackageRef
+    ) -> Claim | PublishOutcome:
+        """Hold the version's claim, or the outcome if the version is (or gets) committed."""
+        claim = Claim(self.store, base + CLAIM, manifest["contentDigest"], self.settings.lease_s)
+        watch = ClaimWatch(self.settings.lease_s)
+        began, delay = time.monotonic(), 0.1
+        while True:
+            # GET, not HEAD: a HEAD's refusal has no body to tell bad keys from a denial.
+            if self.store.find_bytes(base + SIGNATURE) is not None:
+                return self._compare(base, manifest, ref)
+            if claim.try_create():
+                break
+            try:
+                _, etag, stamps = self.store.get_bytes(claim.key)
+            except Missing:
+                continue  # released meanwhile: look again at once
+            if watch.lapsed(etag, stamps) and claim.try_take_over(etag):
+                break
+            if time.monotonic() - began > self.settings.claim_wait_s:
+                raise VersionBusy(
+                    f"another publisher has been publishing {ref} for "
+                    f"{self.settings.claim_wait_s:.0f} s and is still renewing its claim",
+                    where=self._url(base),
+                    hint="wait for it to finish, then publish again (a no-op if it published "
+                    "the same content)",
+                )
+            time.sleep(delay)
+            delay = min(delay * 1.5, 2.0, self.settings.lease_s / 4)
+        if self.store.find_bytes(base + SIGNATURE) is not None:
+            # Committed between our look and our claim (its publisher died before
+            # releasing): nothing to write.
+            claim.release()
+            return self._compare(base, manifest, ref)
+        claim.start_renewing()
+        return claim
+
+    def _upload(self, package_dir: Path, manifest: dict[str, Any], base: str, claim: Claim) -> None:
+        """Make the version folder hold exactly the package (but its signature)."""
+        wanted = {base + _safe(e["path"]): (e["path"], e["sha256"]) for e in manifest["files"]}
+        wanted[base + MANIFEST] = (MANIFEST, sha256_file(package_dir / MANIFEST))
+        already = set()
+        for stored in list(self.store.objects(base)):
+            if stored.key in (claim.key, base + SIGNATURE):
+                continue  # a signature is never deleted: see _claim's second look
+            expected = wanted.get(stored.key)
+            head = self.store.head(stored.key) if expected else None
+            if expected and head and head.get("Metadata", {}).get(SHA256_METADATA) == expected[1]:
+                already.add(stored.key)  # left by an earlier, interrupted run: kept
+            else:
+                self.store.delete(stored.key)  # a leftover of other content
+        for upload in self.store.multipart_uploads(base):
+            self.store.abort_upload(upload["Key"], upload["UploadId"])
+        # The manifest goes last of the data: a verifier starts from it.
+        for key, (path, sha256) in sorted(wanted.items(), key=lambda kv: kv[1][0] == MANIFEST):
+            if key in already:
+                continue
+            try:
+                upload_file(
+                    self.store,
+                    key,
+                    package_dir / path,
+                    sha256=sha256,
+                    settings=self.settings,
+                    after_part=self._after_part,
+                )
+            except PreconditionLost as e:
+                raise VersionBusy(
+                    f"{key} appeared while this publisher held the version's claim",
+                    where=self.location,
+                    hint="another publisher ignored or took over the claim; publish again",
+                ) from e
+
+    def _before_commit(self, ref: PackageRef) -> None:
+        """Runs once every file is uploaded, before manifest.sig: a seam for tests."""
+
+    def _after_part(self, key: str, number: int) -> None:
+        """Runs after each multipart part is handed to the uploaders: a seam for tests."""
+
+    def _compare(self, base: str, manifest: dict[str, Any], ref: PackageRef) -> PublishOutcome:
+        body, _, _ = self.store.get_bytes(base + MANIFEST)
+        if json.loads(body).get("contentDigest") == manifest.get("contentDigest"):
+            return PublishOutcome(ref, "unchanged", self._url(base))
+        raise VersionConflict(
+            f"{ref} is already published with different content",
+            where=self._url(base),
+            hint="published versions never change: raise `version` in coalition.yaml "
+            "(e.g. 1.0.1 for a correction) and publish again",
+        )
+
+    def _record(self, manifest: dict[str, Any], ref: PackageRef, signature: bytes) -> None:
+        """List a committed version in its coalition's catalog.json (also after a crash)."""
+        entry = CatalogueEntry(
+            ref.coalition,
+            ref.dataset,
+            ref.version,
+            manifest["contentDigest"],
+            json.loads(signature)["keyId"],
+            now_iso(),
+        )
+
+        def add(data: dict[str, Any]) -> dict[str, Any] | None:
+            entries = [CatalogueEntry.from_dict(item) for item in data.get("packages", [])]
+            if any((e.dataset, e.version) == (ref.dataset, ref.version) for e in entries):
+                return None
+            entries.append(entry)
+            entries.sort(key=lambda e: (e.coalition, e.dataset, version_key(e.version)))
+            return {"updated": now_iso(), "packages": [e.to_dict() for e in entries]}
+
+        self._swap_json(f"{self.prefix}{ref.coalition}/{CATALOG}", add)
+
+    def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
+        """Publish a coalition's public key in `<coalition>/keys.json` (convenience only)."""
+        self._swap_json(
+            f"{self.prefix}{coalition}/{KEYS}",
+            lambda keys: None if entry.items() <= keys.items() else {**keys, **entry},
+        )
+
+    def _swap_json(
+        self, key: str, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> None:
+        """Compare-and-swap a JSON document on its ETag, retrying when another writer won."""
+        for attempt in range(CAS_TRIES):
+            found = self.store.find_bytes(key)
+            try:
+                current = json.loads(found[0]) if found else {}
+            except ValueError as e:
+                raise CatalogueError(f"s3://{self.bucket}/{key} is damaged ({e})") from e
+            changed = change(current)
+            if changed is None:
+                return
+            body = (json.dumps(changed, indent=2) + "\n").encode()
+            try:
+                etag = found[1] if found else None
+                self.store.put_bytes(key, body, if_match=etag, content_type="application/json")
+                return
+            except PreconditionLost:
+                time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))
+        raise VersionBusy(
+            f"s3://{self.bucket}/{key} kept changing: {CAS_TRIES} updates lost the race",
+            where=self.location,
+            hint="many publishers are committing at once; publish again (a no-op for what "
+            "is already committed, and it completes the index)",
+        )
+
+    # --- reading ---------------------------------------------------------------------
+
+    def versions(self, coalition: str, dataset: str) -> list[str]:
+        """Committed versions (those with a manifest.sig), oldest first."""
+        base = f"{self.prefix}{coalition}/{dataset}/"
+        found = set()
+        for stored in self.store.objects(base):
+            version, _, name = stored.key[len(base) :].partition("/")
+            if name == SIGNATURE:
+                found.add(version)
+        return sorted(found, key=version_key)
+
+    def resolve(self, ref: PackageRef) -> PackageRef:
+        """The committed version `ref` names (`latest` → the highest); PackageNotFound else."""
+        if ref.version != LATEST and self.store.find_bytes(self._version_key(ref) + SIGNATURE):
+            return ref
+        return resolve_among(ref, self.versions(ref.coalition, ref.dataset), self.location)
+
+    def fetch(self, ref: PackageRef, dest: Path) -> None:
+        """Stream the committed package into the empty directory `dest`; signature last."""
+        base = self._version_key(self.resolve(ref))
+        self._download(base, MANIFEST, dest, 0)
+        for entry in read_manifest(dest / MANIFEST)["files"]:
+            self._download(base, entry["path"], dest, int(entry["bytes"]))
+        self._download(base, SIGNATURE, dest, 0)
+
+    def _download(self, base: str, path: str, dest: Path, size: int) -> None:
+        # Paths come from a remote manifest: none may reach outside `dest`.
+        target = dest / _safe(path)
+        try:
+            download_object(self.store, base + path, target, size=size, settings=self.settings)
+        except Missing as e:
+            raise CatalogueError(
+                f"the committed version {self._url(base)} has no {path}",
+                where=self.location,
+                hint="the catalogue was changed outside cdx; ask the coalition to publish "
+                "a new version",
+            ) from e
+
+    def entries(self) -> list[CatalogueEntry]:
+        """Every coalition's committed versions, from their catalog.json files."""
+        try:
+            coalitions = self.store.folders(self.prefix)
+        except NotAllowed as e:
+            raise NotAllowed(
+                f"these credentials may not list the whole catalogue {self.location}",
+                where=self.location,
+                hint="listing every coalition needs read access to the whole prefix (e.g. a "
+                "statistics office's credentials); a coalition's own credentials read only "
+                f"{self.location}<coalition>/{CATALOG}",
+            ) from e
+        found: list[CatalogueEntry] = []
+        for coalition in coalitions:
+            stored = self.store.find_bytes(f"{self.prefix}{coalition}/{CATALOG}")
+            if stored is None:
+                continue
+            try:
+                listed = [CatalogueEntry.from_dict(p) for p in json.loads(stored[0])["packages"]]
+            except (ValueError, KeyError, TypeError) as e:
+                raise CatalogueError(f"{self.location}{coalition}/{CATALOG} is damaged") from e
+            # A coalition's index speaks only for its own prefix.
+            found.extend(e for e in listed if e.coalition == coalition)
+        return sorted(found, key=lambda e: (e.coalition, e.dataset, version_key(e.version)))
+
+    def published_keys(self, coalition: str) -> dict[str, Any]:
+        """Public keys the coalition published here: convenience, never trust."""
+        stored = self.store.find_bytes(f"{self.prefix}{coalition}/{KEYS}")
+        keys: dict[str, Any] = json.loads(stored[0]) if stored else {}
+        return keys
+
+    # --- upkeep ----------------------------------------------------------------------
+
+    def collect_garbage(
+        self, older_than: dt.timedelta, *, apply: bool, coalitions: list[str] | None = None
+    ) -> list[Garbage]:
+        """Uncommitted leftovers and unfinished uploads older than `older_than`.
+
+        Removes them only when `apply`; otherwise reports what would go (a dry run).
+        """
+        from cdx.connectors.s3.gc import collect_garbage
+
+        scopes = coalitions or [c for c in self.store.folders(self.prefix) if _is_slug(c)]
+        return collect_garbage(self.store, scopes, older_than, apply=apply)
+
+    def _url(self, base: str) -> str:
+        return f"{SCHEME}{self.bucket}/{base}"
+
+
+def _safe(path: str) -> str:
+    """A manifest path as a relative key: no `..`, no absolute or empty parts."""
+    parts = PurePosixPath(path).parts
+    if not parts or path.startswith("/") or any(p in ("..", ".", "") for p in parts):
+        raise CatalogueError(
+            f"the manifest names the file {path!r}, which is not a path inside the package",
+            hint="the package was made or changed outside cdx; seal it again",
+        )
+    return path
+
+
+def _is_slug(name: str) -> bool:
+    try:
+        check_slug(name, what="coalition id")
+    except UnsafeName:  # anything else under the prefix is not a coalition's folder
+        return False
+    return True

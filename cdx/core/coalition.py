@@ -1,0 +1,382 @@
+"""coalition.yaml: who a coalition is, its datasets, and where it publishes.
+
+The pydantic models here are the single source of the contract;
+schemas/coalition.schema.json is generated from them (`cdx schema coalition`) and a
+test keeps the two identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from cdx.core.errors import ConfigError, ConfigNotFound, InvalidVersion, UnknownDataset, UnsafeName
+from cdx.core.names import check_slug, check_version
+from cdx.core.yaml_lines import line_of, load_yaml_with_lines
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+SdgIndicator = Annotated[str, Field(pattern=r"^\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}$")]
+
+CollectionMethod = Literal[
+    "community-scorecard",
+    "survey",
+    "household-survey",
+    "participatory-forum",
+    "focus-group",
+    "key-informant-interview",
+    "community-monitoring",
+    "administrative-records",
+    "other",
+]
+# Levels of community participation, after the Copenhagen Framework on Citizen Data:
+# citizens take part at least in design and/or collection.
+ParticipationLevel = Literal[
+    "design",
+    "collection",
+    "design-and-collection",
+    "analysis",
+    "full-cycle",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Contact(Strict):
+    name: str
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class Organisation(Strict):
+    name: str
+    role: str | None = Field(None, description="e.g. lead, data collector, partner")
+    url: str | None = None
+
+
+class CoalitionInfo(Strict):
+    id: Slug = Field(description="Short lowercase id, used in catalogue paths: `kenya-lnob`")
+    name: str
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+    contact: Contact
+    organisations: list[Organisation] = Field(default_factory=list)
+    licence: str = Field("CC-BY-4.0", description="Default SPDX licence id for datasets")
+
+
+class Signing(Strict):
+    key: str = Field(description="Path to the Ed25519 private key (mode 0600), never published")
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+
+class Coverage(Strict):
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    areas: list[str] = Field(default_factory=list, description="Districts, counties, provinces")
+
+
+class DatasetMetadata(Strict):
+    """What statistics offices ask of citizen data (the package profile's `citizenData`)."""
+
+    collection_method: CollectionMethod
+    collection_period: Period
+    geographic_coverage: Coverage
+    population: str = Field(description="Who the data is about, e.g. 'persons with disabilities'")
+    disaggregation: list[str] = Field(
+        default_factory=list, description="Dimensions: sex, age, disability, group, location…"
+    )
+    sdg_indicators: list[SdgIndicator] = Field(default_factory=list)
+    consent_basis: str = Field(description="How consent was obtained, e.g. 'informed-verbal'")
+    participation_level: ParticipationLevel
+    methodology: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+
+
+# --- privacy policy (the protect step, validations/privacy_*.py) ----------------------
+
+# Safe defaults, following statistics-office practice. Anything looser is a relaxation
+# and needs a recorded `reason`.
+DEFAULT_K = 5
+DEFAULT_CELL_THRESHOLD = 10
+DEFAULT_COORDINATE_DECIMALS = 2  # about 1.1 km at the equator: a village, not a house
+
+IdentifierTreatment = Literal["drop", "keyed-hash"]
+Detector = Literal["name", "phone", "email", "id-number", "address", "coordinates"]
+
+
+class Generalisation(Strict):
+    """One recoding rule for a quasi-identifier, applied while classes smaller than k remain."""
+
+    column: str
+    band: int | None = Field(
+        None, ge=2, description="Numbers → bands of this width: with 10, age 23 → `20-29`"
+    )
+    map: dict[str, str] | None = Field(
+        None,
+        description="Value → coarser value (village → district); unlisted values become `other`",
+    )
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Generalisation:
+        if (self.band is None) == (self.map is None):
+            raise ValueError("give exactly one of `band` or `map`")
+        return self
+
+
+class AggregateTable(Strict):
+    """A table of counts (and values computed from them) rather than one row per person."""
+
+    dimensions: list[str] = Field(min_length=1, description="Columns that define a cell")
+    count: str = Field(description="The column holding the number of people in the cell")
+    values: list[str] = Field(
+        default_factory=list,
+        description="Columns computed from the cell's people (means, rates): hidden with it",
+    )
+
+
+class AllowedHit(Strict):
+    """A detector hit the coalition has checked and accepts, e.g. a public facility phone."""
+
+    resource: str | None = Field(None, description="Resource name; every resource when absent")
+    column: str
+    detector: Detector
+    reason: str = Field(min_length=10, description="Why publishing it harms no one")
+
+
+class PrivacyPolicy(Strict):
+    """How the protect step treats one dataset. The defaults are the safe ones."""
+
+    k: int = Field(DEFAULT_K, ge=2, description="Smallest class of quasi-identifiers (microdata)")
+    cell_threshold: int = Field(
+        DEFAULT_CELL_THRESHOLD, ge=1, description="Smallest count published (aggregate tables)"
+    )
+    coordinate_decimals: int = Field(
+        DEFAULT_COORDINATE_DECIMALS,
+        ge=0,
+        le=8,
+        description="Finest GPS precision published, in decimal places of a degree",
+    )
+    identifiers: dict[str, IdentifierTreatment] = Field(
+        default_factory=dict,
+        description="Direct-identifier column → drop or keyed-hash; unlisted ones are dropped",
+    )
+    generalise: list[Generalisation] = Field(
+        default_factory=list, description="Recoding rules for quasi-identifiers, in order"
+    )
+    aggregates: dict[str, AggregateTable] = Field(
+        default_factory=dict, description="Resource name → its cells; other resources are microdata"
+    )
+    allow: list[AllowedHit] = Field(default_factory=list)
+    reason: str | None = Field(
+        None, description="Required when k, cell_threshold or coordinate_decimals are relaxed"
+    )
+
+    def relaxations(self) -> list[str]:
+        """What this policy loosens compared with the defaults, in words."""
+        found = []
+        if self.k < DEFAULT_K:
+            found.append(f"k = {self.k} (default {DEFAULT_K})")
+        if self.cell_threshold < DEFAULT_CELL_THRESHOLD:
+            found.append(
+                f"cell_threshold = {self.cell_threshold} (default {DEFAULT_CELL_THRESHOLD})"
+            )
+        if self.coordinate_decimals > DEFAULT_COORDINATE_DECIMALS:
+            found.append(
+                f"coordinate_decimals = {self.coordinate_decimals} "
+                f"(default {DEFAULT_COORDINATE_DECIMALS})"
+            )
+        return found
+
+    @model_validator(mode="after")
+    def _relaxing_needs_a_reason(self) -> PrivacyPolicy:
+        relaxed = self.relaxations()
+        if relaxed and not (self.reason and self.reason.strip()):
+            raise ValueError(
+                f"relaxing the privacy policy ({'; '.join(relaxed)}) needs a `reason:` "
+                "saying why, which is recorded in the signed provenance"
+            )
+        return self
+
+
+class Pseudonymisation(Strict):
+    key: str = Field(
+        "keys/pseudonym.key",
+        description="Secret key file for keyed hashes of direct identifiers (created, mode "
+        "0600, on first use; CDX_PSEUDONYM_KEY overrides it); never published",
+    )
+
+
+class Source(Strict):
+    path: str = Field(description="CSV or XLSX file, relative to coalition.yaml")
+    name: Slug | None = Field(None, description="Resource name; defaults to the file stem")
+    table_schema: str | None = Field(
+        None,
+        alias="schema",
+        description="Table Schema JSON (or builtin:NAME); inferred from the whole file if absent",
+    )
+    encoding: str | None = Field(None, description="Only for files that are not UTF-8")
+    sheet: str | None = Field(None, description="XLSX sheet to read when there are several")
+    suite: str | None = Field(
+        None, description="Great Expectations suite JSON, or builtin:NAME from validations/suites"
+    )
+
+
+class Schedule(Strict):
+    cron: str = Field(description="When to publish, e.g. '0 6 1 * *' (06:00 on the 1st)")
+    timezone: str = "UTC"
+
+
+UpdateFrequency = Literal[
+    "daily",
+    "weekly",
+    "fortnightly",
+    "monthly",
+    "quarterly",
+    "semiannually",
+    "annually",
+    "as-needed",
+    "never",
+]
+
+
+class Dataset(Strict):
+    title: str
+    description: str
+    version: str
+    licence: str | None = None
+    sources: list[Source] = Field(min_length=1)
+    metadata: DatasetMetadata
+    schedule: Schedule | None = None
+    update_frequency: UpdateFrequency = Field(
+        "as-needed",
+        description="How often a new version is expected; drives freshness (fresh, due, "
+        "overdue, delinquent)",
+    )
+    catalogues: list[str] | None = Field(
+        None, description="Names from `catalogues:`; all of them when absent"
+    )
+    privacy: PrivacyPolicy = Field(
+        default_factory=PrivacyPolicy, description="The protect step's policy (safe defaults)"
+    )
+
+    @field_validator("version")
+    @classmethod
+    def _semver(cls, value: str) -> str:
+        try:
+            return check_version(value)
+        except InvalidVersion as exc:
+            raise ValueError(f"{exc.message}; {exc.hint}") from None
+
+
+class CoalitionConfig(Strict):
+    coalition: CoalitionInfo
+    signing: Signing
+    pseudonymisation: Pseudonymisation = Field(default_factory=Pseudonymisation)
+    catalogues: dict[str, str] = Field(
+        default_factory=lambda: {"local": "catalogue"},
+        description="Name → location: a directory, s3://bucket/prefix or ckan+https://host",
+    )
+    datasets: dict[str, Dataset] = Field(default_factory=dict)
+
+    @field_validator("datasets")
+    @classmethod
+    def _dataset_names(cls, value: dict[str, Dataset]) -> dict[str, Dataset]:
+        for name in value:
+            try:
+                check_slug(name, what="dataset name")
+            except UnsafeName as exc:
+                raise ValueError(f"{exc.message}; {exc.hint}") from None
+        return value
+
+
+class Coalition:
+    """A loaded coalition.yaml with the directory its relative paths start from."""
+
+    def __init__(self, config: CoalitionConfig, base_dir: Path, path: Path):
+        self.config = config
+        self.base_dir = base_dir
+        self.path = path
+
+    @property
+    def id(self) -> str:
+        return self.config.coalition.id
+
+    def resolve(self, relative: str) -> Path:
+        return (self.base_dir / relative).resolve()
+
+    def dataset(self, name: str) -> Dataset:
+        try:
+            return self.config.datasets[name]
+        except KeyError:
+            known = ", ".join(sorted(self.config.datasets)) or "none"
+            raise UnknownDataset(
+                f"there is no dataset {name!r} in {self.path}",
+                hint=f"use one of: {known}, or add it under `datasets:`",
+            ) from None
+
+    def licence_of(self, dataset: Dataset) -> str:
+        return dataset.licence or self.config.coalition.licence
+
+
+def load_coalition(path: Path) -> Coalition:
+    """Load and check coalition.yaml, pointing at the line of the first problem."""
+    if path.is_dir():
+        path = path / "coalition.yaml"
+    if not path.is_file():
+        raise ConfigNotFound(
+            f"no coalition file at {path}",
+            hint="run `cdx init` to create one, or pass `--config PATH/coalition.yaml`",
+        )
+    data, node = load_yaml_with_lines(path)
+    if not isinstance(data, dict):
+        raise ConfigError("the file must be a mapping of keys to values", where=str(path))
+    try:
+        config = CoalitionConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(exc, path, node) from None
+    return Coalition(config, path.parent.resolve(), path.resolve())
+
+
+def _config_error(exc: ValidationError, path: Path, node: object) -> ConfigError:
+    problems = []
+    first_line: int | None = None
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line = line_of(node, loc)  # type: ignore[arg-type]
+        first_line = first_line or line
+        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            text = f"unknown key `{dotted}`"
+        elif error["type"] == "missing":
+            text = f"required key `{dotted}` is missing"
+        else:
+            text = f"`{dotted}`: {error['msg']}"
+        problems.append(f"line {line}: {text}" if line else text)
+    return ConfigError(
+        "coalition.yaml has problems:\n    " + "\n    ".join(problems),
+        where=f"{path}:{first_line}" if first_line else str(path),
+        hint="compare with schemas/coalition.schema.json or the example in examples/",
+    )
+
+
+def coalition_json_schema() -> dict[str, object]:
+    """JSON Schema of coalition.yaml, generated from the models (schemas/coalition.schema.json)."""
+    schema = CoalitionConfig.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://citizendata.exchange/schemas/coalition.schema.json",
+        "title": "coalition.yaml",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }

@@ -1,0 +1,485 @@
+"""Turn a coalition's file (CSV in any encoding, or an XLSX sheet) into UTF-8 CSV.
+
+Every package carries its tables as UTF-8 CSV: the format every statistics office
+reads. The original file's hash stays in the provenance.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from cdx.core.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
+from cdx.core.findings import counted
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and other Office binaries
+BLOCK = 1024 * 1024
+
+
+CELL_LIMIT = 2**31 - 2  # the longest cell read, as frictionless reads (Python's own: 128 KiB)
+
+
+def csv_rows(lines: Any, delimiter: str = ",") -> Iterator[list[str]]:
+    """csv.reader over an open file (or lines), reading cells as long as frictionless does.
+
+    Python's csv module stops at a cell over 128 KiB (a pasted report, a photo in base64)
+    unless told otherwise; frictionless raises that limit when it is imported, so without
+    this the same file read or failed depending on what had been imported before.
+    """
+    if csv.field_size_limit() < CELL_LIMIT:
+        csv.field_size_limit(CELL_LIMIT)
+    return csv.reader(lines, delimiter=delimiter)
+
+
+# What spreadsheet programs put between columns besides a comma: a semicolon where the
+# decimal mark is a comma (Excel in French, Portuguese, Spanish, Vietnamese, …), a tab
+# ("Text (Tab delimited)", .tsv), a vertical bar.
+DELIMITERS = (";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class TableFile:
+    path: Path
+    converted_from: str  # "csv" or "xlsx"
+    encoding: str  # of the original
+    delimiter: str = ","  # of the original; the file at `path` is comma-separated
+    dropped_columns: int = 0  # at the right end, with no name and no value (see below)
+    stripped_labels: int = 0  # column names written with spaces around them (see below)
+    counted: int | None = None  # data rows, where converting the file counted them
+
+    @cached_property
+    def rows(self) -> int:
+        """Data rows, header excluded (an empty line is one, as frictionless counts it).
+
+        A file already comma-separated is counted when this is first read: a pass over
+        it in Python that validating does not need (`cdx validate` on 10M rows: 37.4-39.0 s
+        with it, 29.0-32.5 s without)."""
+        return _count_rows(self.path) if self.counted is None else self.counted
+
+
+def sniff_format(path: Path) -> str:
+    """What the bytes say the file is: `xlsx`, `xls`, `csv` (text), or `binary`."""
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE_MAGIC):
+        return "xls"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary"
+    return "csv"
+
+
+def normalise_table(
+    source: Path, dest: Path, *, encoding: str | None = None, sheet: str | None = None
+) -> TableFile:
+    """Write `source` to `dest` as UTF-8 CSV (no BOM), checking it is what it claims."""
+    if not source.is_file():
+        raise SourceMissing(
+            f"the file {source} does not exist",
+            hint="check the path; in coalition.yaml a source's `path` is relative to "
+            "coalition.yaml itself",
+        )
+    if source.stat().st_size == 0:
+        raise SourceEmpty(f"the file {source} is empty", hint="export the data again")
+    claimed = source.suffix.lower().lstrip(".")
+    actual = sniff_format(source)
+    if claimed in ("csv", "txt", "tsv") and actual != "csv":
+        raise SourceFormat(
+            f"{source.name} ends in .{claimed} but is {_describe(actual)}",
+            hint="save it from your spreadsheet program as CSV (UTF-8), or rename it to "
+            f".{actual} if that is what it is",
+        )
+    if claimed == "xlsx" and actual != "xlsx":
+        raise SourceFormat(
+            f"{source.name} ends in .xlsx but is {_describe(actual)}",
+            hint="open it in your spreadsheet program and save it as Excel Workbook (.xlsx)"
+            + (", or rename it to .csv" if actual == "csv" else ""),
+        )
+    if claimed not in ("csv", "txt", "tsv", "xlsx"):
+        raise SourceFormat(
+            f"{source.name}: cdx reads CSV and XLSX files, not .{claimed or '(no extension)'}",
+            hint="save the table as CSV (UTF-8) or Excel Workbook (.xlsx)",
+        )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if actual == "xlsx":
+        result = TableFile(dest, "xlsx", "xlsx", counted=_xlsx_to_csv(source, dest, sheet))
+    else:
+        used = _transcode(source, dest, encoding)
+        delimiter = "\t" if claimed == "tsv" else _delimiter(dest)
+        counted = _to_commas(dest, delimiter) if delimiter != "," else None
+        result = TableFile(dest, "csv", used, delimiter, counted=counted)
+    result = replace(
+        result,
+        dropped_columns=_drop_unnamed_empty_columns(dest),
+        stripped_labels=_strip_labels(dest),
+    )
+    some = _count_rows(dest, up_to=1) if result.counted is None else result.counted
+    if some < 0:
+        raise SourceEmpty(f"{source.name} has no header row", hint="export the data again")
+    if some == 0:
+        raise SourceEmpty(
+            f"{source.name} has a header but no data rows", hint="export the data again"
+        )
+    return result
+
+
+def _describe(actual: str) -> str:
+    return {
+        "xlsx": "an Excel workbook (.xlsx)",
+        "xls": "an old-style Excel file (.xls)",
+        "binary": "not a text file",
+        "csv": "a text (CSV) file",
+    }[actual]
+
+
+def _transcode(source: Path, dest: Path, encoding: str | None) -> str:
+    """Copy as UTF-8, decoding with `encoding`, or strict UTF-8 (a BOM is dropped), or
+    UTF-16 where the file starts with its byte-order mark (Excel's "Unicode Text")."""
+    used = encoding or ("utf-16" if _starts_utf16(source) else "utf-8-sig")
+    try:
+        codec = codecs.lookup(used)
+    except LookupError:
+        raise SourceEncoding(
+            f"{encoding!r} is not an encoding Python knows",
+            hint="use a name like `windows-1252`, `latin-1`, `utf-16` or `shift_jis`",
+        ) from None
+    decoder = codec.incrementaldecoder("strict")
+    offset = 0
+    try:
+        with source.open("rb") as reader, dest.open("w", encoding="utf-8", newline="") as writer:
+            while block := reader.read(BLOCK):
+                writer.write(decoder.decode(block))
+                offset += len(block)
+            writer.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as exc:
+        dest.unlink(missing_ok=True)
+        if encoding:
+            raise SourceEncoding(
+                f"{source.name} cannot be read as {encoding} (byte {offset + exc.start:,})",
+                hint="check the `encoding` of this source in coalition.yaml, or remove it "
+                "and save the file as CSV (UTF-8)",
+            ) from None
+        guess = _guess_encoding(source)
+        raise SourceEncoding(
+            f"{source.name} is not UTF-8 (first bad byte at position {offset + exc.start:,})"
+            + (f"; it looks like {guess}" if guess else ""),
+            hint=(
+                f"add `encoding: {guess or 'windows-1252'}` to this source in coalition.yaml "
+                f"(with `cdx validate FILE`: --encoding {guess or 'windows-1252'}), or save the "
+                "file from your spreadsheet program as CSV (UTF-8)"
+            ),
+        ) from None
+    return codec.name
+
+
+def _starts_utf16(source: Path) -> bool:
+    with source.open("rb") as handle:
+        return handle.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _guess_encoding(source: Path) -> str | None:
+    from charset_normalizer import from_bytes
+
+    with source.open("rb") as handle:
+        sample = handle.read(BLOCK)
+    match = from_bytes(sample).best()
+    return match.encoding.replace("_", "-") if match else None
+
+
+def _delimiter(path: Path) -> str:
+    """A comma, unless the header has none and has two columns or more split by one of
+    DELIMITERS (the one that splits it into the most)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = handle.readline()
+
+    def columns(delimiter: str) -> int:
+        return len(next(csv_rows([header], delimiter), []))
+
+    if columns(",") > 1:
+        return ","
+    best = max(DELIMITERS, key=columns)
+    return best if columns(best) > 1 else ","
+
+
+def _to_commas(path: Path, delimiter: str) -> int:
+    """Rewrite the file with commas between columns (quoting cells that hold one); the
+    data rows, as _count_rows counts them."""
+    commas = path.with_name(path.name + ".commas")
+    records = 0
+    with (
+        path.open(encoding="utf-8", newline="") as reader,
+        commas.open("w", encoding="utf-8", newline="") as writer,
+    ):
+        out = csv.writer(writer, lineterminator="\n")
+        for row in csv_rows(reader, delimiter):
+            out.writerow(row)
+            records += 1
+    commas.replace(path)
+    return records - 1
+
+
+def _drop_unnamed_empty_columns(path: Path) -> int:
+    """Drop the columns at the right end that have no name and no value in any row; say
+    how many. A spreadsheet exports such columns when cells right of the table were once
+    used or formatted (`district,visits,,,`; a workbook's sheet is as wide as its widest
+    formatted cell): each was one blank-label error that told the person to delete a
+    column they cannot see. A row longer than the header keeps every column."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv_rows(handle)
+        header = next(rows, [])
+        width = len(header)
+        keep = width
+        while keep > 1 and header[keep - 1] == "":
+            keep -= 1
+        if keep in (0, width):
+            return 0
+        for row in rows:
+            if len(row) > width:
+                return 0
+            keep = max([keep] + [n + 1 for n in range(keep, len(row)) if row[n] != ""])
+            if keep == width:
+                return 0
+    narrowed = path.with_name(path.name + ".narrowed")
+    with (
+        path.open(encoding="utf-8", newline="") as reader,
+        narrowed.open("w", encoding="utf-8", newline="") as writer,
+    ):
+        out = csv.writer(writer, lineterminator="\n")
+        for row in csv_rows(reader):
+            out.writerow(row[:keep])
+    narrowed.replace(path)
+    return width - keep
+
+
+def _strip_labels(path: Path) -> int:
+    """Write the column names without the spaces around them; say how many had some.
+
+    frictionless reads `district ` as the label `district` (it strips every label), so the
+    file validated against a schema naming `district`, but pandas, a spreadsheet or an
+    inferred schema read `district ` from the published CSV. Only the header is rewritten,
+    ended as it was; the rows are copied byte for byte."""
+    consumed = 0
+    ending = "\n"
+    with path.open("rb") as handle:
+
+        def lines() -> Iterator[str]:
+            nonlocal consumed, ending
+            for line in handle:
+                consumed += len(line)
+                ending = "\r\n" if line.endswith(b"\r\n") else "\n"
+                yield line.decode("utf-8")
+
+        try:
+            header = next(csv_rows(lines()), [])
+        except csv.Error:
+            return 0  # a header Python cannot read: the checks report it as it is
+        stripped = [label.strip() for label in header]
+        changed = sum(label != name for label, name in zip(header, stripped, strict=True))
+        if not changed:
+            return 0
+        relabelled = path.with_name(path.name + ".labels")
+        with relabelled.open("w", encoding="utf-8", newline="") as text:
+            csv.writer(text, lineterminator=ending).writerow(stripped)
+        with relabelled.open("ab") as rows:
+            handle.seek(consumed)
+            shutil.copyfileobj(handle, rows, BLOCK)
+    relabelled.replace(path)
+    return changed
+
+
+def _count_rows(path: Path, up_to: int | None = None) -> int:
+    """The data rows (-1: not even a header), or as many as `up_to` of them."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        records = islice(csv_rows(handle), None if up_to is None else up_to + 1)
+        return sum(1 for _ in records) - 1
+
+
+def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise SourceFormat(
+            f"{source.name} could not be opened as a workbook ({exc.__class__.__name__})",
+            hint="open it in your spreadsheet program and save it again as .xlsx",
+        ) from None
+    try:
+        names = workbook.sheetnames
+        if sheet is None and len(names) > 1:
+            raise SheetAmbiguous(
+                f"{source.name} has {len(names)} sheets ({', '.join(names)}) and none is named",
+                hint=f"add `sheet: {names[0]}` (or another sheet's name) to this source "
+                "in coalition.yaml",
+            )
+        if sheet is not None and sheet not in names:
+            raise SheetAmbiguous(
+                f"{source.name} has no sheet {sheet!r}; its sheets are {', '.join(names)}",
+                hint="correct the `sheet` of this source in coalition.yaml",
+            )
+        worksheet = workbook[sheet or names[0]]
+        _refuse_unreadable_cells(source.name, _scan_sheet(workbook, worksheet))
+        rows = -1
+        blank_run = 0  # blank rows are kept between data, dropped at the end (Excel pads)
+        with dest.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            for values in worksheet.iter_rows(values_only=True):
+                if rows >= 0 and all(value is None for value in values):
+                    blank_run += 1
+                    continue
+                for _ in range(blank_run):
+                    writer.writerow([""] * len(values))
+                rows += blank_run + 1
+                blank_run = 0
+                writer.writerow([_cell_text(value) for value in values])
+        return rows
+    finally:
+        workbook.close()
+
+
+# What openpyxl reads differently from what the person sees, found in the sheet's XML:
+# - a formula cell whose result is missing or empty: <c r="C2"><f>B2*2</f><v/></c>. Excel
+#   and LibreOffice store every result (a formula giving '' has t="str"); a program that
+#   writes formulas (openpyxl, R's openxlsx) may not, and data_only then reads None;
+# - an error value, <c r="C3" t="e"><f>B3/0</f><v>#DIV/0!</v></c>: read as the text
+#   '#DIV/0!', which a text column would publish;
+# - merged cells, <mergeCell ref="A3:A5"/>: the value is read in A3 alone, A4 and A5 are
+#   empty (the district a person sees on three rows is on one).
+FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+ERROR_CELL = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(?:(?!</(?:\w+:)?c>).)*?'
+    rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>",
+    re.S,
+)
+MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
+CELL_ATTRIBUTE = re.compile(rb'\b(r|t)="([^"]*)"')
+ROW_END = re.compile(rb"</(?:\w+:)?row>")
+SHOWN = 3  # cells or ranges named in a message; the rest are counted
+
+
+@dataclass
+class SheetScan:
+    formula_without_result: str | None = None  # the first such cell
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (cell, error), the first
+    error_count: int = 0
+    merged: list[str] = field(default_factory=list)  # ranges, the first SHOWN
+    merged_count: int = 0
+
+
+def _scan_sheet(workbook: Any, worksheet: Any) -> SheetScan:
+    """Cells of the sheet openpyxl would read otherwise than a person sees them.
+
+    Reads the sheet's XML in blocks cut at the end of a row, so that no cell is seen
+    twice (openpyxl's read-only sheet knows its part name).
+    """
+    scan = SheetScan()
+    path, archive = getattr(worksheet, "_worksheet_path", None), getattr(workbook, "_archive", None)
+    if path is None or archive is None:
+        return scan
+    carry = b""
+    with archive.open(path) as handle:
+        while block := handle.read(BLOCK):
+            data = carry + block
+            cut = _after_last_row(data)
+            _scan_rows(data[:cut], scan)
+            carry = data[cut:]
+    _scan_rows(carry, scan)
+    return scan
+
+
+def _after_last_row(data: bytes) -> int:
+    """Where the last complete row of the XML ends (0: none does yet)."""
+    end = data.rfind(b"</row>")
+    if end >= 0:
+        return end + len(b"</row>")
+    ends = [found.end() for found in ROW_END.finditer(data)]  # <x:row>, as some write it
+    return ends[-1] if ends else 0
+
+
+def _scan_rows(data: bytes, scan: SheetScan) -> None:
+    if scan.formula_without_result is None and (b"<f" in data or b":f" in data):
+        for found in FORMULA_CELL.finditer(data):
+            attributes = dict(CELL_ATTRIBUTE.findall(found.group(1)))
+            if attributes.get(b"t", b"n") == b"n":  # a number, or no type: no result
+                scan.formula_without_result = attributes.get(b"r", b"?").decode()
+                break
+    if b't="e"' in data:
+        for found in ERROR_CELL.finditer(data):
+            scan.error_count += 1
+            if len(scan.errors) < SHOWN:
+                cell = dict(CELL_ATTRIBUTE.findall(found.group(1))).get(b"r", b"?")
+                scan.errors.append((cell.decode(), found.group(2).decode(errors="replace")))
+    if b"mergeCell" in data:
+        for found in MERGED.finditer(data):
+            scan.merged_count += 1
+            if len(scan.merged) < SHOWN:
+                scan.merged.append(found.group(1).decode(errors="replace"))
+
+
+def _refuse_unreadable_cells(name: str, scan: SheetScan) -> None:
+    if cell := scan.formula_without_result:
+        raise SourceFormat(
+            f"{name}: the formula in cell {cell} (and maybe others) has no saved "
+            "result, so its value cannot be read; the workbook was written by a program, "
+            "not saved by a spreadsheet",
+            hint="open the workbook in your spreadsheet program and save it (that stores "
+            "each formula's result), or copy the formulas' columns and paste them as values",
+        )
+    if scan.errors:
+        shown = ", ".join(f"{cell} ({error})" for cell, error in scan.errors)
+        more = _more(scan.error_count - len(scan.errors), "other cell")
+        raise SourceFormat(
+            f"{name}: {counted(scan.error_count, 'cell')} of the sheet "
+            f"{'holds' if scan.error_count == 1 else 'hold'} a spreadsheet error instead of "
+            f"a value: {shown}{more}",
+            hint="correct the formulas that give these errors (#DIV/0! divides by zero, "
+            "#N/A is a lookup that found nothing, #REF! points at a deleted cell), or clear "
+            "the cells where there is no value",
+        )
+    if scan.merged:
+        more = _more(scan.merged_count - len(scan.merged), "other range")
+        raise SourceFormat(
+            f"{name}: the sheet has merged cells ({', '.join(scan.merged)}{more}); only the "
+            "first cell of a merged range holds its value, so the others would be read empty",
+            hint="select the sheet, unmerge all cells, then type or fill down the value into "
+            "every cell it belongs to (a title above the table: delete those rows)",
+        )
+
+
+def _more(count: int, noun: str) -> str:
+    return f" and {counted(count, noun)}" if count > 0 else ""
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        # as a spreadsheet shows it: 15 significant digits. A formula's result is saved
+        # with 17 (=0.1+0.2 is 0.30000000000000004 in the file, 0.3 on screen and in the
+        # spreadsheet's own CSV export)
+        return f"{value:.15g}"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,65 @@
+"""Seal a built, validated package: provenance, manifest, and the signature last."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cdx.core.keys import SigningKey
+from cdx.core.layout import DESCRIPTOR, SIGNATURE
+from cdx.seal.manifest import build_manifest, write_manifest
+from cdx.seal.provenance import RunRecord, SourceRecord, build_provenance, write_provenance
+from cdx.seal.signature import sign_manifest, write_signature
+
+
+@dataclass(frozen=True)
+class SealedPackage:
+    path: Path
+    coalition: str
+    dataset: str
+    version: str
+    key_id: str
+    content_digest: str
+
+
+def seal_package(
+    package_dir: Path,
+    *,
+    key: SigningKey,
+    coalition: dict[str, str],
+    dataset: str,
+    sources: list[SourceRecord],
+    run: RunRecord,
+    validation: dict[str, Any],
+    decisions: dict[str, Any] | None = None,
+) -> SealedPackage:
+    """Write provenance.jsonld and manifest.json, then sign the manifest (manifest.sig)."""
+    descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
+    version = descriptor["version"]
+    provenance = build_provenance(
+        package_id=descriptor["id"],
+        coalition=coalition,
+        sources=sources,
+        run=run,
+        ended_at=dt.datetime.now(dt.UTC),
+        validation=validation,
+        extra_decisions=decisions,
+    )
+    write_provenance(package_dir, provenance)
+    manifest = build_manifest(
+        package_dir, coalition=coalition["id"], dataset=dataset, version=version
+    )
+    write_manifest(package_dir, manifest)
+    signature = sign_manifest(manifest, key)
+    write_signature(package_dir / SIGNATURE, signature)
+    return SealedPackage(
+        path=package_dir,
+        coalition=coalition["id"],
+        dataset=dataset,
+        version=version,
+        key_id=signature["keyId"],
+        content_digest=manifest["contentDigest"],
+    )

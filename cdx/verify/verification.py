@@ -1,0 +1,197 @@
+"""Verify a sealed package with nothing but its directory and a trust store.
+
+Every problem has its own code, so a statistics office can tell a tampered file from a
+missing one, an untrusted key from a bad signature.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdx.core.hashing import sha256_file
+from cdx.core.keys import PublicKey, TrustStore
+from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
+from cdx.core.names import package_id
+from cdx.seal.manifest import package_files
+from cdx.seal.signature import signature_matches
+from cdx.verify.profile import profile_problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    path: str | None = None
+
+
+@dataclass
+class Verification:
+    """The outcome: `ok` means intact and signed by a key the verifier trusts."""
+
+    directory: Path
+    problems: list[Problem] = field(default_factory=list)
+    key_id: str | None = None
+    trusted: bool = False  # signature checked against the verifier's own trust store
+    package: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.trusted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "directory": str(self.directory),
+            "ok": self.ok,
+            "intact": self.intact,
+            "trusted": self.trusted,
+            "keyId": self.key_id,
+            "package": self.package,
+            "problems": [problem.__dict__ for problem in self.problems],
+        }
+
+
+def verify_package(
+    directory: Path, trust: TrustStore | None, *, convenience_keys: TrustStore | None = None
+) -> Verification:
+    """Check the signature, every file against the manifest, and the descriptor profile.
+
+    `convenience_keys` are keys found in a catalogue: a signature that only they confirm
+    leaves `trusted` False, so the caller must say so.
+    """
+    result = Verification(directory)
+    manifest = _read_json(directory / MANIFEST, result, "manifest")
+    sig = _read_json(directory / SIGNATURE, result, "signature")
+    if manifest is None or sig is None:
+        return result
+    result.package = dict(manifest.get("package", {}))
+    _check_signature(manifest, sig, trust, convenience_keys, result)
+    _check_files(directory, manifest, result)
+    if (directory / DESCRIPTOR).is_file() and not any(
+        p.path == DESCRIPTOR for p in result.problems
+    ):
+        _check_descriptor(directory, result)
+    return result
+
+
+def _read_json(path: Path, result: Verification, what: str) -> dict[str, Any] | None:
+    if not path.is_file():
+        result.problems.append(
+            Problem(
+                f"{what}-missing", f"{path.name} is missing: the package is not sealed", path.name
+            )
+        )
+        return None
+    try:
+        data = json.loads(path.read_bytes())
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        result.problems.append(
+            Problem(
+                f"{what}-malformed", f"{path.name} is not the JSON object it should be", path.name
+            )
+        )
+        return None
+    return data
+
+
+def _check_signature(
+    manifest: dict[str, Any],
+    sig: dict[str, Any],
+    trust: TrustStore | None,
+    convenience: TrustStore | None,
+    result: Verification,
+) -> None:
+    key_id = sig.get("keyId")
+    result.key_id = key_id if isinstance(key_id, str) else None
+    key: PublicKey | None = trust.keys.get(key_id) if trust and isinstance(key_id, str) else None
+    trusted = key is not None
+    if key is None and convenience is not None and isinstance(key_id, str):
+        key = convenience.keys.get(key_id)
+    if key is None:
+        result.problems.append(
+            Problem(
+                "key-untrusted",
+                f"the package is signed with key {key_id!r}, which is not in your trust store; "
+                "ask the coalition for its public key file and check it with them directly",
+                SIGNATURE,
+            )
+        )
+        return
+    if not signature_matches(manifest, sig, key):
+        result.problems.append(
+            Problem(
+                "signature-invalid",
+                "the signature does not match manifest.json: the manifest or the signature "
+                "was changed after sealing",
+                SIGNATURE,
+            )
+        )
+        return
+    if key.coalition != result.package.get("coalition"):
+        result.problems.append(
+            Problem(
+                "key-coalition-mismatch",
+                f"key {key_id!r} belongs to coalition {key.coalition!r}, but the package says "
+                f"it comes from {result.package.get('coalition')!r}",
+                SIGNATURE,
+            )
+        )
+        return
+    result.trusted = trusted
+
+
+def _check_files(directory: Path, manifest: dict[str, Any], result: Verification) -> None:
+    listed = {entry.get("path"): entry for entry in manifest.get("files", [])}
+    present = set(package_files(directory))
+    for path in sorted(present - listed.keys()):
+        result.problems.append(
+            Problem("file-unexpected", f"{path} is not listed in the manifest", path)
+        )
+    for path, entry in sorted(listed.items()):
+        if not isinstance(path, str) or path.startswith("/") or ".." in Path(path).parts:
+            result.problems.append(Problem("manifest-malformed", f"unsafe path {path!r}", MANIFEST))
+            continue
+        target = directory / path
+        if path not in present:
+            result.problems.append(Problem("file-missing", f"{path} is listed but missing", path))
+        elif target.is_symlink():
+            result.problems.append(Problem("file-unexpected", f"{path} is a symbolic link", path))
+        elif target.stat().st_size != entry.get("bytes") or sha256_file(target) != entry.get(
+            "sha256"
+        ):
+            result.problems.append(
+                Problem("file-modified", f"{path} differs from what was sealed", path)
+            )
+
+
+def _check_descriptor(directory: Path, result: Verification) -> None:
+    try:
+        descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
+    except ValueError:
+        result.problems.append(
+            Problem("descriptor-malformed", "datapackage.json is not JSON", DESCRIPTOR)
+        )
+        return
+    for message in profile_problems(descriptor):
+        result.problems.append(Problem("profile-invalid", message, DESCRIPTOR))
+    package = result.package
+    expected_id = package_id(
+        str(package.get("coalition")), str(package.get("dataset")), str(package.get("version"))
+    )
+    if descriptor.get("id") != expected_id:
+        result.problems.append(
+            Problem(
+                "package-mismatch",
+                f"datapackage.json says it is {descriptor.get('id')!r}, the manifest says "
+                f"{expected_id!r}",
+                DESCRIPTOR,
+            )
+        )
