@@ -110,7 +110,7 @@ def _kinds_columnar(path: Path, columns: int) -> list[str] | None:
     file as Python's csv module does (it rejects rows: many extra cells, broken quoting)."""
     import duckdb
 
-    from cdx.validations.table.loaded import FEW_EXTRA_CELLS, csv_cells
+    from cdx.packaging.csv_cells import FEW_EXTRA_CELLS, csv_cells
 
     # one value per row: four questions in all, not four per column (a query of 600
     # columns x 5 aggregates spent 5 s planning, longer than reading the values)

@@ -176,10 +176,10 @@ def duckdb_floor(
     With the suite, its expectations too, as SQL aggregates in the same scan (suite_sql):
     the checks cdx makes, without row numbers, findings or GX.
     """
+    from cdx.packaging.csv_cells import FEW_EXTRA_CELLS, csv_cells
     from cdx.validations.table.checks import blank_row, row_checks
     from cdx.validations.table.field_sql import fields_sql, rule_columns
     from cdx.validations.table.header import read_header
-    from cdx.validations.table.loaded import FEW_EXTRA_CELLS, csv_cells
 
     header = read_header(csv_path)
     fields = fields_sql(schema, header)

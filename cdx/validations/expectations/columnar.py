@@ -30,6 +30,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cdx.core.findings import CappedFindings
+from cdx.core.sql_text import sql_string
 from cdx.validations.expectations.repeats import exact_keys, first_repeats
 from cdx.validations.expectations.schema_vouches import vouches
 from cdx.validations.expectations.suites import columns_named, frame_from_text, run_expectations
@@ -38,7 +39,6 @@ from cdx.validations.table.field_sql import (
     LONG_ENUM,
     _one_of,
     _re2_safe,
-    _text,
     expected_fields,
     strptime_pattern,
     text_or_null,
@@ -423,7 +423,7 @@ def _could_fail_anywhere(
             return None
         if not allowed:
             return f"{text} IS NOT NULL"  # every value is outside an empty set
-        listed = ", ".join(_text(v) for v in allowed)
+        listed = ", ".join(sql_string(v) for v in allowed)
         if not loading:
             return f"{text} IS NOT NULL AND NOT ({text} = ANY([{listed}]))"  # a hash lookup
         # compared value by value, as the loading scan does a schema's enum
@@ -435,7 +435,9 @@ def _could_fail_anywhere(
         if not isinstance(regex, str) or not _re2_safe(regex) or re.search(r"\\[dwsbDWSB]", regex):
             return None  # RE2 reads \d, \w, \s, \b as ASCII only; Python does not
         # anchored at the start: a superset of the rows failing re.match or re.search
-        return f"{text} IS NOT NULL AND NOT regexp_matches({text}, {_text('^(?:' + regex + ')')})"
+        return (
+            f"{text} IS NOT NULL AND NOT regexp_matches({text}, {sql_string('^(?:' + regex + ')')})"
+        )
     if kind == "expect_column_value_lengths_to_be_between":
         bounds = _bounds(kwargs, "integer")
         return (
@@ -455,7 +457,7 @@ def _may_parse(text: str, form: str) -> str:
     if form == "any" or "%%" in pattern:
         return "true"
     separators = sorted(set(re.sub(r"%.|\s", "", pattern)))
-    return " AND ".join(f"contains({text}, {_text(s)})" for s in separators) or "true"
+    return " AND ".join(f"contains({text}, {sql_string(s)})" for s in separators) or "true"
 
 
 def _surely_typed(field: dict[str, Any], text: str) -> tuple[str | None, str]:
@@ -484,12 +486,12 @@ def _surely_typed(field: dict[str, Any], text: str) -> tuple[str | None, str]:
             return None, text
         # the text in the format's ASCII shape, exactly (pandas reads 2024-01-05 in a
         # %d/%m/%Y column, or with a trailing space, as no date)
-        value = f"CAST(try_strptime({text}, {_text(pattern)}) AS DATE)"
+        value = f"CAST(try_strptime({text}, {sql_string(pattern)}) AS DATE)"
         # and within pandas' nanosecond timestamps (1500-01-01 is no date to it); false,
         # not NULL, for a day the month does not have (2024-02-30: no date to pandas, so a
         # null to not_be_null, which passed it as NULL is not false)
         within = f"coalesce({value} BETWEEN DATE '1677-09-22' AND DATE '2262-04-10', false)"
-        return f"(regexp_full_match({text}, {_text(shapes[0])}) AND {within})", value
+        return f"(regexp_full_match({text}, {sql_string(shapes[0])}) AND {within})", value
     return None, text
 
 

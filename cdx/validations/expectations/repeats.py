@@ -11,18 +11,38 @@ expectation put on a column that repeats on every row of a 30M-row file then cos
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cdx.core.findings import CappedFindings
+from cdx.core.sql_text import sql_string
 from cdx.validations.expectations.suites import columns_named, run_expectations
-from cdx.validations.table.field_sql import _text
 from cdx.validations.table.loaded import scalar
 
 if TYPE_CHECKING:
-    from cdx.validations.expectations.columnar import _Reader
+    from collections.abc import Iterator
+
+    import pandas as pd
+
+    from cdx.validations.table.loaded import LoadedTable
 
 
-def exact_keys(reader: _Reader, spec: dict[str, Any]) -> list[str] | None:
+class RepeatReader(Protocol):
+    """What the window of repeated rows needs of the suite's reader (columnar._Reader)."""
+
+    table: LoadedTable
+    column: dict[str, str]
+    fields: dict[str, dict[str, Any]]
+
+    def text(self, name: str) -> str: ...
+
+    def key(self, name: str) -> str: ...
+
+    def batches(
+        self, named: list[str], where: str, *, whole: bool, empty: bool = True
+    ) -> Iterator[pd.DataFrame]: ...
+
+
+def exact_keys(reader: RepeatReader, spec: dict[str, Any]) -> list[str] | None:
     """Keys equal exactly where pandas' values are, for first_repeats; None if unsure.
 
     Plain kwargs only, and columns where DuckDB and pandas read every cell alike:
@@ -54,7 +74,7 @@ def exact_keys(reader: _Reader, spec: dict[str, Any]) -> list[str] | None:
         # text without a digit is missing to pandas and NULL here (forty, n/a); text
         # with digits in another spelling might be read differently by pandas
         odd = " OR ".join(
-            f"(NOT regexp_full_match({text}, {_text(shape)}) "
+            f"(NOT regexp_full_match({text}, {sql_string(shape)}) "
             f"AND regexp_matches({text}, '\\p{{Nd}}'))"
             for text, shape in shapes
         )
@@ -65,7 +85,7 @@ def exact_keys(reader: _Reader, spec: dict[str, Any]) -> list[str] | None:
 
 
 def first_repeats(
-    reader: _Reader,
+    reader: RepeatReader,
     suite: dict[str, Any],
     keys: dict[int, list[str]],
     *,
@@ -109,7 +129,7 @@ def first_repeats(
     return found
 
 
-def _window(reader: _Reader, index: int, keys: list[str], cap: int) -> tuple[int, int]:
+def _window(reader: RepeatReader, index: int, keys: list[str], cap: int) -> tuple[int, int]:
     """How many rows repeat on these keys, and the spreadsheet row of the cap-th.
 
     The rows GX is to see are left in the table shown_{index}.

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
+from cdx.core.sql_text import sql_string
 from cdx.validations.table.ascii_spelling import ascii_spelling
-from cdx.validations.table.field_sql import _text
 
 # frictionless' default datetime: at least YYYY-MM-DDThh:mm:ss (it asks for a colon at
 # position 16 and 19 characters), then dateutil's isoparse: a calendar or ISO week date,
@@ -47,9 +47,9 @@ def date_sql(cell: str, pattern: str, sql_type: str = "DATE") -> tuple[str, str]
     # not OR: DuckDB computes both sides of an OR on every row)
     other = f"regexp_matches({cell}, '[^\\x00-\\x7F]')"
     typed = (
-        f"(CASE WHEN regexp_full_match({cell}, {_text(ascii_shape)}) "
+        f"(CASE WHEN regexp_full_match({cell}, {sql_string(ascii_shape)}) "
         f"THEN coalesce({plain} >= {FIRST_DAY}, false) "
-        f"WHEN {other} THEN coalesce(regexp_full_match({cell}, {_text(any_digits)}) "
+        f"WHEN {other} THEN coalesce(regexp_full_match({cell}, {sql_string(any_digits)}) "
         f"AND {unicode} >= {FIRST_DAY}, false) ELSE false END)"
     )
     # the value counts only where typed is true: there the two readings do not disagree
@@ -67,13 +67,13 @@ def quick_date(cell: str, pattern: str, name: str) -> tuple[str, str] | None:
     if shapes is None:  # date_sql's SQL is short already
         return None
     plain = _plain_date(cell, pattern)
-    value = f"(CASE WHEN regexp_full_match({cell}, {_text(shapes[0])}) THEN {plain} END)"
+    value = f"(CASE WHEN regexp_full_match({cell}, {sql_string(shapes[0])}) THEN {plain} END)"
     return f"coalesce({name} >= {FIRST_DAY}, false)", value
 
 
 def _plain_date(text: str, pattern: str, sql_type: str = "DATE") -> str:
     """DuckDB's reading of the text (SQL) as a date (or sql_type) in the strptime pattern."""
-    return f"CAST(try_strptime({text}, {_text(pattern)}) AS {sql_type})"
+    return f"CAST(try_strptime({text}, {sql_string(pattern)}) AS {sql_type})"
 
 
 def strptime_shapes(pattern: str) -> tuple[str, str] | None:
@@ -115,6 +115,6 @@ def datetime_typed(cell: str) -> str:
     last = f"(CASE WHEN {hour_24} THEN DATE '9999-12-30' ELSE DATE '9999-12-31' END)"
     # no day is NULL: false, as every check reads `typed` as true or false
     return (
-        f"(regexp_full_match({cell}, {_text(DATETIME_TEXT)}) "
+        f"(regexp_full_match({cell}, {sql_string(DATETIME_TEXT)}) "
         f"AND coalesce({day} BETWEEN {FIRST_DAY} AND {last}, false))"
     )

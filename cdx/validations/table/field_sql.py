@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cdx.core.sql_text import sql_string
 from cdx.validations.table.ascii_spelling import ascii_spelling
 from cdx.validations.table.loaded import TableNotColumnar
 from cdx.validations.table.python_patterns import pattern_broken
@@ -255,7 +256,7 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
             sql.constraints.append(ConstraintSql(name, f"length({cell}) {sign} {int(limit)}", note))
         elif name == "pattern":
             # frictionless matches "^{pattern}$" from the start: alternatives stay unbracketed
-            anchored = _text(f"^(?:^{limit}$)")
+            anchored = sql_string(f"^(?:^{limit}$)")
             broken = pattern_broken(cell, str(limit), f"NOT regexp_matches({cell}, {anchored})")
             sql.constraints.append(ConstraintSql(name, broken, note))
         elif name == "enum":
@@ -317,14 +318,13 @@ def _number_value(cell: str, sql_type: str, shape: str) -> str:
     ascii_text = ascii_spelling(cell)
     if sql_type == "HUGEINT":
         spelled = f"TRY_CAST(replace(trim({ascii_text}, ' '), '_', '') AS {sql_type})"
-        readable = f"regexp_full_match({ascii_text}, {_text(shape)})"
+        readable = f"regexp_full_match({ascii_text}, {sql_string(shape)})"
     else:  # DuckDB reads NaN without its payload, and no signalling NaN: both as NaN
-        bare = (
-            f"replace(regexp_replace({ascii_text}, {_text(PYTHON_EDGE_SPACE)}, '', 'g'), '_', '')"
-        )
+        edge = sql_string(PYTHON_EDGE_SPACE)
+        bare = f"replace(regexp_replace({ascii_text}, {edge}, '', 'g'), '_', '')"
         nan = f"regexp_replace({bare}, '(?i)s?nan[0-9]*', 'nan')"
         spelled = f"TRY_CAST({nan} AS {sql_type})"
-        readable = f"regexp_full_match({bare}, {_text(shape)})"
+        readable = f"regexp_full_match({bare}, {sql_string(shape)})"
     plain = _plain_number(cell, "integer" if sql_type == "HUGEINT" else "number")
     return f"(CASE {plain} WHEN {readable} THEN {spelled} END)"
 
@@ -332,7 +332,7 @@ def _number_value(cell: str, sql_type: str, shape: str) -> str:
 def _plain_number(cell: str, kind: str) -> str:
     """The CASE branch that casts plain ASCII digits, which both engines read alike."""
     plain, sql_type = (PLAIN_INTEGER, "HUGEINT") if kind == "integer" else (PLAIN_NUMBER, "DOUBLE")
-    return f"WHEN regexp_full_match({cell}, {_text(plain)}) THEN CAST({cell} AS {sql_type})"
+    return f"WHEN regexp_full_match({cell}, {sql_string(plain)}) THEN CAST({cell} AS {sql_type})"
 
 
 def _python_value(spec: dict[str, Any], item: Any) -> Any:
@@ -380,7 +380,7 @@ def _literal(spec: dict[str, Any], item: Any) -> str:
         return f"DATE '{value.isoformat()}'"
     if value is None:
         return "NULL"
-    return _text(str(value))
+    return sql_string(str(value))
 
 
 def _re2_safe(pattern: str) -> bool:
@@ -407,11 +407,7 @@ def text_or_null(cell: str, missing_values: list[str]) -> str:
     return f"(CASE WHEN {_one_of(cell, missing_values)} THEN NULL ELSE {cell} END)"
 
 
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _one_of(text: str, values: list[str]) -> str:
     """SQL: the text is one of the values (false, never NULL, when there are none: `IN
     (NULL)` is NULL, and a schema with "missingValues": [] then broke no check at all)."""
-    return f"{text} IN ({', '.join(_text(v) for v in values)})" if values else "false"
+    return f"{text} IN ({', '.join(sql_string(v) for v in values)})" if values else "false"

@@ -28,15 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdx.core.sql_text import sql_string
+from cdx.packaging.csv_cells import EXTRA_CELLS, FEW_EXTRA_CELLS, csv_cells
 from cdx.validations.table import ascii_spelling, python_patterns
 from cdx.validations.table.header import read_header
 
 if TYPE_CHECKING:
     import duckdb
 
-FEW_EXTRA_CELLS = 2  # tried first: a trailing comma, or one stray cell more
-EXTRA_CELLS = 16  # a row with more surplus cells than this goes to frictionless
-NO_TEXT = "\x01cdx:no-cell\x01"  # DuckDB's null string: no CSV cell is this
 MEMORY_LIMIT = os.environ.get("CDX_VALIDATION_MEMORY", "256MB")  # DuckDB spills beyond it
 MANY_COLUMNS = 60  # from here, planning the checks' SQL is a good part of their time
 
@@ -212,7 +211,7 @@ def _load(
     rules: Rules,
     whole: set[int] | None,
 ) -> LoadedTable:
-    connection.execute(f"SET temp_directory = '{_quoted(str(folder))}'").fetchall()
+    connection.execute(f"SET temp_directory = {sql_string(str(folder))}").fetchall()
     # DuckDB turns an IN list of more than a few values into a join, and a join in the
     # loading scan stores the rows out of the file's order (rowid would no longer number
     # the records): IN lists (enums, missing values) are evaluated row by row instead.
@@ -287,29 +286,6 @@ def _read_cells(
         _read(connection, csv_path, columns, rules, whole, parallel=False)
     kinds = connection.execute("SELECT DISTINCT error_type FROM reject_errors").fetchall()
     return {str(kind) for (kind,) in kinds}
-
-
-def csv_cells(
-    csv_path: Path,
-    columns: int,
-    *,
-    parallel: bool = True,
-    rejects: bool = False,
-    header: bool = False,
-) -> str:
-    """DuckDB's read_csv of the file as text cells c1 … c{columns}, as every check reads it.
-
-    nullstr cannot occur in text: an empty cell stays '' and only padding is NULL. With
-    `header`, the first record is skipped (no row numbers needed); with `rejects`, rows
-    that do not fit go to the table reject_errors.
-    """
-    declared = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, columns + 1))
-    return (
-        f"read_csv('{_quoted(str(csv_path))}', header = {header}, auto_detect = false, "
-        f"delim = ',', quote = '\"', escape = '\"', columns = {{{declared}}}, "
-        f"null_padding = true, nullstr = '{NO_TEXT}', ignore_errors = true, "
-        f"store_rejects = {rejects}, encoding = 'utf-8', parallel = {parallel})"
-    )
 
 
 def _read(
@@ -435,7 +411,3 @@ def _blank_lines(csv_path: Path, block: int = BLOCK) -> tuple[list[int], int]:
 def scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> Any:
     """The one value a query returns (fetched to the end, as DuckDB requires)."""
     return connection.execute(sql).fetchall()[0][0]
-
-
-def _quoted(text: str) -> str:
-    return text.replace("'", "''")

@@ -16,6 +16,8 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from cdx.core.sql_text import sql_string
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -33,7 +35,7 @@ def pattern_broken(cell: str, pattern: str, re2_broken: str) -> str:
     differ = [f"suffix({cell}, chr(10))"]
     if UNICODE_CLASSES.search(pattern):
         differ.append(f"regexp_matches({cell}, {OTHER_CHARACTERS})")
-    quoted = "'" + pattern.replace("'", "''") + "'"
+    quoted = sql_string(pattern)
     python = f"NOT {FUNCTION}({quoted}, {cell})"
     return f"(CASE WHEN {' OR '.join(differ)} THEN {python} ELSE {re2_broken} END)"
 
