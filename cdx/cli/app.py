@@ -217,11 +217,13 @@ def print_schema() -> None:
 
 
 def _register_steward_commands() -> None:
+    from cdx.cli.export_command import export
     from cdx.cli.steward import deploy, notify, status
 
     app.command()(speaks_errors(deploy))
     app.command()(speaks_errors(notify))
     app.command()(speaks_errors(status))
+    app.command()(speaks_errors(export))
 
 
 _register_steward_commands()

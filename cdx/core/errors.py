@@ -127,6 +127,19 @@ class DatasetInvalid(Terminal):
     code = "dataset-invalid"
 
 
+# --- exporting -----------------------------------------------------------------------
+
+
+class ExportFormatUnknown(Terminal):
+    code = "export-format-unknown"
+
+
+class PackageNotVerified(DatasetInvalid):
+    """A package that did not verify is not exported (exit 1, like invalid data)."""
+
+    code = "package-not-verified"
+
+
 SYSTEM_FAILURE = "failure of the system"  # the notification body looks for these words
 
 

@@ -1,0 +1,38 @@
+"""`cdx export`: a verified package's tables in a format a statistics office reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cdx.cli import output
+
+
+def export(
+    directory: Annotated[Path, typer.Argument(help="A sealed package directory (cdx pull)")],
+    to: Annotated[
+        str, typer.Option("--format", help="Export format: parquet (cdx export --help)")
+    ] = "parquet",
+    out: Annotated[Path, typer.Option(help="A new or empty directory for the files")] = Path(
+        "export"
+    ),
+    trust: Annotated[
+        Path | None, typer.Option(help="Your trust store of coalition keys (or CDX_TRUST)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+) -> None:
+    """Verify a package, then write its tables as --format (parquet: typed by the schema)."""
+    from cdx.core.keys import TrustStore
+    from cdx.core.settings import Settings
+    from cdx.exports.registry import export_package
+
+    trust = trust or Settings().trust
+    store = TrustStore.load(trust) if trust else None
+    written = export_package(directory, to, out, store)
+    if as_json:
+        output.print_json({"ok": True, "format": to, "files": [str(p) for p in written]})
+        return
+    for path in written:
+        output.out.print(f"wrote {path}", markup=False)
