@@ -39,9 +39,7 @@ def test_parquet_keeps_codes_as_text_and_types_what_the_schema_types(
     assert [f["name"] for f in carried["fields"]] == scores.schema.names
 
 
-def test_a_tampered_package_is_not_exported(
-    sealed: Path, trust_file: Path, tmp_path: Path
-) -> None:
+def test_a_tampered_package_is_not_exported(sealed: Path, trust_file: Path, tmp_path: Path) -> None:
     data = sealed / "data" / "scores.csv"
     data.write_text(data.read_text().replace("Kisumu", "Kisumo", 1))
     with pytest.raises(PackageNotVerified):
