@@ -50,20 +50,22 @@ def on_one_schedule(config: Path) -> None:
 def seal_example(coalition_dir: Path, dataset: str = "health-scorecard") -> Path:
     """stage → build → validate → protect → seal without Prefect; the package directory."""
     from cdx.core.coalition import load_coalition
+    from cdx.core.settings import Settings
     from cdx.flows import pipeline
+    from cdx.flows.run_context import start_run
     from cdx.seal.provenance import RunRecord
 
     coalition = load_coalition(coalition_dir / "coalition.yaml")
-    run = RunRecord()
-    paths = pipeline.new_run_paths(coalition_dir / ".cdx", run)
-    sources, staged = pipeline.stage_sources(coalition, dataset, paths)
-    pipeline.build(coalition, dataset, staged, paths)
-    report = pipeline.validate(coalition, dataset, paths)
+    settings = Settings(work_dir=coalition_dir / ".cdx")
+    run = start_run(coalition, dataset, RunRecord(), settings, publishing=False)
+    sources, staged = pipeline.stage_sources(run)
+    pipeline.build(run, staged)
+    report = pipeline.validate(run)
     assert report.valid, [f.sentence() for f in report.errors]
-    privacy = pipeline.protect(coalition, dataset, paths, report)
+    privacy = pipeline.protect(run, report)
     assert privacy.accepted, [f.sentence() for f in report.errors]
-    pipeline.seal(coalition, dataset, paths, sources, run, report, privacy)
-    return paths.package
+    pipeline.seal(run, sources, report, privacy)
+    return run.paths.package
 
 
 @pytest.fixture(scope="session")

@@ -55,12 +55,12 @@ def validate_dataset(name: str, config: Path) -> ValidationReport:
     from cdx.core.coalition import load_coalition
     from cdx.core.settings import Settings
     from cdx.flows import pipeline
+    from cdx.flows.run_context import start_run
     from cdx.seal.provenance import RunRecord
 
     coalition = load_coalition(config)
-    coalition.dataset(name)
-    work_dir = Settings().work_dir_for(coalition.base_dir)
-    paths = pipeline.new_run_paths(work_dir, RunRecord())
-    _, staged = pipeline.stage_sources(coalition, name, paths)
-    pipeline.build(coalition, name, staged, paths)
-    return pipeline.validate(coalition, name, paths)
+    # Validating neither publishes nor seals: no catalogues resolved, no key read.
+    run = start_run(coalition, name, RunRecord(), Settings(), publishing=False)
+    _, staged = pipeline.stage_sources(run)
+    pipeline.build(run, staged)
+    return pipeline.validate(run)

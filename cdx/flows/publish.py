@@ -16,12 +16,12 @@ from cdx.connectors.catalogue import PublishOutcome
 from cdx.core.coalition import Coalition, load_coalition
 from cdx.core.errors import CoalitionIncomplete, DatasetInvalid
 from cdx.core.findings import ValidationReport
-from cdx.core.keys import load_signing_key
 from cdx.core.settings import Settings
 from cdx.flows import pipeline
 from cdx.flows.artifacts import artifact_key, findings_table, summary_markdown
 from cdx.flows.credentials import credentials_from_blocks
 from cdx.flows.retry import retry_only_transient
+from cdx.flows.run_context import PublishRun, start_run
 from cdx.protect.decision import PrivacyDecision
 from cdx.seal.provenance import RunRecord, SourceRecord
 from cdx.seal.sealing import SealedPackage
@@ -34,42 +34,33 @@ from cdx.seal.sealing import SealedPackage
     retry_condition_fn=retry_only_transient,
     cache_policy=NO_CACHE,
 )
-def stage_task(
-    coalition: Coalition, dataset: str, paths: pipeline.RunPaths
-) -> tuple[list[SourceRecord], list[Path]]:
-    return pipeline.stage_sources(coalition, dataset, paths)
+def stage_task(run: PublishRun) -> tuple[list[SourceRecord], list[Path]]:
+    return pipeline.stage_sources(run)
 
 
 @task(name="build", cache_policy=NO_CACHE)
-def build_task(
-    coalition: Coalition, dataset: str, staged: list[Path], paths: pipeline.RunPaths
-) -> None:
-    pipeline.build(coalition, dataset, staged, paths)
+def build_task(run: PublishRun, staged: list[Path]) -> None:
+    pipeline.build(run, staged)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(coalition: Coalition, dataset: str, paths: pipeline.RunPaths) -> ValidationReport:
-    return pipeline.validate(coalition, dataset, paths)
+def validate_task(run: PublishRun) -> ValidationReport:
+    return pipeline.validate(run)
 
 
 @task(name="protect", cache_policy=NO_CACHE)
-def protect_task(
-    coalition: Coalition, dataset: str, paths: pipeline.RunPaths, report: ValidationReport
-) -> PrivacyDecision:
-    return pipeline.protect(coalition, dataset, paths, report)
+def protect_task(run: PublishRun, report: ValidationReport) -> PrivacyDecision:
+    return pipeline.protect(run, report)
 
 
 @task(name="seal", cache_policy=NO_CACHE)
 def seal_task(
-    coalition: Coalition,
-    dataset: str,
-    paths: pipeline.RunPaths,
+    run: PublishRun,
     sources: list[SourceRecord],
-    run: RunRecord,
     report: ValidationReport,
     privacy: PrivacyDecision,
 ) -> SealedPackage:
-    return pipeline.seal(coalition, dataset, paths, sources, run, report, privacy)
+    return pipeline.seal(run, sources, report, privacy)
 
 
 @task(
@@ -79,18 +70,16 @@ def seal_task(
     retry_condition_fn=retry_only_transient,
     cache_policy=NO_CACHE,
 )
-def publish_task(coalition: Coalition, sealed: SealedPackage, location: str) -> PublishOutcome:
-    return _publish_with_blocks(coalition, sealed, location)
+def publish_task(run: PublishRun, sealed: SealedPackage, location: str) -> PublishOutcome:
+    return _publish_with_blocks(run, sealed, location)
 
 
-def _publish_with_blocks(
-    coalition: Coalition, sealed: SealedPackage, location: str
-) -> PublishOutcome:
+def _publish_with_blocks(run: PublishRun, sealed: SealedPackage, location: str) -> PublishOutcome:
     # Secrets are loaded inside the task, never passed as parameters (they would be
     # stored with the task run's inputs).
     credentials = credentials_from_blocks([location])
     get_run_logger().info("credentials: %s", credentials.source)
-    return pipeline.publish(coalition, sealed, location, credentials)
+    return pipeline.publish(run, sealed, location, credentials)
 
 
 @dataclass(frozen=True)
@@ -156,79 +145,64 @@ def publish_one_task(coalition: Coalition, dataset: str) -> dict[str, Any]:
 
 def _publish(coalition: Coalition, dataset: str, run_name: str, steps: Steps) -> dict[str, Any]:
     logger = get_run_logger()
-    spec = coalition.dataset(dataset)
-    locations = pipeline.catalogue_locations(coalition, dataset)
-    # Fail before any work when the key is missing or readable by others.
-    load_signing_key(coalition.id, coalition.resolve(coalition.config.signing.key))
-    work_dir = Settings().work_dir_for(coalition.base_dir)
-    run = RunRecord(
+    record = RunRecord(
         orchestrator="prefect", flow_run_id=str(runtime.flow_run.id), flow_run_name=run_name
     )
-    paths = pipeline.new_run_paths(work_dir, run)
-    sources, staged = steps.stage(coalition, dataset, paths)
-    steps.build(coalition, dataset, staged, paths)
-    report = steps.validate(coalition, dataset, paths)
-    key = artifact_key("publish", coalition.id, dataset)
-    label = f"{coalition.id}/{dataset}"
+    # Fails before any work when a catalogue is undefined or the key is missing or
+    # readable by others.
+    run = start_run(coalition, dataset, record, Settings())
+    sources, staged = steps.stage(run)
+    steps.build(run, staged)
+    report = steps.validate(run)
     if not report.valid:
         not_assessed = {"accepted": "not assessed: the data failed validation first"}
-        _refuse(paths, work_dir, dataset, spec.version, key, label, report, "errors", not_assessed)
-    privacy = steps.protect(coalition, dataset, paths, report)
+        _refuse(run, report, "errors", not_assessed)
+    privacy = steps.protect(run, report)
     risk = {"accepted": privacy.accepted, **privacy.residual_risk()}
     if not privacy.accepted:
-        _refuse(
-            paths, work_dir, dataset, spec.version, key, label, report, "privacy findings", risk
-        )
-    sealed = steps.seal(coalition, dataset, paths, sources, run, report, privacy)
+        _refuse(run, report, "privacy findings", risk)
+    sealed = steps.seal(run, sources, report, privacy)
     published = []
-    for name, location in locations.items():
-        outcome = steps.publish(coalition, sealed, location)
-        logger.info("%s → %s: %s", label, name, outcome.status)
+    for name, location in run.catalogues.items():
+        outcome = steps.publish(run, sealed, location)
+        logger.info("%s → %s: %s", run.label, name, outcome.status)
         published.append(
             {"catalogue": name, "status": outcome.status, "location": outcome.location}
         )
-    _artifacts(key, label, spec.version, report, published, None, risk)
+    _artifacts(run, report, published, None, risk)
     return {
         "coalition": coalition.id,
         "dataset": dataset,
-        "version": spec.version,
+        "version": run.version,
         "valid": True,
         "warnings": report.warning_count,
         "published": published,
-        "work_dir": str(paths.root),
+        "work_dir": str(run.paths.root),
     }
 
 
 def _refuse(
-    paths: pipeline.RunPaths,
-    work_dir: Path,
-    dataset: str,
-    version: str,
-    key: str,
-    label: str,
-    report: ValidationReport,
-    what: str,
-    privacy: dict[str, Any],
+    run: PublishRun, report: ValidationReport, what: str, privacy: dict[str, Any]
 ) -> NoReturn:
     """Quarantine the reports of a refused dataset and fail the run."""
-    kept = pipeline.quarantine(paths, work_dir, dataset, version)
-    _artifacts(key, label, version, report, [], str(kept), privacy)
+    kept = pipeline.quarantine(run)
+    _artifacts(run, report, [], str(kept), privacy)
     raise DatasetInvalid(
-        f"{label} {version} has {report.error_count:,} {what} and was not published",
+        f"{run.label} {run.version} has {report.error_count:,} {what} and was not published",
         where=str(kept / "reports" / "validation.html"),
         hint="open the report, correct the data (or the privacy policy), and publish again",
     )
 
 
 def _artifacts(
-    key: str,
-    label: str,
-    version: str,
+    run: PublishRun,
     report: ValidationReport,
     published: list[dict[str, str]],
     quarantined: str | None,
     privacy: dict[str, Any] | None = None,
 ) -> None:
+    key = artifact_key("publish", run.coalition.id, run.dataset)
+    label, version = run.label, run.version
     create_markdown_artifact(
         key=key,
         markdown=summary_markdown(label, version, report, published, quarantined, privacy),

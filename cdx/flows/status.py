@@ -12,7 +12,7 @@ from typing import Any
 from cdx.connectors.catalogue import CatalogueCredentials, CatalogueEntry, open_catalogue
 from cdx.core.coalition import Coalition
 from cdx.core.freshness import classify
-from cdx.flows.pipeline import catalogue_locations
+from cdx.flows.run_context import catalogue_locations
 
 
 def freshness_rows(
@@ -23,7 +23,7 @@ def freshness_rows(
     entries_by_location: dict[str, list[CatalogueEntry]] = {}
     for name, dataset in sorted(coalition.config.datasets.items()):
         latest: CatalogueEntry | None = None
-        for location in catalogue_locations(coalition, name).values():
+        for location in catalogue_locations(coalition, name, dataset).values():
             if location not in entries_by_location:
                 catalogue = open_catalogue(
                     location, base_dir=coalition.base_dir, credentials=credentials

@@ -35,6 +35,7 @@ from cdx.cli.scaffold import init_coalition  # noqa: E402
 from cdx.core.coalition import load_coalition  # noqa: E402
 from cdx.core.settings import Settings  # noqa: E402
 from cdx.flows import pipeline  # noqa: E402
+from cdx.flows.run_context import start_run  # noqa: E402
 from cdx.seal.provenance import RunRecord  # noqa: E402
 from infra.prefect.prefect_service import PrefectService  # noqa: E402
 
@@ -65,17 +66,17 @@ def make_coalition(root: Path, datasets: int) -> Path:
 
 def direct(config: Path) -> float:
     coalition = load_coalition(config)
+    settings = Settings(work_dir=config.parent / ".cdx")
     started = time.perf_counter()
     for name in sorted(coalition.config.datasets):
-        run = RunRecord()
-        paths = pipeline.new_run_paths(config.parent / ".cdx", run)
-        sources, staged = pipeline.stage_sources(coalition, name, paths)
-        pipeline.build(coalition, name, staged, paths)
-        report = pipeline.validate(coalition, name, paths)
-        decision = pipeline.protect(coalition, name, paths, report)
-        sealed = pipeline.seal(coalition, name, paths, sources, run, report, decision)
-        for location in pipeline.catalogue_locations(coalition, name).values():
-            pipeline.publish(coalition, sealed, location)
+        run = start_run(coalition, name, RunRecord(), settings)
+        sources, staged = pipeline.stage_sources(run)
+        pipeline.build(run, staged)
+        report = pipeline.validate(run)
+        decision = pipeline.protect(run, report)
+        sealed = pipeline.seal(run, sources, report, decision)
+        for location in run.catalogues.values():
+            pipeline.publish(run, sealed, location)
     return time.perf_counter() - started
 
 

@@ -10,20 +10,23 @@ import pytest
 
 from cdx.core.coalition import load_coalition
 from cdx.core.errors import ConfigError
+from cdx.core.settings import Settings
 from cdx.flows import pipeline
+from cdx.flows.run_context import RunPaths, start_run
 from cdx.protect.decision import PrivacyDecision
 from cdx.seal.provenance import RunRecord
 from tests.conftest import seal_example
 
 
-def run_gate(coalition_dir: Path, dataset: str) -> tuple[pipeline.RunPaths, PrivacyDecision]:
+def run_gate(coalition_dir: Path, dataset: str) -> tuple[RunPaths, PrivacyDecision]:
     coalition = load_coalition(coalition_dir / "coalition.yaml")
-    paths = pipeline.new_run_paths(coalition_dir / ".cdx", RunRecord())
-    _, staged = pipeline.stage_sources(coalition, dataset, paths)
-    pipeline.build(coalition, dataset, staged, paths)
-    report = pipeline.validate(coalition, dataset, paths)
+    settings = Settings(work_dir=coalition_dir / ".cdx")
+    run = start_run(coalition, dataset, RunRecord(), settings, publishing=False)
+    _, staged = pipeline.stage_sources(run)
+    pipeline.build(run, staged)
+    report = pipeline.validate(run)
     assert report.valid
-    return paths, pipeline.protect(coalition, dataset, paths, report)
+    return run.paths, pipeline.protect(run, report)
 
 
 def rows(path: Path) -> list[dict[str, str]]:

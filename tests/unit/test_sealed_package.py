@@ -57,7 +57,9 @@ def test_provenance_names_sources_run_software_and_outcome(
 
 def test_warnings_are_reported_but_do_not_block(coalition_dir: Path) -> None:
     from cdx.core.coalition import load_coalition
+    from cdx.core.settings import Settings
     from cdx.flows import pipeline
+    from cdx.flows.run_context import start_run
     from cdx.seal.provenance import RunRecord
 
     data = coalition_dir / "data" / "health-scorecard-2026q1.csv"
@@ -67,14 +69,15 @@ def test_warnings_are_reported_but_do_not_block(coalition_dir: Path) -> None:
     lines[1] = ",".join(cells)
     data.write_text("\n".join(lines) + "\n")
     coalition = load_coalition(coalition_dir / "coalition.yaml")
-    paths = pipeline.new_run_paths(coalition_dir / ".cdx", RunRecord())
-    _, staged = pipeline.stage_sources(coalition, "health-scorecard", paths)
-    pipeline.build(coalition, "health-scorecard", staged, paths)
-    report = pipeline.validate(coalition, "health-scorecard", paths)
+    settings = Settings(work_dir=coalition_dir / ".cdx")
+    run = start_run(coalition, "health-scorecard", RunRecord(), settings, publishing=False)
+    _, staged = pipeline.stage_sources(run)
+    pipeline.build(run, staged)
+    report = pipeline.validate(run)
     assert report.valid
     (warning,) = report.warnings
     assert (warning.row, warning.field, warning.value) == (2, "participants", "75")
-    html = (paths.package / "reports" / "validation.html").read_text()
+    html = (run.paths.package / "reports" / "validation.html").read_text()
     assert "The dataset is valid" in html and "participants" in html
 
 
