@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from cdx.cli import output
 from cdx.core.errors import CatalogueError, ConfigError
@@ -28,11 +27,12 @@ def run_gc(
     location: str, older_than: str, *, apply: bool, coalitions: list[str], as_json: bool
 ) -> None:
     """Collect the catalogue's garbage and say what went (or would go)."""
+    from cdx.connectors.abilities import CollectsGarbage
     from cdx.connectors.catalogue import open_catalogue
 
     age = parse_age(older_than)
-    catalogue: Any = open_catalogue(location)
-    if not hasattr(catalogue, "collect_garbage"):
+    catalogue = open_catalogue(location)
+    if not isinstance(catalogue, CollectsGarbage):
         raise CatalogueError(
             f"the catalogue {catalogue.location} has no garbage collection",
             hint="gc applies to S3 catalogues, where interrupted publishers leave objects",

@@ -1,14 +1,19 @@
-"""The one protocol every catalogue implements (local directory, S3, CKAN)."""
+"""The one protocol every catalogue implements (local directory, S3, CKAN, plug-ins).
+
+Nothing here imports an implementation: the registry (cdx.connectors.registry) maps a
+location to its backend, and each backend folder imports this module, not the reverse.
+Optional abilities (garbage collection, series) are protocols in connectors/abilities.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from cdx.core.errors import CatalogueError, PackageNotFound, UnsafeName
+from cdx.core.errors import PackageNotFound, UnsafeName
 from cdx.core.names import check_slug, check_version
 
 REF = re.compile(r"^(?P<coalition>[^/@]+)/(?P<dataset>[^/@]+)(?:@(?P<version>[^/@]+))?$")
@@ -145,64 +150,40 @@ def resolve_among(ref: PackageRef, versions: list[str], location: str) -> Packag
 
 
 @dataclass(frozen=True)
-class CatalogueCredentials:
-    """Secrets handed to a catalogue explicitly (flows load them from Prefect blocks).
+class CredentialSet:
+    """Credentials handed to catalogues explicitly, each backend's own object by its name.
 
-    Whatever is None here falls back to the environment: CDX_CKAN_TOKEN, and boto3's
-    standard chain plus CDX_S3_* for S3. Nothing secret ever comes from coalition.yaml.
+    Flows load them from Prefect blocks (cdx.flows.credentials); a backend without an
+    entry falls back to the environment. Each object says in `source` where it came
+    from, for logs; none of them shows its secret in `repr`.
     """
 
-    ckan_token: str | None = None
-    s3_session: Any = None  # a boto3.Session
-    s3_endpoint_url: str | None = None
-    s3_region: str | None = None
-    source: str = "environment"  # where they came from, for logs (never the secrets)
+    by_backend: dict[str, Any] = field(default_factory=dict)
 
+    def of(self, backend: str) -> Any | None:
+        """The credentials of the backend named `backend`, or None (the environment)."""
+        return self.by_backend.get(backend)
 
-def is_ckan(location: str) -> bool:
-    return location.startswith(("ckan+http://", "ckan+https://"))
-
-
-def is_s3(location: str) -> bool:
-    return location.startswith("s3://")
+    @property
+    def source(self) -> str:
+        """Where the credentials came from (never the secrets): for the run's log."""
+        return "; ".join(c.source for c in self.by_backend.values()) or "environment"
 
 
 def open_catalogue(
     location: str,
     *,
     base_dir: Path | None = None,
-    credentials: CatalogueCredentials | None = None,
+    credentials: object | None = None,
 ) -> Catalogue:
-    """A catalogue from its location: a directory, `s3://…` or `ckan+https://…`."""
-    given = credentials or CatalogueCredentials()
-    if is_ckan(location):
-        from pydantic import SecretStr
+    """A catalogue from its location: a directory, `s3://…`, `ckan+https://…` or a plug-in's.
 
-        from cdx.connectors.ckan.catalogue import (
-            CkanCatalogue,  # lazy: keeps ckanapi out of `cdx --help`
-        )
-        from cdx.connectors.ckan.client import CkanSettings
+    `credentials`: a `CredentialSet`, one backend's own credentials object, or None for
+    the environment. The registry (cdx.connectors.registry) picks the backend.
+    """
+    from cdx.connectors.registry import backend_for, credentials_for  # it imports this module
 
-        ckan = CkanSettings()
-        if given.ckan_token is not None:
-            ckan = ckan.model_copy(update={"token": SecretStr(given.ckan_token)})
-        return CkanCatalogue.from_url(location, ckan)
-    if is_s3(location):
-        from cdx.connectors.s3.catalogue import S3Catalogue  # lazy: keeps boto3 out of `cdx --help`
-        from cdx.connectors.s3.settings import S3Settings
-
-        s3 = S3Settings()
-        overrides = {"endpoint_url": given.s3_endpoint_url, "region": given.s3_region}
-        s3 = s3.model_copy(update={k: v for k, v in overrides.items() if v is not None})
-        return S3Catalogue.from_url(location, s3, session=given.s3_session)
-    if "://" in location:
-        raise CatalogueError(
-            f"cdx does not know how to publish to {location!r}",
-            hint="use a directory path",
-        )
-    from cdx.connectors.local.catalogue import LocalCatalogue
-
-    path = Path(location.removeprefix("file:"))
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
-    return LocalCatalogue(path)
+    backend = backend_for(location)
+    return backend.open(
+        location, base_dir=base_dir, credentials=credentials_for(backend, credentials)
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cdx.connectors.catalogue import (
-    CatalogueCredentials,
+    CredentialSet,
     PackageRef,
     PublishOutcome,
     open_catalogue,
@@ -131,7 +131,7 @@ def publish(
     run: PublishRun,
     sealed: SealedPackage,
     location: str,
-    credentials: CatalogueCredentials | None = None,
+    credentials: CredentialSet | None = None,
 ) -> PublishOutcome:
     catalogue = open_catalogue(location, base_dir=run.coalition.base_dir, credentials=credentials)
     ref = PackageRef(sealed.coalition, sealed.dataset, sealed.version)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cdx.connectors.catalogue import CatalogueCredentials, CatalogueEntry, open_catalogue
+from cdx.connectors.catalogue import CatalogueEntry, CredentialSet, open_catalogue
 from cdx.core.coalition import Coalition
 from cdx.core.freshness import classify
 from cdx.flows.run_context import catalogue_locations
 
 
 def freshness_rows(
-    coalition: Coalition, now: dt.datetime, credentials: CatalogueCredentials | None = None
+    coalition: Coalition, now: dt.datetime, credentials: CredentialSet | None = None
 ) -> list[dict[str, Any]]:
     """One row per dataset: latest committed version, when, and its freshness."""
     rows = []

@@ -10,8 +10,10 @@ import yaml
 from prefect.blocks.system import Secret
 from prefect_aws import AwsClientParameters, AwsCredentials
 
+from cdx.connectors.ckan.backend import CkanBlocks
+from cdx.connectors.s3.backend import S3Blocks
 from cdx.core.errors import CredentialsRefused
-from cdx.flows.credentials import BlockNames, credentials_from_blocks
+from cdx.flows.credentials import credentials_from_blocks
 from cdx.flows.publish import publish_dataset
 from infra.ckan.ckan_service import CkanService
 from infra.seaweedfs.seaweedfs_service import SeaweedFSService
@@ -83,14 +85,14 @@ def test_secrets_come_from_a_secret_and_an_aws_credentials_block(
     s3_service: SeaweedFSService,
     ckan_service: CkanService,
 ) -> None:
-    names = BlockNames()
-    Secret(value=ckan_service.sysadmin_token).save(names.ckan_token, overwrite=True)
+    ckan_block, s3_block = CkanBlocks().ckan_token, S3Blocks().s3
+    Secret(value=ckan_service.sysadmin_token).save(ckan_block, overwrite=True)
     AwsCredentials(
         aws_access_key_id=s3_service.admin.access_key_id,
         aws_secret_access_key=s3_service.admin.secret_access_key,
         region_name=s3_service.region,
         aws_client_parameters=AwsClientParameters(endpoint_url=s3_service.endpoint_url),
-    ).save(names.s3, overwrite=True)
+    ).save(s3_block, overwrite=True)
     prefix = f"blocks{uuid.uuid4().hex[:6]}"
     config = _publish_to_s3_and_ckan(coalition_dir, s3_service, ckan_service, prefix)
 
@@ -112,16 +114,15 @@ def test_secrets_come_from_a_secret_and_an_aws_credentials_block(
     # The flow's parameters name the config and the dataset, never a secret.
     assert ckan_service.sysadmin_token not in repr(state.state_details)
     source = credentials_from_blocks(BOTH_KINDS).source
-    assert f"Secret block {names.ckan_token!r}" in source
-    assert f"AwsCredentials block {names.s3!r}" in source
+    assert f"Secret block {ckan_block!r}" in source
+    assert f"AwsCredentials block {s3_block!r}" in source
 
 
 def test_a_run_reads_only_the_blocks_its_catalogues_need(
     no_secrets_in_environment: None, ckan_service: CkanService
 ) -> None:
-    names = BlockNames()
-    Secret(value=ckan_service.sysadmin_token).save(names.ckan_token, overwrite=True)
+    Secret(value=ckan_service.sysadmin_token).save(CkanBlocks().ckan_token, overwrite=True)
     assert credentials_from_blocks(["/srv/catalogue"]).source == "environment"
-    assert credentials_from_blocks(["/srv/catalogue"]).ckan_token is None
-    portal = credentials_from_blocks([f"ckan+{ckan_service.url}"])
-    assert portal.ckan_token == ckan_service.sysadmin_token
+    assert credentials_from_blocks(["/srv/catalogue"]).of("ckan") is None
+    portal = credentials_from_blocks([f"ckan+{ckan_service.url}"]).of("ckan")
+    assert portal is not None and portal.token == ckan_service.sysadmin_token

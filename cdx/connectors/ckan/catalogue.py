@@ -36,8 +36,14 @@ from typing import Any
 
 from cdx.connectors.catalogue import LATEST, CatalogueEntry, PackageRef, PublishOutcome
 from cdx.connectors.ckan import metadata as meta
-from cdx.connectors.ckan.client import READ_ROLE, WRITE_ROLE, CkanClient, CkanSettings
-from cdx.connectors.ckan.series import is_series, series_dataset_name, update_series
+from cdx.connectors.ckan.client import READ_ROLE, WRITE_ROLE, CkanClient
+from cdx.connectors.ckan.series import (
+    is_series,
+    series_dataset_name,
+    sync_series,
+    update_series,
+)
+from cdx.connectors.ckan.settings import CkanSettings
 from cdx.core.errors import (
     CatalogueError,
     CatalogueUnreachable,
@@ -225,6 +231,13 @@ class CkanCatalogue:
         """Bring the dataset's series up to date with its committed versions (and this one)."""
         versions = [*self._committed_versions(ref.coalition, ref.dataset), committed]
         update_series(self._client, ref, versions, keep_private=self.settings.keep_private)
+
+    def refresh_series(self, coalition: str, dataset: str) -> bool:
+        """Make the dataset's series list its committed versions; True when it was written."""
+        versions = self._committed_versions(coalition, dataset)
+        return sync_series(
+            self._client, coalition, dataset, versions, keep_private=self.settings.keep_private
+        )
 
     def _ensure_organisation(self, coalition: str, descriptor: dict[str, Any]) -> None:
         if coalition in self._organisations:

@@ -17,9 +17,8 @@ from typing import Any
 
 import requests
 from ckanapi import CKANAPIError, NotAuthorized, NotFound, RemoteCKAN, ValidationError
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cdx.connectors.ckan.settings import CkanSettings
 from cdx.core.errors import CatalogueError, CatalogueUnreachable, NotAllowed
 
 UNSENT_STATUS = {502, 503, 504}  # a proxy answered: CKAN's action did not run
@@ -28,21 +27,7 @@ READ_ROLE = "member"
 WRITE_ROLE = "editor"
 READ_ACTIONS = ("_show", "_search", "_list")
 
-
-class CkanSettings(BaseSettings):
-    """How cdx talks to CKAN; from the environment (prefix CDX_CKAN_), never coalition.yaml."""
-
-    model_config = SettingsConfigDict(env_prefix="CDX_CKAN_", extra="ignore")
-
-    token: SecretStr | None = Field(
-        default=None, description="CKAN API token (CDX_CKAN_TOKEN); none reads as anonymous"
-    )
-    timeout_s: float = Field(default=30.0, gt=0, description="Timeout of every HTTP request, s")
-    attempts: int = Field(default=4, ge=1, description="Tries per request while CKAN fails")
-    backoff_s: float = Field(default=0.5, ge=0, description="First wait between tries, doubling")
-    keep_private: bool = Field(
-        default=False, description="Leave published datasets private (CDX_CKAN_KEEP_PRIVATE)"
-    )
+__all__ = ["READ_ROLE", "WRITE_ROLE", "CkanClient", "CkanSettings", "Missing"]
 
 
 class Missing(Exception):

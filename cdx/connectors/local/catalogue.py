@@ -25,7 +25,7 @@ from cdx.connectors.catalogue import (
     now_iso,
     resolve_among,
 )
-from cdx.core.errors import CatalogueError, VersionConflict
+from cdx.core.errors import CatalogueError, NotAllowed, VersionConflict
 from cdx.core.layout import MANIFEST, SIGNATURE
 from cdx.core.names import version_key
 from cdx.seal.manifest import read_manifest
@@ -47,7 +47,7 @@ class LocalCatalogue:
         manifest = read_manifest(package_dir / MANIFEST)
         signature = (package_dir / SIGNATURE).read_bytes()
         final = self.root / ref.key
-        with self._lock(f"{ref.coalition}.{ref.dataset}.{ref.version}"):
+        with self._writing(), self._lock(f"{ref.coalition}.{ref.dataset}.{ref.version}"):
             if (final / SIGNATURE).exists():
                 outcome = self._compare(final, manifest, ref)
                 # A publisher killed between commit and index leaves the version out of
@@ -62,9 +62,34 @@ class LocalCatalogue:
                 self._discard(final)
             final.parent.mkdir(parents=True, exist_ok=True)
             staged.rename(final)
+            self._before_commit(ref)
             self._commit_signature(final, signature)
-        self._record(manifest, ref, json.loads(signature))
+        with self._writing():
+            self._record(manifest, ref, json.loads(signature))
         return PublishOutcome(ref, "published", str(final))
+
+    def _before_commit(self, ref: PackageRef) -> None:
+        """Runs once the files are in place, before manifest.sig: a seam for tests."""
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The operating system's refusal to write here, as a coded error."""
+        try:
+            yield
+        except PermissionError as e:
+            raise NotAllowed(
+                f"this user may not write to the catalogue directory: {e.strerror}",
+                where=self.location,
+                hint="give the publishing user write permission on the directory, or "
+                "publish to another one",
+            ) from e
+        except OSError as e:
+            raise CatalogueError(
+                f"cdx could not write to the catalogue directory: {e.strerror or e}",
+                where=self.location,
+                hint="check that the location is a directory (or can be created as one) "
+                "on a writable filesystem with space left",
+            ) from e
 
     def _compare(self, final: Path, manifest: dict[str, Any], ref: PackageRef) -> PublishOutcome:
         existing = read_manifest(final / MANIFEST)
@@ -131,7 +156,7 @@ class LocalCatalogue:
 
     def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
         """Publish a coalition's public key next to its packages (convenience only)."""
-        with self._lock(f"{coalition}.keys"):
+        with self._writing(), self._lock(f"{coalition}.keys"):
             path = self.root / coalition / KEYS
             keys = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
             keys.update(entry)

@@ -1,0 +1,47 @@
+"""Optional abilities a catalogue may have beyond the `Catalogue` protocol.
+
+Callers ask `isinstance(catalogue, CollectsGarbage)` rather than probing for a method
+name: the protocol names the method and its signature in one place, and mypy checks
+both the implementations and the callers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+
+class GarbageFound(Protocol):
+    """One leftover a collector found: what it says about itself."""
+
+    @property
+    def removed(self) -> bool: ...
+
+    def describe(self) -> str: ...
+
+    def to_dict(self) -> dict[str, object]: ...
+
+
+@runtime_checkable
+class CollectsGarbage(Protocol):
+    """A catalogue where interrupted publishers leave things only a collector removes."""
+
+    location: str
+
+    def collect_garbage(
+        self, older_than: dt.timedelta, *, apply: bool, coalitions: list[str] | None = None
+    ) -> Sequence[GarbageFound]:
+        """Leftovers older than `older_than`; removed only when `apply` (else a dry run)."""
+        ...
+
+
+@runtime_checkable
+class HasSeries(Protocol):
+    """A catalogue that keeps a record grouping every version of a dataset (a series)."""
+
+    location: str
+
+    def refresh_series(self, coalition: str, dataset: str) -> bool:
+        """Bring the dataset's series up to date with its committed versions; True if written."""
+        ...
