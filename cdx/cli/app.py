@@ -147,8 +147,9 @@ def pull(
     as_json: JsonOption = False,
 ) -> None:
     """Fetch a package and verify it before it appears under --to."""
-    from cdx.connectors.catalogue import PackageRef, open_catalogue
+    from cdx.connectors.catalogue import PackageRef
     from cdx.connectors.pull import pull_package
+    from cdx.connectors.registry import open_catalogue
     from cdx.core.keys import TrustStore
     from cdx.core.settings import Settings
 
@@ -195,7 +196,7 @@ def list_packages(
     as_json: JsonOption = False,
 ) -> None:
     """List the committed packages of a catalogue."""
-    from cdx.connectors.catalogue import open_catalogue
+    from cdx.connectors.registry import open_catalogue
 
     entries = open_catalogue(catalogue).entries()
     if as_json:

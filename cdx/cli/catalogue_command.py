@@ -28,7 +28,7 @@ def run_gc(
 ) -> None:
     """Collect the catalogue's garbage and say what went (or would go)."""
     from cdx.connectors.abilities import CollectsGarbage
-    from cdx.connectors.catalogue import open_catalogue
+    from cdx.connectors.registry import open_catalogue
 
     age = parse_age(older_than)
     catalogue = open_catalogue(location)

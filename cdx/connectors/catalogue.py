@@ -168,22 +168,3 @@ class CredentialSet:
     def source(self) -> str:
         """Where the credentials came from (never the secrets): for the run's log."""
         return "; ".join(c.source for c in self.by_backend.values()) or "environment"
-
-
-def open_catalogue(
-    location: str,
-    *,
-    base_dir: Path | None = None,
-    credentials: object | None = None,
-) -> Catalogue:
-    """A catalogue from its location: a directory, `s3://…`, `ckan+https://…` or a plug-in's.
-
-    `credentials`: a `CredentialSet`, one backend's own credentials object, or None for
-    the environment. The registry (cdx.connectors.registry) picks the backend.
-    """
-    from cdx.connectors.registry import backend_for, credentials_for  # it imports this module
-
-    backend = backend_for(location)
-    return backend.open(
-        location, base_dir=base_dir, credentials=credentials_for(backend, credentials)
-    )

@@ -133,3 +133,20 @@ def _add(backend: CatalogueBackend, *, skip_taken: bool = False) -> None:
                 hint=f"give the {backend.name} catalogue a scheme of its own",
             )
         _backends[scheme] = backend
+
+
+def open_catalogue(
+    location: str,
+    *,
+    base_dir: Path | None = None,
+    credentials: object | None = None,
+) -> Catalogue:
+    """A catalogue from its location: a directory, `s3://…`, `ckan+https://…` or a plug-in's.
+
+    `credentials`: a `CredentialSet`, one backend's own credentials object, or None for
+    the environment. The registry picks the backend.
+    """
+    backend = backend_for(location)
+    return backend.open(
+        location, base_dir=base_dir, credentials=credentials_for(backend, credentials)
+    )

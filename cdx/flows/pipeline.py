@@ -11,12 +11,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from cdx.connectors.catalogue import (
-    CredentialSet,
-    PackageRef,
-    PublishOutcome,
-    open_catalogue,
-)
+from cdx.connectors.catalogue import CredentialSet, PackageRef, PublishOutcome
+from cdx.connectors.registry import open_catalogue
 from cdx.connectors.sources import stage_file
 from cdx.core.findings import ValidationReport
 from cdx.core.keys import trust_entry

@@ -7,8 +7,9 @@ from typing import Any
 
 from prefect import flow
 
-from cdx.connectors.catalogue import PackageRef, open_catalogue
+from cdx.connectors.catalogue import PackageRef
 from cdx.connectors.pull import pull_package as fetch_and_verify
+from cdx.connectors.registry import open_catalogue
 from cdx.core.keys import TrustStore
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cdx.connectors.catalogue import CatalogueEntry, CredentialSet, open_catalogue
+from cdx.connectors.catalogue import CatalogueEntry, CredentialSet
+from cdx.connectors.registry import open_catalogue
 from cdx.core.coalition import Coalition
 from cdx.core.freshness import classify
 from cdx.flows.run_context import catalogue_locations

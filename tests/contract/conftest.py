@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from cdx.connectors.catalogue import Catalogue, open_catalogue
+from cdx.connectors.catalogue import Catalogue
+from cdx.connectors.registry import open_catalogue
 from cdx.core.errors import CatalogueError, CdxError, CredentialsRefused, NotAllowed
 
 

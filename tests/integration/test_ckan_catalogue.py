@@ -17,11 +17,12 @@ import requests
 from ckanapi import NotAuthorized, NotFound, RemoteCKAN
 from pydantic import SecretStr
 
-from cdx.connectors.catalogue import PackageRef, open_catalogue
+from cdx.connectors.catalogue import PackageRef
 from cdx.connectors.ckan.catalogue import CkanCatalogue, keys_dataset_name, version_dataset_name
 from cdx.connectors.ckan.client import CkanClient, CkanSettings
 from cdx.connectors.ckan.series import series_dataset_name
 from cdx.connectors.pull import pull_package
+from cdx.connectors.registry import open_catalogue
 from cdx.core.errors import (
     CatalogueError,
     CatalogueUnreachable,

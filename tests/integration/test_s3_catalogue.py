@@ -27,8 +27,9 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from cdx.connectors.catalogue import PackageRef, PublishOutcome, open_catalogue
+from cdx.connectors.catalogue import PackageRef, PublishOutcome
 from cdx.connectors.pull import pull_package
+from cdx.connectors.registry import open_catalogue
 from cdx.connectors.s3.catalogue import S3Catalogue
 from cdx.connectors.s3.settings import S3Settings
 from cdx.core.errors import (

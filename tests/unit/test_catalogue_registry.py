@@ -11,12 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cdx.connectors.abilities import CollectsGarbage, HasSeries
-from cdx.connectors.catalogue import CredentialSet, open_catalogue
+from cdx.connectors.catalogue import CredentialSet
 from cdx.connectors.local.catalogue import LocalCatalogue
 from cdx.connectors.registry import (
     backend_for,
     credentials_for,
     find_backend,
+    open_catalogue,
     register_backend,
     scheme_of,
 )
