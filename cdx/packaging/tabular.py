@@ -156,7 +156,7 @@ def normalise_table(
         rows = _xlsx_to_csv(source, dest, sheet, limits.cell_characters)
         result = TableFile(dest, "xlsx", "xlsx", counted=rows)
     else:
-        used, longest_line = _transcode(source, dest, encoding)
+        used, longest_line = _transcode(source, dest, encoding, limits.cell_characters)
         delimiter = "\t" if claimed == "tsv" else _delimiter(dest, limits.cell_characters)
         if longest_line > limits.cell_characters:
             # No line is longer than the limit, so no cell is but a quoted one over lines
@@ -193,26 +193,31 @@ def _describe(actual: str) -> str:
 
 
 class _LongestLine:
-    """The longest line of a text fed in blocks, in characters (a C-speed split)."""
+    """The longest line of a text fed in blocks, in characters, as far as it exceeds
+    `limit`: a line between two line ends of one block is shorter than the block, so in a
+    block no longer than the limit only the line across blocks is measured (two finds)."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
         self.current = 0
         self.longest = 0
 
     def feed(self, text: str) -> None:
-        if "\n" not in text:
+        first = text.find("\n")
+        if first < 0:
             self.current += len(text)
         else:
-            lines = text.split("\n")
-            self.longest = max(self.longest, self.current + len(lines[0]), *map(len, lines[1:-1]))
-            self.current = len(lines[-1])
+            self.longest = max(self.longest, self.current + first)
+            if len(text) - 2 > self.limit:
+                self.longest = max(self.longest, *map(len, text[first + 1 :].split("\n")))
+            self.current = len(text) - text.rfind("\n") - 1
         self.longest = max(self.longest, self.current)
 
 
-def _transcode(source: Path, dest: Path, encoding: str | None) -> tuple[str, int]:
+def _transcode(source: Path, dest: Path, encoding: str | None, limit: int) -> tuple[str, int]:
     """Copy as UTF-8, decoding with `encoding`, or strict UTF-8 (a BOM is dropped), or
     UTF-16 where the file starts with its byte-order mark (Excel's "Unicode Text").
-    Returns the encoding and the longest line in characters."""
+    Returns the encoding and the longest line in characters (where over `limit`)."""
     used = encoding or ("utf-16" if _starts_utf16(source) else "utf-8-sig")
     try:
         codec = codecs.lookup(used)
@@ -223,7 +228,7 @@ def _transcode(source: Path, dest: Path, encoding: str | None) -> tuple[str, int
         ) from None
     decoder = codec.incrementaldecoder("strict")
     offset = 0
-    lines = _LongestLine()
+    lines = _LongestLine(limit)
     try:
         with source.open("rb") as reader, dest.open("w", encoding="utf-8", newline="") as writer:
             while block := reader.read(BLOCK):
