@@ -7,9 +7,15 @@ from cdx.verify.verification import Verification
 
 
 def print_verification(verification: Verification, *, as_json: bool, label: str) -> None:
+    """`label` is where the package was found; the line names the package the manifest
+    names, which a directory's name need not be."""
     if as_json:
         output.print_json(verification.to_dict())
         return
+    name = verification.ref
+    if name is not None and name != label:
+        intact = verification.intact
+        label = f"{name} (in {label})" if intact else f"{label} (the manifest says {name})"
     for problem in verification.problems:
         output.out.print("[red]✗[/]", end=" ", markup=True)
         output.out.print(f"{problem.message}  [{problem.code}]", markup=False)

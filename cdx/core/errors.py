@@ -61,6 +61,12 @@ class UnsafeName(Terminal):
     code = "name-unsafe"
 
 
+class UnsafePath(Terminal):
+    """A path a package names that could leave the package or is not where files go."""
+
+    code = "path-unsafe"
+
+
 class InvalidVersion(Terminal):
     code = "version-invalid"
 
@@ -79,6 +85,26 @@ class SourceEncoding(Terminal):
 
 class SourceFormat(Terminal):
     code = "source-format"
+
+
+class CellTooLarge(Terminal):
+    """A cell longer than CDX_MAX_CELL_CHARACTERS: refused, not skipped by a reader."""
+
+    code = "cell-too-large"
+
+
+class SourceTooLarge(Terminal):
+    """A workbook that inflates past CDX_MAX_WORKBOOK_BYTES or CDX_MAX_COMPRESSION_RATIO."""
+
+    code = "source-too-large"
+
+
+class ConfigTooLarge(Terminal):
+    code = "config-too-large"
+
+
+class ConfigTooDeep(Terminal):
+    code = "config-too-deep"
 
 
 class SheetAmbiguous(Terminal):

@@ -111,9 +111,15 @@ def trust_entry(public: PublicKey) -> dict[str, dict[str, str]]:
 
 
 def public_key_from_entry(key_id: str, entry: object, *, source: str) -> PublicKey:
-    if not isinstance(entry, dict) or "public_key" not in entry or "coalition" not in entry:
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("public_key"), str)
+        or not isinstance(entry.get("coalition"), str)
+    ):
         raise TrustStoreInvalid(
-            f"entry {key_id!r} needs `coalition` and `public_key`", where=source
+            f"entry {key_id!r} needs `coalition` and `public_key`, each as text",
+            where=source,
+            hint="take the entry exactly as the coalition's `.pub.json` file gives it",
         )
     try:
         raw = base64.b64decode(entry["public_key"], validate=True)

@@ -14,3 +14,8 @@ SIGNATURE = "manifest.sig"
 # because frictionless does not evaluate custom `$schema` profiles offline.
 DATAPACKAGE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 CDX_PROFILE = "citizen-data-package/1.0"
+REPORTS_DIR = "reports"
+# Where a member of a package may be: these files at the top, or anything under these
+# folders (the manifest and its signature are the package's frame, not members).
+TOP_LEVEL_FILES = (DESCRIPTOR, PROVENANCE)
+MEMBER_DIRS = (DATA_DIR, REPORTS_DIR)

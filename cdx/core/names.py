@@ -10,19 +10,31 @@ import re
 
 from cdx.core.errors import InvalidVersion, UnsafeName
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+# The longest file name cdx composes from names is the local catalogue's lock file,
+# `{coalition}.{dataset}.{version}.lock`: 64 + 64 + 64 + 7 = 199 bytes (names are ASCII),
+# under the 255-byte limit of a file name. A 306-character version once ran the whole
+# pipeline and failed at that file with ENAMETOOLONG.
+MAX_SLUG = 64
+MAX_VERSION = 64
 # Semantic Versioning 2.0.0, without build metadata (a `+` is awkward in URLs and keys).
 SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$"
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
 )
 
 
 def check_slug(value: str, *, what: str) -> str:
     """Return `value` if it is a safe lowercase name, else raise UnsafeName."""
-    if not SLUG.match(value):
+    # fullmatch, not match with `$`: `$` also matches before a final newline
+    if len(value) > MAX_SLUG or not SLUG.fullmatch(value):
+        shown = (
+            repr(value)
+            if len(value) <= MAX_SLUG
+            else f"{value[:20]!r}… ({len(value):,} characters)"
+        )
         raise UnsafeName(
-            f"{what} {value!r} is not a safe name",
+            f"{what} {shown} is not a safe name",
             hint=(
                 f"use 1–64 lowercase letters, digits and hyphens for the {what}, "
                 "starting and ending with a letter or digit (e.g. `health-scorecard`); "
@@ -34,7 +46,13 @@ def check_slug(value: str, *, what: str) -> str:
 
 def check_version(value: str) -> str:
     """Return `value` if it is a semantic version like 1.2.0, else raise InvalidVersion."""
-    if not SEMVER.match(value):
+    if len(value) > MAX_VERSION:
+        raise InvalidVersion(
+            f"version {value[:20]!r}… is {len(value):,} characters long",
+            hint=f"use at most {MAX_VERSION} characters (it becomes part of file names), "
+            "e.g. `1.0.0` or `2.1.0-rc.1`",
+        )
+    if not SEMVER.fullmatch(value):
         raise InvalidVersion(
             f"version {value!r} is not a semantic version",
             hint="write the version as MAJOR.MINOR.PATCH, e.g. `1.0.0` or `2.1.3`",
@@ -44,7 +62,7 @@ def check_version(value: str) -> str:
 
 def version_key(version: str) -> tuple[int, int, int, int, str]:
     """Sort key for semantic versions: a pre-release sorts before its release."""
-    match = SEMVER.match(version)
+    match = SEMVER.fullmatch(version)
     if not match:
         return (-1, -1, -1, -1, version)
     major, minor, patch, pre = match.groups()

@@ -32,5 +32,25 @@ class Settings(BaseSettings):
         "after another",
     )
 
+    # Limits on hostile or broken inputs (docs/decisions/hostile-inputs.md).
+    max_cell_characters: int = Field(
+        1024 * 1024,
+        ge=1,
+        description="The longest cell of a source table, in characters "
+        "(CDX_MAX_CELL_CHARACTERS; default 1 MiB); a longer one is refused (cell-too-large)",
+    )
+    max_workbook_bytes: int = Field(
+        1024**3,
+        ge=1,
+        description="The most an XLSX workbook's parts may inflate to, in bytes "
+        "(CDX_MAX_WORKBOOK_BYTES; default 1 GiB); more is refused (source-too-large)",
+    )
+    max_compression_ratio: int = Field(
+        200,
+        ge=1,
+        description="The most a workbook part over 1 MiB may inflate, as a multiple of its "
+        "compressed size (CDX_MAX_COMPRESSION_RATIO; default 200); more is a zip bomb",
+    )
+
     def work_dir_for(self, coalition_dir: Path) -> Path:
         return (self.work_dir or coalition_dir / ".cdx").resolve()

@@ -11,14 +11,25 @@ import csv
 import datetime as dt
 import re
 import shutil
-from collections.abc import Iterator
+import threading
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from cdx.core.errors import SheetAmbiguous, SourceEmpty, SourceEncoding, SourceFormat, SourceMissing
+from cdx.core.errors import (
+    CellTooLarge,
+    SheetAmbiguous,
+    SourceEmpty,
+    SourceEncoding,
+    SourceFormat,
+    SourceMissing,
+    SourceTooLarge,
+)
 from cdx.core.findings import counted
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -39,6 +50,26 @@ def csv_rows(lines: Any, delimiter: str = ",") -> Iterator[list[str]]:
     if csv.field_size_limit() < CELL_LIMIT:
         csv.field_size_limit(CELL_LIMIT)
     return csv.reader(lines, delimiter=delimiter)
+
+
+@dataclass(frozen=True)
+class SourceLimits:
+    """What a source may hold before it is refused rather than read (CDX_ settings)."""
+
+    cell_characters: int = 1024 * 1024
+    workbook_bytes: int = 1024**3
+    compression_ratio: int = 200
+
+    @classmethod
+    def from_settings(cls) -> SourceLimits:
+        from cdx.core.settings import Settings
+
+        settings = Settings()
+        return cls(
+            settings.max_cell_characters,
+            settings.max_workbook_bytes,
+            settings.max_compression_ratio,
+        )
 
 
 # What spreadsheet programs put between columns besides a comma: a semicolon where the
@@ -81,9 +112,17 @@ def sniff_format(path: Path) -> str:
 
 
 def normalise_table(
-    source: Path, dest: Path, *, encoding: str | None = None, sheet: str | None = None
+    source: Path,
+    dest: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    limits: SourceLimits | None = None,
 ) -> TableFile:
-    """Write `source` to `dest` as UTF-8 CSV (no BOM), checking it is what it claims."""
+    """Write `source` to `dest` as UTF-8 CSV (no BOM), checking it is what it claims.
+
+    `limits` default to the CDX_ settings: a cell or a workbook over them is refused."""
+    limits = limits or SourceLimits.from_settings()
     if not source.is_file():
         raise SourceMissing(
             f"the file {source} does not exist",
@@ -113,10 +152,20 @@ def normalise_table(
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     if actual == "xlsx":
-        result = TableFile(dest, "xlsx", "xlsx", counted=_xlsx_to_csv(source, dest, sheet))
+        _refuse_inflating_workbook(source, limits)
+        rows = _xlsx_to_csv(source, dest, sheet, limits.cell_characters)
+        result = TableFile(dest, "xlsx", "xlsx", counted=rows)
     else:
-        used = _transcode(source, dest, encoding)
-        delimiter = "\t" if claimed == "tsv" else _delimiter(dest)
+        used, longest_line = _transcode(source, dest, encoding, limits.cell_characters)
+        delimiter = "\t" if claimed == "tsv" else _delimiter(dest, limits.cell_characters)
+        if longest_line > limits.cell_characters:
+            # No line is longer than the limit, so no cell is but a quoted one over lines
+            # (which every reader reads whole): the exact pass is paid only here.
+            try:
+                _refuse_long_cells(dest, source.name, delimiter, limits.cell_characters)
+            except CellTooLarge:
+                dest.unlink(missing_ok=True)
+                raise
         counted = _to_commas(dest, delimiter) if delimiter != "," else None
         result = TableFile(dest, "csv", used, delimiter, counted=counted)
     result = replace(
@@ -143,9 +192,32 @@ def _describe(actual: str) -> str:
     }[actual]
 
 
-def _transcode(source: Path, dest: Path, encoding: str | None) -> str:
+class _LongestLine:
+    """The longest line of a text fed in blocks, in characters, as far as it exceeds
+    `limit`: a line between two line ends of one block is shorter than the block, so in a
+    block no longer than the limit only the line across blocks is measured (two finds)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.current = 0
+        self.longest = 0
+
+    def feed(self, text: str) -> None:
+        first = text.find("\n")
+        if first < 0:
+            self.current += len(text)
+        else:
+            self.longest = max(self.longest, self.current + first)
+            if len(text) - 2 > self.limit:
+                self.longest = max(self.longest, *map(len, text[first + 1 :].split("\n")))
+            self.current = len(text) - text.rfind("\n") - 1
+        self.longest = max(self.longest, self.current)
+
+
+def _transcode(source: Path, dest: Path, encoding: str | None, limit: int) -> tuple[str, int]:
     """Copy as UTF-8, decoding with `encoding`, or strict UTF-8 (a BOM is dropped), or
-    UTF-16 where the file starts with its byte-order mark (Excel's "Unicode Text")."""
+    UTF-16 where the file starts with its byte-order mark (Excel's "Unicode Text").
+    Returns the encoding and the longest line in characters (where over `limit`)."""
     used = encoding or ("utf-16" if _starts_utf16(source) else "utf-8-sig")
     try:
         codec = codecs.lookup(used)
@@ -156,10 +228,13 @@ def _transcode(source: Path, dest: Path, encoding: str | None) -> str:
         ) from None
     decoder = codec.incrementaldecoder("strict")
     offset = 0
+    lines = _LongestLine(limit)
     try:
         with source.open("rb") as reader, dest.open("w", encoding="utf-8", newline="") as writer:
             while block := reader.read(BLOCK):
-                writer.write(decoder.decode(block))
+                text = decoder.decode(block)
+                lines.feed(text)
+                writer.write(text)
                 offset += len(block)
             writer.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
@@ -180,7 +255,7 @@ def _transcode(source: Path, dest: Path, encoding: str | None) -> str:
                 "file from your spreadsheet program as CSV (UTF-8)"
             ),
         ) from None
-    return codec.name
+    return codec.name, lines.longest
 
 
 def _starts_utf16(source: Path) -> bool:
@@ -197,11 +272,12 @@ def _guess_encoding(source: Path) -> str | None:
     return match.encoding.replace("_", "-") if match else None
 
 
-def _delimiter(path: Path) -> str:
+def _delimiter(path: Path, longest: int) -> str:
     """A comma, unless the header has none and has two columns or more split by one of
-    DELIMITERS (the one that splits it into the most)."""
+    DELIMITERS (the one that splits it into the most). Reads at most `longest`
+    characters of it (a header may be one huge cell)."""
     with path.open(encoding="utf-8", newline="") as handle:
-        header = handle.readline()
+        header = handle.readline(longest + 1)
 
     def columns(delimiter: str) -> int:
         return len(next(csv_rows([header], delimiter), []))
@@ -210,6 +286,110 @@ def _delimiter(path: Path) -> str:
         return ","
     best = max(DELIMITERS, key=columns)
     return best if columns(best) > 1 else ","
+
+
+_FIELD_LIMIT = threading.Lock()
+
+
+@contextmanager
+def _field_size_limit(limit: int) -> Iterator[None]:
+    """Python's csv refuses a longer cell as it reads it, so memory stays bounded; the
+    limit is the csv module's own (process-wide), so it is restored after."""
+    with _FIELD_LIMIT:
+        previous = csv.field_size_limit(limit)
+        try:
+            yield
+        finally:
+            csv.field_size_limit(previous)
+
+
+def _refuse_long_cells(path: Path, name: str, delimiter: str, limit: int) -> None:
+    """Raise CellTooLarge at the first cell longer than `limit` characters, if any."""
+    last_line = [""]
+
+    def lines(handle: Iterable[str]) -> Iterator[str]:
+        for line in handle:
+            last_line[0] = line
+            yield line
+
+    records = 0
+    header: list[str] = []
+    with _field_size_limit(limit), path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(lines(handle), delimiter=delimiter)
+        try:
+            for cells in reader:
+                if records == 0:
+                    header = cells
+                for number, cell in enumerate(cells, 1):
+                    if len(cell) > limit:
+                        raise _cell_too_large(name, records, number, header, limit)
+                records += 1
+        except csv.Error as exc:
+            if "field larger than field limit" not in str(exc):
+                return  # not a long cell: the checks report the file as it is
+            column = _column_at_long_cell(last_line[0], delimiter, limit)
+            raise _cell_too_large(name, records, column, header, limit) from None
+
+
+def _column_at_long_cell(line: str, delimiter: str, limit: int) -> int:
+    """The 1-based column of the first cell in `line` longer than `limit` (jumping from
+    quote to delimiter, so a long cell is not walked character by character)."""
+    column, start, quoted = 1, 0, False
+    for found in re.finditer(f'["{re.escape(delimiter)}]', line):
+        if found.group() == '"':
+            quoted = not quoted
+        elif not quoted:
+            if found.start() - start > limit:
+                return column
+            column += 1
+            start = found.end()
+    return column
+
+
+def _cell_too_large(
+    name: str, row: int, column: int, header: list[str], limit: int
+) -> CellTooLarge:
+    label = header[column - 1] if 0 < column <= len(header) and row > 0 else None
+    where = "the header" if row == 0 else f"row {row:,}"
+    named = f" ({label[:40]!r})" if label else ""
+    return CellTooLarge(
+        f"{name}: the cell in {where}, column {column}{named} is longer than {limit:,} characters",
+        hint="a cell this long is usually a file pasted into a cell or a broken export "
+        "(a missing line break or quote); correct the file, or raise the limit with "
+        "CDX_MAX_CELL_CHARACTERS if the cell is meant to be this long",
+    )
+
+
+def _refuse_inflating_workbook(source: Path, limits: SourceLimits) -> None:
+    """Refuse a workbook whose parts would inflate past the limits, before reading any.
+
+    The sizes come from the zip's directory; Python's zipfile never inflates a part past
+    the size its directory gives (a lying size ends in a CRC error, not more bytes)."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # opening it as a workbook says it is damaged
+    total = 0
+    for part in parts:
+        total += part.file_size
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > BLOCK and ratio > limits.compression_ratio:
+            raise SourceTooLarge(
+                f"{source.name}: the part {part.filename} inflates {ratio:,.0f} times "
+                f"({part.compress_size:,} to {part.file_size:,} bytes), more than "
+                f"{limits.compression_ratio} times: a workbook does not compress that well "
+                "unless it was built to exhaust the reader",
+                hint="open it in your spreadsheet program and save it again (or as CSV); "
+                "raise CDX_MAX_COMPRESSION_RATIO only for a workbook you trust",
+            )
+    if total > limits.workbook_bytes:
+        raise SourceTooLarge(
+            f"{source.name}: the workbook inflates to {total:,} bytes, more than "
+            f"{limits.workbook_bytes:,}",
+            hint="save the sheet as CSV (UTF-8), which cdx reads as a stream, or raise "
+            "CDX_MAX_WORKBOOK_BYTES",
+        )
 
 
 def _to_commas(path: Path, delimiter: str) -> int:
@@ -305,7 +485,7 @@ def _count_rows(path: Path, up_to: int | None = None) -> int:
         return sum(1 for _ in records) - 1
 
 
-def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
+def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None, longest: int) -> int:
     from openpyxl import load_workbook
 
     try:
@@ -331,6 +511,7 @@ def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
         worksheet = workbook[sheet or names[0]]
         _refuse_unreadable_cells(source.name, _scan_sheet(workbook, worksheet))
         rows = -1
+        header: list[str] = []
         blank_run = 0  # blank rows are kept between data, dropped at the end (Excel pads)
         with dest.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -342,7 +523,12 @@ def _xlsx_to_csv(source: Path, dest: Path, sheet: str | None) -> int:
                     writer.writerow([""] * len(values))
                 rows += blank_run + 1
                 blank_run = 0
-                writer.writerow([_cell_text(value) for value in values])
+                texts = [_cell_text(value) for value in values]
+                if texts and max(map(len, texts)) > longest:
+                    column = next(n for n, text in enumerate(texts, 1) if len(text) > longest)
+                    raise _cell_too_large(source.name, rows, column, header, longest)
+                header = header or texts
+                writer.writerow(texts)
         return rows
     finally:
         workbook.close()

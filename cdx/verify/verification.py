@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdx.core.errors import UnsafePath
 from cdx.core.hashing import sha256_file
 from cdx.core.keys import PublicKey, TrustStore
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import package_id
+from cdx.core.package_paths import safe_member_path
 from cdx.seal.manifest import package_files
 from cdx.seal.signature import signature_matches
 from cdx.verify.profile import profile_problems
+
+PACKAGE_KEYS = ("coalition", "dataset", "version")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,15 @@ class Verification:
     def ok(self) -> bool:
         return self.intact and self.trusted
 
+    @property
+    def ref(self) -> str | None:
+        """`coalition/dataset@version` as the manifest names it (None if it does not)."""
+        names = [self.package.get(key) for key in PACKAGE_KEYS]
+        if not all(names):
+            return None
+        coalition, dataset, version = names
+        return f"{coalition}/{dataset}@{version}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "directory": str(self.directory),
@@ -53,6 +66,7 @@ class Verification:
             "trusted": self.trusted,
             "keyId": self.key_id,
             "package": self.package,
+            "ref": self.ref,
             "problems": [problem.__dict__ for problem in self.problems],
         }
 
@@ -70,14 +84,28 @@ def verify_package(
     sig = _read_json(directory / SIGNATURE, result, "signature")
     if manifest is None or sig is None:
         return result
-    result.package = dict(manifest.get("package", {}))
+    _read_package(manifest, result)
     _check_signature(manifest, sig, trust, convenience_keys, result)
-    _check_files(directory, manifest, result)
+    listed = _check_files(directory, manifest, result)
     if (directory / DESCRIPTOR).is_file() and not any(
         p.path == DESCRIPTOR for p in result.problems
     ):
-        _check_descriptor(directory, result)
+        _check_descriptor(directory, result, listed)
     return result
+
+
+def _read_package(manifest: dict[str, Any], result: Verification) -> None:
+    package = manifest.get("package")
+    if isinstance(package, dict):
+        result.package = {key: value for key, value in package.items() if isinstance(value, str)}
+    if not isinstance(package, dict) or any(key not in result.package for key in PACKAGE_KEYS):
+        result.problems.append(
+            Problem(
+                "manifest-malformed",
+                "manifest.json does not name the package's coalition, dataset and version as text",
+                MANIFEST,
+            )
+        )
 
 
 def _read_json(path: Path, result: Verification, what: str) -> dict[str, Any] | None:
@@ -111,6 +139,15 @@ def _check_signature(
 ) -> None:
     key_id = sig.get("keyId")
     result.key_id = key_id if isinstance(key_id, str) else None
+    if not isinstance(key_id, str) or not isinstance(sig.get("signature"), str):
+        result.problems.append(
+            Problem(
+                "signature-malformed",
+                "manifest.sig does not give its keyId and signature as text",
+                SIGNATURE,
+            )
+        )
+        return
     key: PublicKey | None = trust.keys.get(key_id) if trust and isinstance(key_id, str) else None
     trusted = key is not None
     if key is None and convenience is not None and isinstance(key_id, str):
@@ -148,38 +185,74 @@ def _check_signature(
     result.trusted = trusted
 
 
-def _check_files(directory: Path, manifest: dict[str, Any], result: Verification) -> None:
-    listed = {entry.get("path"): entry for entry in manifest.get("files", [])}
+def _listed_files(manifest: dict[str, Any], result: Verification) -> dict[str, dict[str, Any]]:
+    """The manifest's entries by path, each path checked once: a duplicate or unsafe path
+    is a problem (the last of two entries no longer wins)."""
+    files = manifest.get("files")
+    if not isinstance(files, list) or not all(isinstance(entry, dict) for entry in files):
+        result.problems.append(
+            Problem(
+                "manifest-malformed", "manifest.json `files` is not a list of entries", MANIFEST
+            )
+        )
+        return {}
+    listed: dict[str, dict[str, Any]] = {}
+    for entry in files:
+        try:
+            path = str(safe_member_path(entry.get("path")))
+        except UnsafePath as exc:
+            result.problems.append(
+                Problem("path-unsafe", f"manifest.json: {exc.message}", MANIFEST)
+            )
+            continue
+        if path in listed:
+            result.problems.append(
+                Problem("path-duplicate", f"{path} is listed more than once in the manifest", path)
+            )
+            continue
+        listed[path] = entry
+    return listed
+
+
+def _check_files(
+    directory: Path, manifest: dict[str, Any], result: Verification
+) -> dict[str, dict[str, Any]]:
+    listed = _listed_files(manifest, result)
     present = set(package_files(directory))
     for path in sorted(present - listed.keys()):
         result.problems.append(
             Problem("file-unexpected", f"{path} is not listed in the manifest", path)
         )
     for path, entry in sorted(listed.items()):
-        if not isinstance(path, str) or path.startswith("/") or ".." in Path(path).parts:
-            result.problems.append(Problem("manifest-malformed", f"unsafe path {path!r}", MANIFEST))
-            continue
         target = directory / path
         if path not in present:
             result.problems.append(Problem("file-missing", f"{path} is listed but missing", path))
         elif target.is_symlink():
             result.problems.append(Problem("file-unexpected", f"{path} is a symbolic link", path))
+        elif not isinstance(entry.get("bytes"), int) or not isinstance(entry.get("sha256"), str):
+            result.problems.append(
+                Problem("manifest-malformed", f"{path}: `bytes` or `sha256` is malformed", MANIFEST)
+            )
         elif target.stat().st_size != entry.get("bytes") or sha256_file(target) != entry.get(
             "sha256"
         ):
             result.problems.append(
                 Problem("file-modified", f"{path} differs from what was sealed", path)
             )
+    return listed
 
 
-def _check_descriptor(directory: Path, result: Verification) -> None:
+def _check_descriptor(directory: Path, result: Verification, listed: dict[str, Any]) -> None:
     try:
         descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
     except ValueError:
+        descriptor = None
+    if not isinstance(descriptor, dict):
         result.problems.append(
-            Problem("descriptor-malformed", "datapackage.json is not JSON", DESCRIPTOR)
+            Problem("descriptor-malformed", "datapackage.json is not a JSON object", DESCRIPTOR)
         )
         return
+    _check_resource_paths(descriptor, result, listed)
     for message in profile_problems(descriptor):
         result.problems.append(Problem("profile-invalid", message, DESCRIPTOR))
     package = result.package
@@ -195,3 +268,29 @@ def _check_descriptor(directory: Path, result: Verification) -> None:
                 DESCRIPTOR,
             )
         )
+
+
+def _check_resource_paths(
+    descriptor: dict[str, Any], result: Verification, listed: dict[str, Any]
+) -> None:
+    """Every path a resource names is a safe member path that the manifest covers."""
+    resources = descriptor.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
+        paths = resource.get("path") if isinstance(resource, dict) else None
+        for text in paths if isinstance(paths, list) else [paths]:
+            try:
+                path = str(safe_member_path(text))
+            except UnsafePath as exc:
+                result.problems.append(
+                    Problem("path-unsafe", f"datapackage.json: {exc.message}", DESCRIPTOR)
+                )
+                continue
+            if path not in listed:
+                result.problems.append(
+                    Problem(
+                        "resource-unlisted",
+                        f"datapackage.json names the resource file {path}, which the "
+                        "manifest does not list (so its content is not signed)",
+                        DESCRIPTOR,
+                    )
+                )
