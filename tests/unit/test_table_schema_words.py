@@ -10,7 +10,8 @@ import pytest
 
 from cdx.core.findings import Finding
 from cdx.validations.package_check import validate_table
-from cdx.validations.table.table_schema import _spelling_hint, check_table
+from cdx.validations.table.spelling_hints import spelling_hint as _spelling_hint
+from cdx.validations.table.table_schema import check_table
 
 SCHEMA = {
     "fields": [

@@ -26,6 +26,7 @@ from cdx.core.findings import CappedFindings, Finding
 from cdx.validations.table.field_sql import FieldSql, loading_columns, rule_columns, text_or_null
 from cdx.validations.table.loaded import MANY_COLUMNS, LoadedTable, Rules, scalar, with_derived
 from cdx.validations.table.readings import LONG_FORM_CELLS, drop_readings, read_in_long_form
+from cdx.validations.table.rules import RULES
 from cdx.validations.table.table_schema import (
     foreign_key_fields,
     key_names,
@@ -133,7 +134,9 @@ def check_cells(
     for _, finding in sorted(found, key=lambda pair: pair[0]):
         findings.add(finding)
     for (column, code), count in left_out.items():
-        findings.count_left_out(code, "error", count, resource, column)
+        # a warning's findings past the cap are counted as warnings (its rule says so)
+        severity = RULES[code].severity if code in RULES else "error"
+        findings.count_left_out(code, severity, count, resource, column)
     return findings
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdx.core.findings import Finding, Origin
+from cdx.core.findings import Finding
 from cdx.packaging.tabular import csv_rows
+from cdx.validations.table.rule import Breach
+from cdx.validations.table.rules import RULES
 
 
 def read_header(csv_path: Path) -> list[str]:
@@ -23,56 +25,21 @@ def check_header(csv_path: Path, *, resource: str) -> list[Finding]:
     spreadsheets made to be printed): one finding says so, not one per blank name.
     """
     labels = read_header(csv_path)
+    blank, repeated = RULES["blank-label"], RULES["duplicate-label"]
     if not labels:
-        return [
-            Finding(
-                code="blank-label",
-                message="the first row is empty: the column names must be in the first row; "
-                "delete the empty rows above them",
-                origin=Origin.STRUCTURE,
-                resource=resource,
-                row=1,
-            )
-        ]
+        return [blank.finding(Breach(situation="empty-first-row"), resource=resource, row=1)]
     if len(labels) > 2 and labels[0].strip() and not any(label.strip() for label in labels[1:]):
-        return [
-            Finding(
-                code="blank-label",
-                message=f"the first row has a name in column 1 only ({labels[0].strip()!r}): "
-                "it looks like a title above the table; delete the rows above the column "
-                "names, so that they are the first row",
-                origin=Origin.STRUCTURE,
-                resource=resource,
-                row=1,
-            )
-        ]
+        title = Breach(label=labels[0].strip(), situation="title")
+        return [blank.finding(title, resource=resource, row=1)]
     findings = []
     seen: dict[str, int] = {}
     for position, label in enumerate(labels, start=1):
         name = label.strip()
         if not name:
-            findings.append(
-                Finding(
-                    code="blank-label",
-                    message=f"column {position} has no name in the header; name it or "
-                    "delete the column",
-                    origin=Origin.STRUCTURE,
-                    resource=resource,
-                    row=1,
-                )
-            )
+            findings.append(blank.finding(Breach(number=position), resource=resource, row=1))
         elif name in seen:
-            findings.append(
-                Finding(
-                    code="duplicate-label",
-                    message=f"column {position} has the same name as column {seen[name]}; "
-                    "give each column its own name",
-                    origin=Origin.STRUCTURE,
-                    resource=resource,
-                    row=1,
-                    field=name,
-                )
-            )
+            breach = Breach(number=position, earlier=seen[name])
+            findings.append(repeated.finding(breach, resource=resource, row=1, field=name))
         else:
             seen[name] = position
     return findings
