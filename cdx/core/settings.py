@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         "after another",
     )
 
-    # Limits on hostile or broken inputs (docs/decisions/hostile-inputs.md).
+    # Limits on hostile or broken inputs (docs/decisions/0058-hostile-inputs.md).
     max_cell_characters: int = Field(
         1024 * 1024,
         ge=1,
