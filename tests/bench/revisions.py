@@ -72,7 +72,8 @@ def validate(tree: Path, table: Path, schema: Path, suite: Path) -> float:
 
 
 def publish(tree: Path, scratch: Path, run: int) -> float:
-    coalition = scratch / f"publish-{tree.name}-{run}"
+    home = scratch / f"publish-{tree.name}-{run}"  # its catalogue (../catalogue) inside
+    coalition = home / "kenya-lnob"
     shutil.copytree(
         tree / "examples" / "kenya-lnob", coalition, ignore=shutil.ignore_patterns("keys")
     )
@@ -95,7 +96,7 @@ def publish(tree: Path, scratch: Path, run: int) -> float:
         capture_output=True,
     )
     seconds = timed([cdx, "publish", "--config", str(coalition / "coalition.yaml")], coalition)
-    shutil.rmtree(coalition)
+    shutil.rmtree(home)
     return seconds
 
 
