@@ -1,9 +1,9 @@
 """Remember which files a checker has already accepted, so a run need not import it to know.
 
-Checking a GX suite needs Great Expectations (seconds and hundreds of MiB to import), and
-checking a Table Schema needs frictionless-py (a quarter of a second). A scheduled
-publish reads the same files every time, and on clean data the columnar engine needs
-neither library otherwise (validations/columnar_suite.py). So once a checker has
+Checking a GX suite needs Great Expectations and checking a Table Schema needs
+frictionless-py, both slow to import (docs/decisions/0037-accepted-files-cache.md). A
+scheduled publish reads the same files every time, and on clean data the columnar engine
+needs neither library otherwise (cdx/validations/expectations/columnar.py). So once a checker has
 accepted a file, a marker named by the SHA-256 of the file's bytes and the checker's
 version is written under the user's cache directory; the same bytes with the same
 release are then accepted without importing it. Any change to the file, or another

@@ -104,7 +104,7 @@ class DatasetMetadata(Strict):
     keywords: list[str] = Field(default_factory=list)
 
 
-# --- privacy policy (the protect step, validations/privacy_*.py) ----------------------
+# --- privacy policy (the protect step, cdx/protect/) ----------------------------------
 
 # Safe defaults, following statistics-office practice. Anything looser is a relaxation
 # and needs a recorded `reason`.

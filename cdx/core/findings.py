@@ -272,7 +272,7 @@ class ValidationReport:
             counts=dict(data["summary"]["by_code"]),
             rule_counts={
                 (rule.get("resource"), rule.get("field"), rule["code"]): rule["count"]
-                for rule in data["summary"].get("by_rule", [])  # reports before 2026-12
+                for rule in data["summary"].get("by_rule", [])  # older reports lack it
             },
             severity_counts={
                 "error": data["summary"]["errors"],

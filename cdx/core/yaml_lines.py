@@ -9,8 +9,8 @@ import yaml
 
 from cdx.core.errors import ConfigError, ConfigTooDeep, ConfigTooLarge
 
-# libyaml's loader when PyYAML has it: the pure-Python one took 0.4 s for a 10-dataset
-# coalition.yaml, paid by every publish run (measured in tests/bench/orchestration.py).
+# libyaml's loader when PyYAML has it: the pure-Python one is slow enough to matter on
+# every publish run (docs/decisions/0052-libyaml-loader.md).
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # A coalition.yaml is a few kilobytes, nested five or six levels. libyaml recurses once

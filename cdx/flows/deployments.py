@@ -3,7 +3,7 @@
 A dataset with a schedule of its own gets a `publish_dataset` deployment. Datasets that
 share a schedule (the same cron and timezone) get one `publish_coalition` deployment that
 publishes them together in one flow run: one Python process and one flow run instead of
-one per dataset (tests/bench/orchestration.py measures the difference). Either way a
+one per dataset (docs/decisions/0048-one-deployment-per-schedule.md). Either way a
 dataset belongs to exactly one deployment, whose concurrency limit of one keeps its runs
 from overlapping.
 

@@ -85,7 +85,8 @@ def load_table_schema(path: Path) -> dict[str, Any]:
 
 
 # cdx's own checks of a schema beside frictionless' (bounds, patterns); raised when they
-# refuse more, so that a schema accepted before is checked again (2: patterns)
+# refuse more, so that a schema accepted under fewer checks is checked again
+# (docs/decisions/0016-refuse-schemas-and-suites-engines-cannot-run.md)
 SCHEMA_CHECKS = 2
 _PATTERN_HINT = (
     "write a flag as a group around the pattern, (?i:[a-z]+) rather than (?i)[a-z]+: the "

@@ -8,8 +8,8 @@ The values are read in one parallel DuckDB scan that asks, per column and kind, 
 some value does not fit (`_kinds_columnar`, with `_fits` written in SQL); a file DuckDB
 cannot read as Python's csv module reads it goes through `_fits` row by row
 (`_kinds_row_by_row`, the reference; tests/unit/test_inference.py holds the two to the
-same answer on awkward values). Row by row, 1M rows x 12 columns took 3.6 s, more than
-validating them; 300 integer columns x 30,000 rows 8 s.
+same answer on awkward values). Row by row, inferring a large file took longer than
+validating it (docs/decisions/0011-infer-schema-columnar.md).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ FITS_SQL = {
         r"(?:[eE][+-]?\p{{Nd}}+)?|-?\.\p{{Nd}}+)\n?')"
     ),
     "boolean": "{c} IN (" + ", ".join(f"'{word}'" for word in sorted(BOOLEANS)) + ")",
-    # CASE, not AND: DuckDB would cast every value (1M rows x 12 columns: 1.9 s, not 0.4 s)
+    # CASE, not AND: DuckDB would cast every value (docs/decisions/0011-infer-schema-columnar.md)
     "date": (
         "(CASE WHEN regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
         "THEN coalesce(TRY_CAST({c} AS DATE) >= DATE '0001-01-01', false) ELSE false END)"
@@ -112,8 +112,9 @@ def _kinds_columnar(path: Path, columns: int) -> list[str] | None:
 
     from cdx.packaging.csv_cells import FEW_EXTRA_CELLS, csv_cells
 
-    # one value per row: four questions in all, not four per column (a query of 600
-    # columns x 5 aggregates spent 5 s planning, longer than reading the values)
+    # one value per row: four questions in all, not four per column (on a wide file,
+    # planning aggregates per column took longer than reading the values;
+    # docs/decisions/0011-infer-schema-columnar.md)
     names = ", ".join(f"c{i}" for i in range(1, columns + 1))
     misfits = ", ".join(f"bool_or(NOT {FITS_SQL[kind].format(c='v')})" for kind in ORDER[:-1])
     connection = duckdb.connect(config={"memory_limit": "256MB"})

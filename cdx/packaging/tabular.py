@@ -45,7 +45,7 @@ def csv_rows(lines: Any, delimiter: str = ",") -> Iterator[list[str]]:
 
     Python's csv module stops at a cell over 128 KiB (a pasted report, a photo in base64)
     unless told otherwise; frictionless raises that limit when it is imported, so without
-    this the same file read or failed depending on what had been imported before.
+    this whether a file reads would depend on whether frictionless had been imported.
     """
     if csv.field_size_limit() < CELL_LIMIT:
         csv.field_size_limit(CELL_LIMIT)
@@ -93,8 +93,8 @@ class TableFile:
         """Data rows, header excluded (an empty line is one, as frictionless counts it).
 
         A file already comma-separated is counted when this is first read: a pass over
-        it in Python that validating does not need (`cdx validate` on 10M rows: 37.4-39.0 s
-        with it, 29.0-32.5 s without)."""
+        it in Python that validating does not need
+        (docs/decisions/0008-count-rows-lazily.md)."""
         return _count_rows(self.path) if self.counted is None else self.counted
 
 
@@ -413,7 +413,7 @@ def _drop_unnamed_empty_columns(path: Path) -> int:
     """Drop the columns at the right end that have no name and no value in any row; say
     how many. A spreadsheet exports such columns when cells right of the table were once
     used or formatted (`district,visits,,,`; a workbook's sheet is as wide as its widest
-    formatted cell): each was one blank-label error that told the person to delete a
+    formatted cell): each would be a blank-label error telling the person to delete a
     column they cannot see. A row longer than the header keeps every column."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv_rows(handle)
@@ -445,10 +445,10 @@ def _drop_unnamed_empty_columns(path: Path) -> int:
 def _strip_labels(path: Path) -> int:
     """Write the column names without the spaces around them; say how many had some.
 
-    frictionless reads `district ` as the label `district` (it strips every label), so the
-    file validated against a schema naming `district`, but pandas, a spreadsheet or an
-    inferred schema read `district ` from the published CSV. Only the header is rewritten,
-    ended as it was; the rows are copied byte for byte."""
+    frictionless reads `district ` as the label `district` (it strips every label), so
+    left as it is, the file would validate against a schema naming `district` while
+    pandas, a spreadsheet or an inferred schema read `district ` from the published CSV.
+    Only the header is rewritten, ended as it was; the rows are copied byte for byte."""
     consumed = 0
     ending = "\n"
     with path.open("rb") as handle:

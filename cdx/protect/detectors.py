@@ -3,7 +3,7 @@
 Pattern rules, written for the coalitions' countries (Bangladesh, India, Kenya, Malawi,
 Nepal, Nigeria, Palestine, Vietnam) and their scripts: `\\d` matches Devanagari and
 Bengali digits too, and every number is normalised to ASCII digits before it is judged.
-Names are found by validations/privacy_names.py, only where the schema asks for it.
+Names are found by cdx/protect/person_names.py, only where the schema asks for it.
 
 A column is scanned as one string (cells joined by NUL), so the regular expressions run
 in C over the whole column instead of once per cell in Python; each match is mapped back
@@ -28,7 +28,7 @@ CELL = "\x00"  # never in a pattern, never whitespace: matches cannot cross cell
 # Every pattern starts with a literal or a character class, and checks the character
 # before it with a lookbehind placed after that first character: Python's engine then
 # skips ahead to candidate characters in C instead of trying the pattern at every
-# position, which made the scan about twenty times faster on survey text.
+# position (docs/decisions/0041-privacy-scan-regex-shapes.md).
 EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 DATE_OR_TIME = re.compile(
     r"\d(?<!\d\d)(?:\d{3}[-/.]\d{1,2}[-/.]\d{1,2}|\d?[-/.]\d{1,2}[-/.]\d{4}|\d?:\d{2}(?::\d{2})?)"

@@ -77,7 +77,8 @@ def _is_name_word(word: str) -> bool:
 
 # Punctuation (and the NUL between cells of a joined column) becomes a space, so
 # `str.split` (in C) yields words in every script, combining vowel signs included. A
-# regular expression does this six times faster than str.translate on non-ASCII text.
+# regular expression does this faster than str.translate on non-ASCII text
+# (docs/decisions/0041-privacy-scan-regex-shapes.md).
 SPACING = re.compile(r"""[\x00.,;:!?()\[\]{}"'“”‘’«»/\\|।॥،؟\-–—…*#]""")
 
 

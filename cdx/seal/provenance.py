@@ -49,7 +49,7 @@ class RunRecord:
     flow_run_name: str | None = None
 
 
-@functools.cache  # reading package metadata costs ~8 ms; it cannot change in a process
+@functools.cache  # reading package metadata is not free, and it cannot change in a process
 def library_versions() -> dict[str, str]:
     versions = {}
     for name in LIBRARIES:

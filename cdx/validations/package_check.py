@@ -1,9 +1,9 @@
 """Validate every table of a built package: header, Table Schema, then expectations.
 
-A table is loaded once into DuckDB (columnar_table.py) and both the Table Schema checks
-(columnar_checks.py) and the suite (columnar_suite.py) read it from there. Files or
+A table is loaded once into DuckDB (table/loaded.py) and both the Table Schema checks
+(table/checks.py) and the suite (expectations/columnar.py) read it from there. Files or
 schemas the columnar engine does not model go to frictionless-py and to the suite on a
-whole pandas frame, as before; both paths give the same findings.
+whole pandas frame; both paths give the same findings.
 """
 
 from __future__ import annotations
@@ -63,11 +63,10 @@ def _validate_columnar(
 
     Besides what the engine does not model, and a wide, short table: a table DuckDB
     cannot read or check as written (its error), and a wide table DuckDB cannot check
-    within its memory budget. DuckDB takes a block of memory for each column
-    it stores (256 KiB), and the checks store a flag per check: 1,000 integer columns x
-    20,000 rows, every row bad, ran out of 256 MB while loading. frictionless' memory does
-    not grow with the columns (about 90 MiB): `cdx validate` took 44 s on that table, the
-    columnar attempt included.
+    within its memory budget. DuckDB takes a block of memory for each column it stores,
+    and the checks store a flag per check, so a wide table with many bad rows can run out
+    of the budget while loading; frictionless' memory does not grow with the columns
+    (docs/decisions/0014-duckdb-errors-to-frictionless.md).
     """
     import duckdb
 
@@ -97,7 +96,7 @@ def _validate_columnar(
             raise
         # a file or schema the SQL does not read as written (lines ending \r\n and \n
         # in one file, a pattern RE2 refuses): the reference engine reads it, slower,
-        # where a person used to get DuckDB's traceback
+        # rather than leaving a person with DuckDB's traceback
         raise TableNotColumnar(f"DuckDB could not check it: {str(e).splitlines()[0]}") from e
 
 
@@ -144,15 +143,11 @@ def load_for_checks(
     )
 
 
-# DuckDB plans the checks in about 3 ms a column (the SQL grows with the columns; it was
-# 20 ms and more before the respelling became a function, two optimizers were turned off,
-# the checks read each value's SQL once and the loading scan of a wide table read plain
-# numbers alone: see columnar_table._load and with_derived, columnar_schema.loading_columns),
-# frictionless reads a cell in about 1.5 us: on a table of many columns and few rows,
-# planning is all the time. Such a table goes to frictionless. The rows where the two
-# cross, measured at 100 to 600 columns, are about 2,000 (tests/bench/wide_tables.py: 600
-# columns x 2,000 rows 2.08 s against frictionless' 2.09 s; x 20,000 rows 3.9 s against
-# 18.4 s). It was 4,000 to 5,000 rows before the checks read values once.
+# DuckDB's cost of planning the checks grows with the columns (the SQL does), whatever the
+# rows; frictionless' cost grows with the cells: on a table of many columns and few rows,
+# planning is all the time. Such a table goes to frictionless. SHORT is the number of rows
+# where the two cross (tests/bench/wide_tables.py;
+# docs/decisions/0025-wide-short-tables-to-frictionless.md).
 SHORT = 2_000
 
 

@@ -3,7 +3,8 @@
 Run by ckan_service.py as ``CKAN_VENV/bin/python ckan_bootstrap.py SPEC_JSON``. It runs
 ``ckan generate config``, ``ckan config-tool``, ``ckan db init``, ``ckan user add`` and
 ``ckan user token add`` — each as a separate ``ckan`` process would, but importing CKAN
-once, which saves about two seconds per command. Prints the sysadmin's API token last.
+once rather than once per command (infra/ckan/README.md). Prints the sysadmin's API
+token last.
 """
 
 from __future__ import annotations

@@ -278,9 +278,9 @@ class SeaweedFSService:
     def _grow_bucket_volumes(self) -> None:
         """Write and delete one object, so the first test does not pay for volume growth.
 
-        The bucket's first write makes the master grow its volumes (up to ~5 s); an empty
-        body would not reach a volume. The key sits at the bucket root: deleting `a/b`
-        would leave an empty `a/` prefix behind.
+        The bucket's first write makes the master grow its volumes, which is slow
+        (infra/seaweedfs/README.md); an empty body would not reach a volume. The key sits
+        at the bucket root: deleting `a/b` would leave an empty `a/` prefix behind.
         """
         from botocore.exceptions import BotoCoreError, ClientError
 

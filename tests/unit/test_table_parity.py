@@ -935,9 +935,9 @@ def test_random_cells_in_a_wide_table_give_frictionless_findings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, long_form: bool
 ) -> None:
     """A table of more than MANY_COLUMNS columns is loaded reading plain digits alone
-    (columnar_schema.loading_columns): a row with any other spelling is loaded as bad and
+    (table/field_sql.py, `loading_columns`): a row with any other spelling is loaded as bad and
     checked with the whole rule, so a valid Bengali digit or `1_0` still gives nothing.
-    Its numbers and dates are checked in long form (columnar_readings.py), or field by
+    Its numbers and dates are checked in long form (table/readings.py), or field by
     field when many rows are bad."""
     generator = random.Random(seed)
     kinds: list[tuple[dict[str, Any], Callable[[int], str]]] = [

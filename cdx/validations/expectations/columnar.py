@@ -1,6 +1,6 @@
 """A Great Expectations suite on a table loaded in DuckDB, without a pandas copy of the file.
 
-GX stays the engine that judges every expectation (validations/expectations.py runs it and
+GX stays the engine that judges every expectation (expectations/suites.py runs it and
 words the results); this module decides which rows and columns each run needs to see,
 so that the findings are the ones GX gives on the whole frame:
 
@@ -95,7 +95,7 @@ def run_suite_on_table(
     plans: dict[str, set[int]] = {"row": set(), "repeats": set(), "shape": set(), "whole": set()}
     for index, spec in enumerate(specs):
         if _surely_passes(spec, reader):
-            continue  # GX (and its seconds of import) is needed only where a check can fail
+            continue  # GX (slow to import) is needed only where a check can fail
         plans[_plan(spec, header)].add(index)
     found = {index: CappedFindings(cap=cap) for index in range(len(specs))}
     windowed = {i: keys for i in plans["repeats"] if (keys := exact_keys(reader, specs[i]))}
@@ -226,8 +226,9 @@ class _Reader(_Columns):
             yield frame_from_text({name: [] for name in self.header}, self.schema, [])
         elif plan == "row":
             # the rows were picked while loading when the table has `suspect`: there every
-            # bad row is suspect (`bad` was not known yet); of those, only the ones where
-            # an expectation could fail (one bad column on every row of 1M: GX saw them all)
+            # bad row is suspect (`bad` is not known while loading); of those, only the ones
+            # where an expectation could fail, or one bad column on every row would send
+            # every row to GX (docs/decisions/0035-suspect-rows-in-loading-scan.md)
             could = _could_fail_any(specs, self)
             where = f"suspect AND ({could})" if self.table.suspect else could
             yield from self.batches(named, where, whole=False, empty=False)
@@ -286,7 +287,8 @@ class _Reader(_Columns):
 
         The file's empty lines join the first frame as rows with every value missing.
         Without `empty`, no rows make no frame, and pandas is not even imported: in a
-        clean file that is most of what a person waits for after DuckDB (0.3 s).
+        clean file that is most of what a person waits for after DuckDB
+        (docs/decisions/0033-gx-suites-run-columnar.md).
         """
         columns = ", ".join(f"{self.text(n)} AS c{i}" for i, n in enumerate(named)) or "NULL"
         query = f"SELECT k, {columns} FROM cells WHERE k > 1 AND ({where})"
@@ -451,8 +453,9 @@ def _could_fail_anywhere(
 def _may_parse(text: str, form: str) -> str:
     """SQL false where pandas cannot read the text as a date in the field's format: it
     lacks one of the format's separators (pandas matches the whole text, exact). Such a
-    cell is missing to read_frame, and passes `between` (16/08/2024 in a YYYY-MM-DD
-    column: one such column on every row of 1M sent every row to GX)."""
+    cell is missing to read_frame, and passes `between`: without this, one such column
+    (16/08/2024 in a YYYY-MM-DD column) would send every row to GX
+    (docs/decisions/0035-suspect-rows-in-loading-scan.md)."""
     pattern = strptime_pattern(form)
     if form == "any" or "%%" in pattern:
         return "true"

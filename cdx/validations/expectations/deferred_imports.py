@@ -1,10 +1,11 @@
 """Great Expectations imported without the modules its import pulls in but cdx never uses.
 
-Importing great_expectations costs 2.6-3 s and 280 MiB of RSS (pandas included), and a
-person running `cdx validate` on a file with findings waits for it. A quarter of the time
-and about 80 MiB is scipy.stats and altair, which GX imports at the top of one
-expectation module (`expect_column_kl_divergence_to_be_less_than`) and of its renderers,
-and reads only inside functions: the KL-divergence statistic and the charts of Data Docs.
+Importing great_expectations is slow and takes much memory (pandas included), and a
+person running `cdx validate` on a file with findings waits for it. A good part of both
+is scipy.stats and altair (docs/decisions/0038-deferred-gx-imports.md), which GX imports
+at the top of one expectation module (`expect_column_kl_divergence_to_be_less_than`) and
+of its renderers, and reads only inside functions: the KL-divergence statistic and the
+charts of Data Docs.
 
 While GX is imported, each of those names is a stand-in module in sys.modules
 (`DeferredModule`); GX's modules keep the stand-in, which imports the real module the

@@ -1,12 +1,12 @@
 """Uniqueness expectations judged on a window of the repeated rows, counted exactly.
 
-GX stays the judge (validations/columnar_suite.py decides what each GX run sees). For a
+GX stays the judge (expectations/columnar.py decides what each GX run sees). For a
 unique column or combination whose keys DuckDB compares exactly as pandas does
 (`exact_keys`: text, plain-digit integers, YYYY-MM-DD dates), GX need not see every
 repeated row: the first `cap` of them, and one later row of each of their values, give
 it the same verdict on those rows, and DuckDB counts the rest (`first_repeats`). A unique
-expectation put on a column that repeats on every row of a 30M-row file then costs GX
-2 × cap rows, not a 30M-row frame and 30M findings.
+expectation put on a column that repeats on every row then costs GX 2 × cap rows, not a
+frame and a finding per row of the file (docs/decisions/0036-repeats-window-exact-keys.md).
 """
 
 from __future__ import annotations

@@ -3,14 +3,14 @@
 Suites often say again what the Table Schema says: a required column is not null, an
 identifier matches the schema's pattern, a date lies within the schema's bounds. A row
 that fails such an expectation with a value the schema reads alike also breaks the
-schema, and was loaded as `bad` (columnar_table.Rules). columnar_suite's `_could_fail`
-then looks for failing values on the bad rows alone: a regular expression or a
-comparison over the few bad rows, not over every row of the file.
+schema, and was loaded as `bad` (table/loaded.py, `Rules`). expectations/columnar.py's
+`_could_fail` then looks for failing values on the bad rows alone: a regular expression
+or a comparison over the few bad rows, not over every row of the file.
 
 `vouches(spec, field)` is True only when that follows from the kwargs and the field's
 constraints as written (bounds at least as wide as the schema's, a value set holding the
-whole enum, the schema's own pattern anchored); anything else is judged on every row, as
-before. Constraints checked after loading (a long enum) are not in `bad` and vouch for
+whole enum, the schema's own pattern anchored); anything else is judged on every row.
+Constraints checked after loading (a long enum) are not in `bad` and vouch for
 nothing.
 """
 

@@ -1,7 +1,8 @@
 """Great Expectations suites: load one, read a table for it, run it, and report findings.
 
-GX and pandas are imported inside the functions: importing GX takes seconds and the
-command line must stay fast when no suite runs.
+GX and pandas are imported inside the functions: importing GX is slow
+(docs/decisions/0038-deferred-gx-imports.md) and the command line must stay fast when no
+suite runs.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ INDEX_KEY = "cdx_index"  # GX returns results out of suite order; this maps them
 TEXT = "string[python]"
 GX = "great-expectations"  # the distribution whose acceptance of a suite is remembered
 # cdx's own checks of a suite beside GX's (_suite_problem); raised when they refuse more,
-# so that a suite accepted before is checked again (2: min_value above max_value)
+# so that a suite accepted under fewer checks is checked again
+# (docs/decisions/0016-refuse-schemas-and-suites-engines-cannot-run.md)
 SUITE_CHECKS = 2
 LISTED = 10  # values or rows named in one message before "and N more"
 SUITE_HINT = "Compare with validations/suites/example-scorecard.json (GX 1.x suite format)."
@@ -213,7 +215,7 @@ def run_suite(
     """Run the suite with GX on the frame: a finding per unexpected value or failed check.
 
     `only` runs the expectations at those suite positions; `columns` names the table's
-    columns when the frame holds only some of them (columnar_suite.py builds such frames).
+    columns when the frame holds only some of them (expectations/columnar.py builds such frames).
     """
     found = run_expectations(suite, frame, resource=resource, only=only, columns=columns)
     return [finding for index in sorted(found) for finding in found[index]]

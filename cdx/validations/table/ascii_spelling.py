@@ -6,12 +6,12 @@ casts read ASCII alone. The columnar checks therefore read a cell that is not AS
 through `cdx_ascii`, a Python function registered on the connection that loads the
 table (`register`), which respells each such character.
 
-A function, not SQL: written as SQL (a CASE over the 13 common scripts' digits, then a
-translate of all 680 characters) the respelling was 11,000 characters a number field;
-DuckDB spent its time parsing and planning it, at every reference (300 integer columns:
-3.3 MB of SQL, 12 s of a 22 s validation), and a cell mixing two scripts' digits kept
-one script's. The function reads only non-ASCII cells (`ascii_spelling` guards it), and
-1M Bengali-digit cells are respelled faster than by the SQL (0.5 s against 0.75 s).
+A function, not SQL: written as SQL (a CASE over the common scripts' digits, then a
+translate of every such character) the respelling is long for every number field, and
+DuckDB spends its time parsing and planning it at every reference; a cell mixing two
+scripts' digits would keep one script's. The function reads only non-ASCII cells
+(`ascii_spelling` guards it), and respells them faster than the SQL
+(docs/decisions/0017-respelling-in-a-function.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Structure and Table Schema checks as columnar queries, with frictionless-py's findings.
 
-Each field's rules (missing, typed, value: columnar_schema.py) are evaluated once per row
+Each field's rules (missing, typed, value: field_sql.py) are evaluated once per row
 while the table loads (`table_rules`), which stores only whether a row breaks any check
 (`bad`). The checks then read those rows alone, with a flag per (error type, field)
 condition (the table `broken`); counts and each pair's first rows, at most `cap` of them,
@@ -9,7 +9,7 @@ objects. Uniqueness
 and keys are checked across the whole table with grouped queries that DuckDB spills to
 disk when they do not fit in memory.
 
-The errors are the ones frictionless-py reports (see columnar_schema.py for the cell
+The errors are the ones frictionless-py reports (see field_sql.py for the cell
 rules, and resources/table.py and table/row.py there for the row rules): a row whose
 fields are all missing is one `blank-row` and nothing else but its key; surplus cells are
 one `extra-cell` each; an absent cell is a `missing-cell` and, when required, also a
@@ -71,7 +71,8 @@ class RowCheck:
     def broken(self) -> str:
         """The condition on any row of `flagged`, whose `blank_row` says the row is blank
         (a blank row breaks the blank-row check alone). Written once there, not into every
-        check: the SQL grew with the square of the fields (100 columns: 5 s; 600: minutes)."""
+        check, where the SQL would grow with the square of the fields
+        (docs/decisions/0026-blank-row-stored-once.md)."""
         if self.type == "blank-row":
             return self.alone
         return f"NOT blank_row AND {self.alone}"
@@ -106,8 +107,9 @@ def check_cells(
     # `broken`: _flag skips it)
     broken = {number: checks[number] for number, total in enumerate(counts) if total}
     shown = _first_rows(table, broken, cap)
-    # a row each where every row is bad: on a 10M-row file it held the whole memory
-    # budget, and grouping the keys below ran out of memory
+    # a row each where every row is bad: on a long file it can hold the whole memory
+    # budget, leaving grouping the keys below none
+    # (docs/decisions/0020-broken-holds-flags-alone.md)
     table.connection.execute("DROP TABLE IF EXISTS broken").fetchall()
     for number, (check, total) in enumerate(zip(checks, counts, strict=True)):
         extra = table.blank_lines if check.type == "blank-row" else []
@@ -228,7 +230,7 @@ def _datetime(text: str | None, form: str) -> str | None:
 def table_rules(fields: list[FieldSql], suspect: str | None = None) -> Rules:
     """The rules load_table evaluates while loading; the fields then name their columns.
 
-    `suspect` is the suite's (columnar_suite.suspect_rows), evaluated in the same scan.
+    `suspect` is the suite's (expectations/columnar.py, `suspect_rows`), evaluated in the same scan.
     """
     derived = rule_columns(fields)
 
@@ -410,7 +412,7 @@ def _grouped(f: FieldSql) -> str:
     if f.kind == "number":
         return f"(CASE WHEN isnan({value}) THEN NULL ELSE {value} END)"
     if f.kind == "datetime" and f.form == "default":
-        from cdx.validations.table.dates import OFFSET  # it reads columnar_schema
+        from cdx.validations.table.dates import OFFSET  # it reads field_sql
 
         offset = f"regexp_matches({f.cell}, '{OFFSET}$')"
         return f"(CASE WHEN {offset} THEN {value}::VARCHAR || ' aware' ELSE {value}::VARCHAR END)"
@@ -476,28 +478,32 @@ def _flag(table: LoadedTable, checks: list[RowCheck], fields: list[FieldSql]) ->
     `broken` holds k and b0, b1, … (true where checks[i] is broken), for the rows loaded
     as `bad` and those breaking a late check (an enum): the only ones where a check can
     be broken. Their cells stay in `cells` (_first_rows reads the few it shows): copying
-    them was most of the cost where every row is bad (a date column written 16/08/2024 on
-    every row of the 1M-row file: the checks 2.9 s -> 1.1 s).
+    them would be most of the cost where every row is bad
+    (docs/decisions/0020-broken-holds-flags-alone.md).
     """
     connection = table.connection
     if not any(check.late for check in checks) and not scalar(
         connection, "SELECT count(*) FROM cells WHERE k > 1 AND bad"
     ):
         # no row broke a check while loading: every count is 0, and planning the flags
-        # was all the cost of a clean file (600 columns: 2.6 of 4.2 s)
+        # would be most of the cost of a clean wide file
+        # (docs/decisions/0028-wide-tables-skip-unneeded-planning.md)
         return [0] * len(checks)
     cells = "".join(f", c{i}" for i in range(1, table.columns + 1))
     blank = blank_row(checks)
     late = " OR ".join(["bad"] + [f"({check.alone})" for check in checks if check.late])
-    # the rows first, then their flags: flags over the view `ruled` cost 3x as much. The
-    # rows are picked with the derived columns their condition reads, not all of them:
-    # 600 columns, 0.47 s -> 0.09 s to plan
+    # the rows first, then their flags: flags over the view `ruled` read every column of
+    # every row (docs/decisions/0019-rules-evaluated-while-loading.md). The rows are
+    # picked with the derived columns their condition reads, not all of them: planning
+    # all of them is what a wide table spends its time on
+    # (docs/decisions/0028-wide-tables-skip-unneeded-planning.md)
     picking = table.ruled("cells", reading=f"{blank} {late}")
     picked = f"""SELECT k{cells}, bad, ({blank}) AS blank_row FROM ({picking})
         WHERE k > 1 AND ({late})"""
-    # read once, as a CTE DuckDB materializes: where every row is bad, 0.8 s against
-    # 2.3 s to store them as a table and flag them there, and 1.6 s to flag them as they
-    # are picked (a subquery); where few are, the same as a table (0.05 s)
+    # read once, as a CTE DuckDB materializes: where every row is bad, faster than storing
+    # them as a table and flagging them there, or flagging them as they are picked (a
+    # subquery); where few are, the same as a table
+    # (docs/decisions/0020-broken-holds-flags-alone.md)
     source, derived, flagging = "picked", table.derived, list(enumerate(checks))
     picking_first = f"WITH picked AS MATERIALIZED ({picked}) "
     wide = table.loading is not None  # loaded with short rules: planning is the cost
@@ -536,11 +542,9 @@ def _fields_maybe_broken(table: LoadedTable, checks: list[RowCheck]) -> set[int]
 
     A pass over every cell of the bad rows (the cost of loading them again), which pays
     where the errors sit in a few columns, as when one column is written otherwise on
-    every row. 600 integer columns, every row bad in one column: 20,000 rows, the checks
-    5.8 s -> 3.6 s; 2,000 rows 2.3 s -> 1.3 s. Where every column has bad cells it is
-    time lost: a bad cell in another column on each row, 7.2 s -> 8.7 s and 3.2 s ->
-    3.9 s. (A field's checks written as one condition, reading its value once, measured
-    the same: 1.98 s against 2.02 s for this pass at 20,000 rows.)
+    every row; where every column has bad cells it is time lost. (A field's checks
+    written as one condition, reading its value once, cost the same as this pass:
+    docs/decisions/0032-fields-maybe-broken-pass.md.)
     """
     conditions: dict[int, list[str]] = {}
     for check in checks:

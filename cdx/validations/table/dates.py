@@ -58,7 +58,7 @@ def date_sql(cell: str, pattern: str, sql_type: str = "DATE") -> tuple[str, str]
 
 def quick_date(cell: str, pattern: str, name: str) -> tuple[str, str] | None:
     """(typed, value) as the loading scan of a wide table reads a date: text with the
-    ASCII shape alone (columnar_schema.loading_columns); typed reads the value as `name`.
+    ASCII shape alone (field_sql.loading_columns); typed reads the value as `name`.
 
     Where this reads a date, date_sql reads the same one and calls it typed; elsewhere
     the row is loaded as bad, and date_sql decides.

@@ -54,8 +54,8 @@ SUPPORTED = {
     "any": ["required", "enum"],
 }
 # An enum longer than this is looked up in a hash after loading: NOT IN compares value by
-# value (700 values: 1.5 s a million rows), and = ANY costs a pass of its own (0.3 s a
-# million rows) however short the list
+# value, and = ANY costs a pass of its own however short the list
+# (docs/decisions/0024-long-enum-checked-late.md)
 LONG_ENUM = 100
 BOUNDS = {"minimum": "<", "maximum": ">", "exclusiveMinimum": "<=", "exclusiveMaximum": ">="}
 
@@ -118,8 +118,8 @@ def rule_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:
 
     The checks refer to these names afterwards (the fields are changed in place, once: a
     second call gives the same columns); they are computed in the one scan that reads
-    them (a view, `ruled`), not stored: storing them beside the cells cost more than
-    computing them (1M rows: 6.9 s against 1.7 s).
+    them (a view, `ruled`), not stored: storing them beside the cells costs more than
+    computing them (docs/decisions/0019-rules-evaluated-while-loading.md).
     """
     derived: list[tuple[str, str]] = []
     for f in fields:
@@ -206,10 +206,9 @@ def loading_columns(fields: list[FieldSql]) -> list[tuple[str, str]]:
     of its format's ASCII shape, and any other spelling counts as not typed: the row is
     loaded as `bad`, and the checks read it with the whole rule (Unicode digits, `_`,
     spaces, NaN). `bad` only has to hold on every row that breaks a check; a row loaded
-    as bad and breaking none gives no finding. The whole rule is about 400 characters of
-    SQL a number, which DuckDB plans (time and memory) before it reads a row: 600 integer
-    columns, loading 1.4 s -> 0.7 s on 199 rows, 3.2-3.8 s -> 2.7 s on 20,000 rows with
-    41 bad ones.
+    as bad and breaking none gives no finding. The whole rule is long SQL for every
+    number, which DuckDB plans (time and memory) before it reads a row, so a wide table
+    loads faster with the short one (docs/decisions/0030-wide-loading-scan-short-rules.md).
     """
     rule_columns(fields)
     quick: dict[str, str] = {}
@@ -277,7 +276,7 @@ def _field_sql(spec: dict[str, Any], number: int, missing_values: list[str]) -> 
 def reading_sql(kind: str, form: str, cell: str) -> tuple[str, str]:
     """(the text has the type, the typed value) for a field of this type and format, over
     the text column `cell`: the same SQL as the field's own, for types read by format alone
-    (columnar_readings.py)."""
+    (readings.py)."""
     return _type_sql({"type": kind, "format": form}, cell)
 
 
@@ -313,7 +312,8 @@ def _number_value(cell: str, sql_type: str, shape: str) -> str:
     Plain ASCII digits (the common case) are cast directly. Anything else is first spelled
     as ASCII (Python reads every Unicode decimal digit, e.g. Bengali ৭ or Arabic-Indic ٧,
     and strips Unicode whitespace), must have the shape Python accepts, and loses the `_`
-    between digits that DuckDB does not read: five times slower, so only where needed.
+    between digits that DuckDB does not read: much slower, so only where needed
+    (docs/decisions/0017-respelling-in-a-function.md).
     """
     ascii_text = ascii_spelling(cell)
     if sql_type == "HUGEINT":

@@ -58,11 +58,12 @@ class Rules:
     derived: list[tuple[str, str]]
     broken: Callable[[int], str]
     # SQL over the cells (not `bad`): true on a row a row-wise expectation of the suite
-    # could fail (columnar_suite.suspect_rows). `cells` then has `suspect` (every bad row
-    # too), the rows the suite reads, which keep the cells no check reads elsewhere.
+    # could fail (expectations/columnar.py, `suspect_rows`). `cells` then has `suspect`
+    # (every bad row too), the rows the suite reads, which keep the cells no check reads
+    # elsewhere.
     suspect: str | None = None
     # the derived columns as the loading scan computes them, when not `derived`: true
-    # there on every row where `derived` is, not only there (columnar_schema.loading_columns)
+    # there on every row where `derived` is, not only there (field_sql.loading_columns)
     loading: list[tuple[str, str]] | None = None
 
 
@@ -100,7 +101,8 @@ class LoadedTable:
     def cells_of(self, records: list[int], columns: list[str]) -> list[tuple[Any, ...]]:
         """(k, *columns) of the records numbered k in `records`; `columns` is SQL over the
         cells. Read by row id (`cells` numbers the stored rows so): a filter on `cells`
-        reads those columns of every row first (a million rows: 0.04-0.06 s, not 0.01 s)."""
+        reads those columns of every row first
+        (docs/decisions/0020-broken-holds-flags-alone.md)."""
         listed = ", ".join(["rowid + 1", *columns])
         return self.connection.execute(
             f"SELECT {listed} FROM stored WHERE rowid IN (SELECT unnest(?) - 1)", [records]
@@ -116,9 +118,9 @@ class LoadedTable:
 
     def ruled_view(self) -> str:
         """The view `ruled`: `cells` with the rules' derived columns, created when first
-        asked for. DuckDB binds a view's SQL as it creates it, and again where it is read:
-        a table with no key to group by never reads it (600 columns x 1,000 rows:
-        validate_table 4.6-4.9 s -> 4.2 s)."""
+        asked for. DuckDB binds a view's SQL as it creates it, and again where it is read,
+        and a table with no key to group by never reads it: on a wide table the binding
+        is time lost (docs/decisions/0028-wide-tables-skip-unneeded-planning.md)."""
         if not self._ruled_view:
             self.connection.execute(
                 f"CREATE OR REPLACE VIEW ruled AS {self.ruled('cells')}"
@@ -131,7 +133,7 @@ class LoadedTable:
         and `first`, the first record with that key. Records whose key parts are all NULL
         are left out. `keys` are SQL over `source` (a view of the records).
 
-        Grouped once per key and source (a million distinct keys take 0.2-0.3 s): a unique
+        Grouped once per key and source (docs/decisions/0022-one-grouping-per-key.md): a unique
         field, the primary key and a uniqueness expectation often name the same column.
         """
         wanted = (source, *keys)
@@ -167,8 +169,9 @@ def load_table(
     columns.
     `whole` names the columns (1 for c1) every row keeps, those a check reads on rows
     that are not `bad`: the others keep their cells on bad rows alone and are NULL
-    elsewhere (storing a cell costs more than reading it: 12 columns of a 1M-row file
-    take 1.3 s to store, 6 of them 0.7 s). None keeps every column.
+    elsewhere (storing a cell costs more than reading it:
+    docs/decisions/0021-store-whole-only-cells-read-on-every-row.md). None keeps every
+    column.
     """
     import duckdb
 
@@ -179,8 +182,9 @@ def load_table(
     scratch.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="cells-", dir=scratch))  # spills, and the database
     # A file larger than half the budget is loaded into a database file, not memory: its
-    # cells are written out as they are read (in memory, 30M rows ran out of 256 MB). A
-    # smaller one stays in memory, about 5% faster.
+    # cells are written out as they are read (in memory, a long file runs out of the
+    # budget). A smaller one stays in memory, which is faster
+    # (docs/decisions/0012-columnar-engine.md).
     on_disk = csv_path.stat().st_size > budget_bytes(MEMORY_LIMIT) // 2
     database = folder / "cells.duckdb" if on_disk else None
     connection = duckdb.connect(str(database or ":memory:"), config={"memory_limit": MEMORY_LIMIT})
@@ -195,8 +199,8 @@ def load_table(
 
 def register_functions(connection: duckdb.DuckDBPyConnection) -> None:
     """The Python functions the rules' SQL calls (on cells DuckDB reads otherwise than
-    Python): `cdx_ascii` (validations/ascii_spelling.py), `cdx_pattern`
-    (validations/python_patterns.py)."""
+    Python): `cdx_ascii` (table/ascii_spelling.py), `cdx_pattern`
+    (table/python_patterns.py)."""
     ascii_spelling.register(connection)
     python_patterns.register(connection)
 
@@ -216,9 +220,10 @@ def _load(
     # loading scan stores the rows out of the file's order (rowid would no longer number
     # the records): IN lists (enums, missing values) are evaluated row by row instead.
     # Two optimizers cost more than they save on these queries, whose SQL grows with the
-    # columns: placing projections took 3.6 s of the 5.5 s a 600-column table's checks
-    # spent planning one query (and nothing measurable on 12 columns), eliminating
-    # common subexpressions 0.56 s a query there (but on 12 columns it saves 3%).
+    # columns: placing projections is most of a wide table's planning and gains nothing
+    # measurable on a narrow one; eliminating common subexpressions costs a wide table
+    # more than it saves, but saves a little on a narrow one, so it stays on there
+    # (docs/decisions/0027-duckdb-optimizers-off.md).
     disabled = ["in_clause", "projection_placement"]
     if max(fields, len(header)) > MANY_COLUMNS:
         disabled.append("common_subexpressions")
@@ -308,8 +313,9 @@ def _read(
         FROM ({with_derived(source, rules.loading or rules.derived)})"""
     read, verdicts, shown = "bad", "bad", "*"
     if rules.suspect is not None:
-        # One column for both: a second one computed from `bad` (even NOT bad) made DuckDB
-        # evaluate the rules twice (+0.65 s a million rows). A bad row counts as suspect.
+        # One column for both: a second one computed from `bad` (even NOT bad) makes DuckDB
+        # evaluate the rules twice (docs/decisions/0035-suspect-rows-in-loading-scan.md).
+        # A bad row counts as suspect.
         verdict = f"CASE WHEN bad THEN 2 WHEN {rules.suspect} THEN 1 ELSE 0 END"
         ruled = f"SELECT *, {verdict} AS verdict FROM ({ruled})"
         read, verdicts = "verdict > 0", "verdict"
@@ -330,9 +336,10 @@ def with_derived(source: str, derived: list[tuple[str, str]], *, reading: str | 
 
     A column that reads another derived column (an integer's t1 is `v1 IS NOT NULL`)
     says that column's SQL again: DuckDB then evaluates a value only where the rules'
-    ORs ask for it. (Computed in an outer SELECT instead, the SQL was shorter to plan,
-    but every value was computed on every row: loading 600 columns x 20,000 rows took
-    4.1-4.5 s, not 3.6 s, and flagging as many bad rows ran out of DuckDB's memory.)
+    ORs ask for it. (Computed in an outer SELECT instead, the SQL is shorter to plan, but
+    every value is computed on every row: loading is slower, and flagging many bad rows
+    of a wide table runs out of DuckDB's memory;
+    docs/decisions/0029-derived-columns-said-again.md.)
     `reading` (SQL) keeps only the columns it reads and those they read.
     """
     if reading is not None:  # only the columns `reading` reads, and what they read

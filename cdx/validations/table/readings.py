@@ -1,18 +1,16 @@
 """A wide table's typed values, read in long form for the checks of its bad rows.
 
 The checks flag each (error type, field) on the rows loaded as `bad`
-(columnar_checks._flag), reading each field's value and whether it has its type. A
-number's or a date's SQL is some 400 characters, written once per field, and DuckDB plans
-an expression wherever it is written: for 600 number columns that was most of the
-checks' time, whatever the rows. Here the fields read alike (same type and format) are
-unpivoted into one column, read by one expression, and pivoted back to a row per record:
-the SQL no longer grows with the fields' rules, only with their names.
+(table/checks.py, `_flag`), reading each field's value and whether it has its type. A
+number's or a date's SQL is long, and DuckDB plans an expression wherever it is written:
+written once per field, for a wide table of numbers that is most of the checks' time,
+whatever the rows. Here the fields read alike (same type and format) are unpivoted into
+one column, read by one expression, and pivoted back to a row per record: the SQL grows
+with the fields' names, not with their rules.
 
 Unpivoting costs a row per cell: where many rows are bad, planning the rules once per
-field costs less than reading every cell in long form. 600 integer columns, every row
-bad, the checks by field / in long form: 400 rows 2.02 / 1.16 s, 1,000 rows 2.12 / 1.46 s,
-2,500 rows 2.52 / 2.31 s, 5,000 rows 2.93 / 4.16 s (300 columns x 20,000 rows: 2.0 /
-6.1 s). Hence `LONG_FORM_CELLS`.
+field costs less than reading every cell in long form. Hence `LONG_FORM_CELLS`, where
+the two cross (docs/decisions/0031-long-form-readings.md).
 """
 
 from __future__ import annotations

@@ -3,10 +3,9 @@
 This module turns errors into findings for a coalition data officer (which row, which
 column, what is wrong, what was expected), worded by the rule each breaks (rules.py,
 declared once for both engines). The errors come from the columnar engine
-(columnar_checks.py), which reproduces frictionless-py's, or from frictionless-py itself
-through `check_table`: the reference the parity tests compare with, and the fallback for
-the files and schemas the columnar engine does not model (columnar_schema.unsupported,
-columnar_table).
+(checks.py), which reproduces frictionless-py's, or from frictionless-py itself through
+`check_table`: the reference the parity tests compare with, and the fallback for the
+files and schemas the columnar engine does not model (field_sql.unsupported, loaded.py).
 """
 
 from __future__ import annotations
@@ -82,10 +81,11 @@ def check_table(
 
 
 def csv_dialect() -> Any:
-    """The CSV as cdx writes it (cdx/tabular.py), declared: the header is the first row,
-    commas, double quotes. Left undeclared, frictionless guesses them from the first
-    rows: with many rows longer than the header it took a later row for the header (every
-    label then an error), and a quoted cell before `, x` made it skip the space before x.
+    """The CSV as cdx writes it (cdx/packaging/tabular.py), declared: the header is the
+    first row, commas, double quotes. Left undeclared, frictionless guesses them from the
+    first rows: with many rows longer than the header it can take a later row for the
+    header (every label then an error), and a quoted cell before `, x` makes it skip the
+    space before x.
     The columnar engine reads the file as declared."""
     from frictionless import Dialect
     from frictionless.formats import CsvControl
