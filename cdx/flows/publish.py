@@ -235,9 +235,8 @@ def publish_coalition(config_path: str, datasets: list[str] | None = None) -> di
     """Publish every dataset (or the named ones); one failing dataset does not stop the rest.
 
     Each dataset is one task run (named coalition/dataset@version, with the same step
-    tasks and artifacts as a publish_dataset run) rather than a subflow: a subflow run
-    cost about 1.9 s of orchestration on a 2-core machine, a task run about 10 ms
-    (docs/architecture.md, orchestration cost).
+    tasks and artifacts as a publish_dataset run) rather than a subflow, which costs far
+    more orchestration per dataset (docs/decisions/0049-coalition-run-task-runs.md).
     """
     coalition = load_coalition(Path(config_path))
     names = datasets or sorted(coalition.config.datasets)

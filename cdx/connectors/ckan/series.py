@@ -29,8 +29,7 @@ never reveals a private one.
 
 Why the record keeps CKAN's default type `dataset` rather than ckanext-dataset-series'
 `dataset_series`: on a CKAN without that extension, one dataset of an unregistered
-type makes every page that lists it answer 500 (measured on 2.12: the dataset list, the
-organisation page and the record's own page).
+type breaks every page that lists it (docs/decisions/0047-ckan-dataset-per-version-and-series.md).
 """
 
 from __future__ import annotations
