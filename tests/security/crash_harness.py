@@ -237,3 +237,169 @@ def local_campaign(
             template, root, packages, trust, die_at=None, after_s=after, heal=heal, tally=tally
         )
     return tally
+
+
+# --- S3 ----------------------------------------------------------------------------------
+
+
+def die_before_request(number: int) -> None:
+    """In the child: SIGKILL this process just before its `number`-th S3 request."""
+    from botocore.client import BaseClient
+
+    real = BaseClient._make_api_call
+    count = [0]
+
+    def counted(self: Any, operation: str, params: Any) -> Any:
+        count[0] += 1
+        if count[0] == number:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(self, operation, params)
+
+    BaseClient._make_api_call = counted  # type: ignore[method-assign]
+
+
+def count_requests(publish: Callable[[], object]) -> int:
+    """How many S3 requests one publish makes (counted in a child)."""
+    from botocore.client import BaseClient
+
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(reader)
+            real = BaseClient._make_api_call
+            count = [0]
+
+            def counted(self: Any, operation: str, params: Any) -> Any:
+                count[0] += 1
+                return real(self, operation, params)
+
+            BaseClient._make_api_call = counted  # type: ignore[method-assign]
+            publish()
+            os.write(writer, str(count[0]).encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as answer:
+        requests = int(answer.read() or 0)
+    os.waitpid(pid, 0)
+    return requests
+
+
+def run_s3_child(
+    publish: Callable[[], object], *, die_at: int | None, after_s: float | None
+) -> bool:
+    def child() -> object:
+        if die_at is not None:
+            die_before_request(die_at)
+        return publish()
+
+    return run_child(child, die_at=None, after_s=after_s)
+
+
+def check_s3(
+    catalogue: Any, coalition: str, dataset: str, trust: TrustStore, scratch: Path
+) -> list[str]:
+    """Committed S3 versions verify when fetched and hold exactly their manifest's objects."""
+    from cdx.connectors.s3.claim import CLAIM
+
+    problems = []
+    for version in catalogue.versions(coalition, dataset):
+        base = f"{catalogue.prefix}{coalition}/{dataset}/{version}/"
+        keys = {o.key[len(base) :] for o in catalogue.store.objects(base)} - {CLAIM}
+        target = scratch / f"{version}-{time.monotonic_ns()}"
+        target.mkdir(parents=True)
+        catalogue.fetch(PackageRef(coalition, dataset, version), target)
+        manifest = read_manifest(target / MANIFEST)
+        expected = {e["path"] for e in manifest["files"]} | {MANIFEST, SIGNATURE}
+        if keys != expected:
+            problems.append(f"{version}: unexpected {sorted(keys ^ expected)}")
+        verification = verify_package(target, trust)
+        if not verification.ok:
+            problems.append(f"{version}: {[p.code for p in verification.problems]}")
+        shutil.rmtree(target)
+    return problems
+
+
+def s3_trial(
+    open_catalogue: Callable[[str], Any],
+    packages: dict[str, Path],
+    trust: TrustStore,
+    scratch: Path,
+    *,
+    prefix: str,
+    die_at: int | None,
+    after_s: float | None,
+    heal: str,
+    tally: Tally,
+) -> None:
+    """One kill of a publish of 2.0.0 under a fresh `prefix` holding 1.0.0; heal; check."""
+    catalogue = open_catalogue(prefix)
+    one = PackageRef("kenya-lnob", "health-scorecard", "1.0.0")
+    catalogue.publish(packages["1.0.0"], one)
+    ref = PackageRef("kenya-lnob", "health-scorecard", "2.0.0")
+    killed = run_s3_child(
+        lambda: open_catalogue(prefix).publish(packages["2.0.0"], ref),
+        die_at=die_at,
+        after_s=after_s,
+    )
+    tally.trials += 1
+    tally.killed += killed
+    tally.finished += not killed
+    tally.committed_after_kill += killed and "2.0.0" in catalogue.versions(
+        ref.coalition, ref.dataset
+    )
+    problems = check_s3(catalogue, ref.coalition, ref.dataset, trust, scratch)
+    if heal == "gc":
+        found = catalogue.collect_garbage(dt.timedelta(0), apply=True)
+        tally.leftovers_collected += len(found)
+    else:
+        version = ref.version if heal == "republish" else "3.0.0"
+        again = PackageRef(ref.coalition, ref.dataset, version)
+        tally.outcomes[f"{heal}: {catalogue.publish(packages[version], again).status}"] += 1
+    problems += check_index(catalogue, ref.coalition, ref.dataset)
+    tally.outcomes[f"then 2.0.0: {catalogue.publish(packages['2.0.0'], ref).status}"] += 1
+    tally.leftovers_collected += len(catalogue.collect_garbage(dt.timedelta(0), apply=True))
+    problems += check_s3(catalogue, ref.coalition, ref.dataset, trust, scratch)
+    problems += check_index(catalogue, ref.coalition, ref.dataset)
+    if catalogue.collect_garbage(dt.timedelta(0), apply=False):
+        problems.append("gc left garbage behind")
+    tally.problems += [f"die_at={die_at} after_s={after_s} heal={heal}: {p}" for p in problems]
+
+
+def s3_campaign(
+    open_catalogue: Callable[[str], Any],
+    packages: dict[str, Path],
+    trust: TrustStore,
+    scratch: Path,
+    *,
+    random_kills: int,
+    heals: tuple[str, ...] = ("republish", "next", "gc"),
+    seed: int = 1,
+) -> Tally:
+    """Kill before every S3 request of a publish (heals in turn), then at random times."""
+    import uuid
+
+    tally = Tally()
+    ref = PackageRef("kenya-lnob", "health-scorecard", "2.0.0")
+    probe = f"probe-{uuid.uuid4().hex[:8]}"
+    requests = count_requests(lambda: open_catalogue(probe).publish(packages["2.0.0"], ref))
+    began = time.monotonic()
+    open_catalogue(f"timing-{uuid.uuid4().hex[:8]}").publish(packages["2.0.0"], ref)
+    duration = time.monotonic() - began
+    plan: list[tuple[int | None, float | None]] = [(n, None) for n in range(1, requests + 1)]
+    chance = random.Random(seed)
+    plan += [(None, chance.uniform(0, duration * 1.5)) for _ in range(random_kills)]
+    for trial, (die_at, after_s) in enumerate(plan):
+        s3_trial(
+            open_catalogue,
+            packages,
+            trust,
+            scratch,
+            prefix=f"crash-{uuid.uuid4().hex[:8]}",
+            die_at=die_at,
+            after_s=after_s,
+            heal=heals[trial % len(heals)],
+            tally=tally,
+        )
+    return tally

@@ -225,20 +225,29 @@ class S3Catalogue:
         )
 
     def _record(self, ref: PackageRef) -> None:
-        """List every committed version of `ref`'s coalition in its catalog.json.
+        """List `ref` in its coalition's catalog.json, and any other committed version.
 
         Not only `ref`: a publisher killed between its commit and this index update left
         its version unlisted, and the next publish of any version of the coalition lists
         it (with its manifest.sig's time), instead of only a republish of that version.
         """
-        root = f"{self.prefix}{ref.coalition}/"
+        self.reindex(ref.coalition, just_committed=(ref.dataset, ref.version))
+
+    def reindex(self, coalition: str, *, just_committed: tuple[str, str] | None = None) -> None:
+        """Add every committed version of `coalition` its catalog.json misses.
+
+        Entries are only ever added: one is written only after its version's commit, so a
+        listed version is committed (and removing one could race a publisher's add).
+        """
+        root = f"{self.prefix}{coalition}/"
         committed: dict[tuple[str, str], dt.datetime | None] = {}
         for stored in self.store.objects(root):
             dataset, _, rest = stored.key[len(root) :].partition("/")
             version, _, name = rest.partition("/")
             if name == SIGNATURE:
                 committed[(dataset, version)] = stored.last_modified
-        committed.setdefault((ref.dataset, ref.version), None)  # just committed here
+        if just_committed:  # a listing may not show it yet on an eventually consistent store
+            committed.setdefault(just_committed, None)
         known: dict[tuple[str, str], CatalogueEntry] = {}
 
         def add(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -249,7 +258,7 @@ class S3Catalogue:
                 return None
             for key in missing:
                 if key not in known:
-                    known[key] = self._entry_of(ref.coalition, *key, committed[key])
+                    known[key] = self._entry_of(coalition, *key, committed[key])
                 entries.append(known[key])
             entries.sort(key=lambda e: (e.coalition, e.dataset, version_key(e.version)))
             return {"updated": now_iso(), "packages": [e.to_dict() for e in entries]}
@@ -383,12 +392,17 @@ class S3Catalogue:
     ) -> list[Garbage]:
         """Uncommitted leftovers and unfinished uploads older than `older_than`.
 
-        Removes them only when `apply`; otherwise reports what would go (a dry run).
+        Removes them only when `apply`, and then also lists in each coalition's catalog.json
+        the committed versions it misses; otherwise reports what would go (a dry run).
         """
         from cdx.connectors.s3.gc import collect_garbage
 
         scopes = coalitions or [c for c in self.store.folders(self.prefix) if _is_slug(c)]
-        return collect_garbage(self.store, scopes, older_than, apply=apply)
+        found = collect_garbage(self.store, scopes, older_than, apply=apply)
+        if apply:
+            for coalition in scopes:
+                self.reindex(coalition)
+        return found
 
     def _url(self, base: str) -> str:
         return f"{SCHEME}{self.bucket}/{base}"
