@@ -239,7 +239,9 @@ app.add_typer(catalogue_app, name="catalogue")
 @catalogue_app.command("gc")
 @speaks_errors
 def catalogue_gc(
-    catalogue: Annotated[str, typer.Argument(help="Catalogue location, e.g. s3://BUCKET/PREFIX")],
+    catalogue: Annotated[
+        str, typer.Argument(help="Catalogue location: a directory, or s3://BUCKET/PREFIX")
+    ],
     older_than: Annotated[
         str, typer.Option("--older-than", help="Only leftovers older than this: 90s, 30m, 24h, 7d")
     ] = "24h",
@@ -250,7 +252,8 @@ def catalogue_gc(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove uncommitted versions and unfinished uploads older than --older-than (dry run)."""
+    """Remove what killed publishers left older than --older-than (dry run); index what
+    a directory's catalog.json misses."""
     from cdx.cli.catalogue_command import run_gc
 
     run_gc(catalogue, older_than, apply=apply, coalitions=coalition or [], as_json=as_json)

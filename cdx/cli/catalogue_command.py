@@ -10,6 +10,11 @@ from cdx.core.errors import CatalogueError, ConfigError
 
 AGE = re.compile(r"^\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d)\s*$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# done, failed, dry run: by the collector's remedy
+VERBS = {
+    "remove": ("removed", "could not remove", "would remove"),
+    "index": ("indexed", "could not index", "would index"),
+}
 
 
 def parse_age(text: str) -> dt.timedelta:
@@ -35,14 +40,16 @@ def run_gc(
     if not isinstance(catalogue, CollectsGarbage):
         raise CatalogueError(
             f"the catalogue {catalogue.location} has no garbage collection",
-            hint="gc applies to S3 catalogues, where interrupted publishers leave objects",
+            hint="gc applies to local and S3 catalogues, where interrupted publishers leave "
+            "files or objects",
         )
     found = catalogue.collect_garbage(age, apply=apply, coalitions=coalitions or None)
     if as_json:
         output.print_json({"apply": apply, "garbage": [item.to_dict() for item in found]})
         return
     for item in found:
-        verb = "removed" if item.removed else ("could not remove" if apply else "would remove")
+        done, failed, dry = VERBS.get(item.remedy, VERBS["remove"])
+        verb = done if item.removed else (failed if apply else dry)
         output.out.print(f"{verb} {item.describe()}", markup=False)
     if not found:
         output.out.print(f"nothing older than {older_than} to remove", markup=False)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdx.cli.output import err
 from cdx.core.errors import CdxError, Terminal
+
+if TYPE_CHECKING:
+    from cdx.core.coalition import Coalition
 
 
 class PublishFailed(Terminal):
@@ -17,6 +20,7 @@ def run_publish(config: Path, datasets: list[str]) -> dict[str, dict[str, Any]]:
     from cdx.core.coalition import load_coalition
     from cdx.core.keys import load_signing_key
     from cdx.flows.prefect_setup import hide_tracebacks_of_cdx_errors, prepare_prefect_environment
+    from cdx.flows.temporary_server import temporary_server_for_this_process
 
     prepare_prefect_environment()
     from cdx.flows.publish import publish_dataset
@@ -28,6 +32,14 @@ def run_publish(config: Path, datasets: list[str]) -> dict[str, dict[str, Any]]:
     # So does an unusable key: a data officer should not wait for Prefect to learn that.
     load_signing_key(coalition.id, coalition.resolve(coalition.config.signing.key))
     hide_tracebacks_of_cdx_errors()
+    # A server Prefect started itself would outlive a killed publish; this one cannot.
+    with temporary_server_for_this_process():
+        return _publish_each(coalition, names, publish_dataset)
+
+
+def _publish_each(
+    coalition: Coalition, names: list[str], publish_dataset: Any
+) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for number, name in enumerate(names, start=1):
         with err.status(f"Publishing {name} ({number} of {len(names)})…"):

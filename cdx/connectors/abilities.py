@@ -18,6 +18,11 @@ class GarbageFound(Protocol):
     @property
     def removed(self) -> bool: ...
 
+    @property
+    def remedy(self) -> str:
+        """What the collector does about it: "remove", or "index" a missing index entry."""
+        ...
+
     def describe(self) -> str: ...
 
     def to_dict(self) -> dict[str, object]: ...
@@ -32,7 +37,7 @@ class CollectsGarbage(Protocol):
     def collect_garbage(
         self, older_than: dt.timedelta, *, apply: bool, coalitions: list[str] | None = None
     ) -> Sequence[GarbageFound]:
-        """Leftovers older than `older_than`; removed only when `apply` (else a dry run)."""
+        """Leftovers older than `older_than`; dealt with only when `apply` (else a dry run)."""
         ...
 
 

@@ -101,7 +101,7 @@ def test_abilities_are_protocols_checked_with_isinstance(tmp_path: Path) -> None
     from cdx.connectors.s3.catalogue import S3Catalogue
 
     local = LocalCatalogue(tmp_path)
-    assert not isinstance(local, CollectsGarbage) and not isinstance(local, HasSeries)
+    assert isinstance(local, CollectsGarbage) and not isinstance(local, HasSeries)
     s3 = S3Catalogue("bucket", "prefix")  # builds a client; sends nothing
     assert isinstance(s3, CollectsGarbage) and not isinstance(s3, HasSeries)
     ckan = CkanCatalogue("http://127.0.0.1:9")
@@ -111,6 +111,9 @@ def test_abilities_are_protocols_checked_with_isinstance(tmp_path: Path) -> None
 def test_gc_on_a_catalogue_without_garbage_collection_is_a_coded_error(tmp_path: Path) -> None:
     from cdx.cli.app import app
 
-    result = CliRunner().invoke(app, ["catalogue", "gc", str(tmp_path), "--older-than", "1h"])
+    # A directory collects its own garbage now (docs/decisions/local-catalogue-crashes.md).
+    result = CliRunner().invoke(
+        app, ["catalogue", "gc", "ckan+http://127.0.0.1:9", "--older-than", "1h"]
+    )
     assert result.exit_code != 0
     assert "catalogue-error" in result.output and "has no garbage collection" in result.output

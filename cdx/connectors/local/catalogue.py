@@ -4,19 +4,26 @@ Layout: `<root>/<coalition>/<dataset>/<version>/<sealed package>` and `<root>/ca
 A version is committed once its manifest.sig exists. Publishing copies everything else
 into a temporary directory on the same filesystem, renames it into place under a lock,
 then links the signature in (a hard link never overwrites).
+
+Every temporary name lives in `<root>/.cdx-tmp/` (or, for catalog.json and keys.json,
+beside the file it replaces), never inside a version: a publisher killed at any point
+leaves a committed version exactly as sealed. What a killed publisher leaves behind,
+`collect_garbage` (connectors/local/gc.py) removes; catalog.json is reconciled with the
+committed versions on every publish, so a version committed but not yet indexed is
+listed by the next publish of any version of its coalition (docs/decisions/
+local-catalogue-crashes.md).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdx.connectors.catalogue import (
     CatalogueEntry,
@@ -25,15 +32,29 @@ from cdx.connectors.catalogue import (
     now_iso,
     resolve_among,
 )
+from cdx.connectors.local.files import (
+    CATALOG,
+    CATALOG_LOCK,
+    KEYS,
+    SIG_PREFIX,
+    coalition_folders,
+    committed_versions,
+    discard,
+    keys_lock,
+    lock,
+    stray_signatures,
+    temporary,
+    version_lock,
+)
 from cdx.core.errors import CatalogueError, NotAllowed, VersionConflict
 from cdx.core.layout import MANIFEST, SIGNATURE
 from cdx.core.names import version_key
 from cdx.seal.manifest import read_manifest
 
-CATALOG = "catalog.json"
-KEYS = "keys.json"
-TMP = ".cdx-tmp"
-LOCKS = ".cdx-locks"
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from cdx.connectors.local.gc import Garbage
 
 
 class LocalCatalogue:
@@ -47,13 +68,14 @@ class LocalCatalogue:
         manifest = read_manifest(package_dir / MANIFEST)
         signature = (package_dir / SIGNATURE).read_bytes()
         final = self.root / ref.key
-        with self._writing(), self._lock(f"{ref.coalition}.{ref.dataset}.{ref.version}"):
+        with self._writing(), self._lock(version_lock(ref.coalition, ref.dataset, ref.version)):
             if (final / SIGNATURE).exists():
                 outcome = self._compare(final, manifest, ref)
-                # A publisher killed between commit and index leaves the version out of
-                # catalog.json: the next publish puts it in, with the commit's own time.
-                committed = (final / SIGNATURE).stat().st_mtime
-                self._record(manifest, ref, json.loads(signature), committed=committed)
+                # A publisher killed between commit and index left the version out of
+                # catalog.json; the reconciliation below lists it, with the commit's time.
+                self.reindex(ref.coalition)
+                for stray in stray_signatures(final):  # an earlier cdx, killed mid-commit
+                    stray.unlink(missing_ok=True)
                 return outcome
             staged = self._stage_copy(package_dir)
             if final.exists():
@@ -65,7 +87,7 @@ class LocalCatalogue:
             self._before_commit(ref)
             self._commit_signature(final, signature)
         with self._writing():
-            self._record(manifest, ref, json.loads(signature))
+            self.reindex(ref.coalition)
         return PublishOutcome(ref, "published", str(final))
 
     def _before_commit(self, ref: PackageRef) -> None:
@@ -103,60 +125,73 @@ class LocalCatalogue:
         )
 
     def _stage_copy(self, package_dir: Path) -> Path:
-        staged = self.root / TMP / uuid.uuid4().hex
-        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged = temporary(self.root, uuid.uuid4().hex)
         shutil.copytree(package_dir, staged, ignore=shutil.ignore_patterns(SIGNATURE))
         return staged
 
     def _discard(self, path: Path) -> None:
-        trash = self.root / TMP / f"discard-{uuid.uuid4().hex}"
-        path.rename(trash)
-        shutil.rmtree(trash, ignore_errors=True)
+        discard(self.root, path)
 
     def _commit_signature(self, final: Path, signature: bytes) -> None:
-        temporary = final / f".{SIGNATURE}.{uuid.uuid4().hex}"
-        with temporary.open("wb") as handle:
+        # Written in .cdx-tmp, not in the version: a publisher killed between the link
+        # and the unlink leaves its temporary where gc looks, not inside a committed
+        # version (where it made `cdx verify` fail for ever).
+        pending = temporary(self.root, f"{SIG_PREFIX}{uuid.uuid4().hex}")
+        with pending.open("wb") as handle:
             handle.write(signature)
             handle.flush()
             os.fsync(handle.fileno())
         try:
-            os.link(temporary, final / SIGNATURE)
+            os.link(pending, final / SIGNATURE)
         finally:
-            temporary.unlink()
+            pending.unlink()
 
-    def _record(
-        self,
-        manifest: dict[str, Any],
-        ref: PackageRef,
-        sig: dict[str, Any],
-        *,
-        committed: float | None = None,
-    ) -> None:
-        """List a committed version in catalog.json; a version already listed is left as is."""
-        entry = CatalogueEntry(
-            ref.coalition,
-            ref.dataset,
-            ref.version,
-            manifest["contentDigest"],
-            sig["keyId"],
-            now_iso(committed),
-        )
-        with self._lock("catalog"):
-            entries = {(e.coalition, e.dataset, e.version): e for e in self.entries()}
-            if (ref.coalition, ref.dataset, ref.version) in entries:
-                return  # nothing to change: a republish writes nothing
-            entries[(ref.coalition, ref.dataset, ref.version)] = entry
+    def reindex(self, coalition: str) -> list[CatalogueEntry]:
+        """Make catalog.json list exactly the coalition's committed versions; the added ones.
+
+        A version is listed with its commit time (its manifest.sig's); entries already
+        listed are kept as they are, and nothing is written when nothing changes.
+        """
+        with self._lock(CATALOG_LOCK):
+            listed = self.entries()
+            ours = {(e.dataset, e.version): e for e in listed if e.coalition == coalition}
+            committed = dict(committed_versions(self.root, coalition))
+            added = [
+                self._entry_of(coalition, dataset, version, folder)
+                for (dataset, version), folder in committed.items()
+                if (dataset, version) not in ours
+            ]
+            gone = [key for key in ours if key not in committed]
+            if not added and not gone:
+                return []
+            kept = [
+                e for e in listed if e.coalition != coalition or (e.dataset, e.version) in committed
+            ]
             ordered = sorted(
-                entries.values(), key=lambda e: (e.coalition, e.dataset, version_key(e.version))
+                [*kept, *added], key=lambda e: (e.coalition, e.dataset, version_key(e.version))
             )
             self._write_json(
                 self.root / CATALOG,
                 {"updated": now_iso(), "packages": [e.to_dict() for e in ordered]},
             )
+            return added
+
+    @staticmethod
+    def _entry_of(coalition: str, dataset: str, version: str, folder: Path) -> CatalogueEntry:
+        manifest = read_manifest(folder / MANIFEST)
+        signature = folder / SIGNATURE
+        return CatalogueEntry(
+            coalition,
+            dataset,
+            version,
+            manifest["contentDigest"],
+            json.loads(signature.read_bytes())["keyId"],
+            now_iso(signature.stat().st_mtime),
+        )
 
     def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
         """Publish a coalition's public key next to its packages (convenience only)."""
-        with self._writing(), self._lock(f"{coalition}.keys"):
+        with self._writing(), self._lock(keys_lock(coalition)):
             path = self.root / coalition / KEYS
             keys = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
             keys.update(entry)
@@ -200,18 +235,37 @@ class LocalCatalogue:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         return data
 
+    # --- upkeep ----------------------------------------------------------------------
+
+    def collect_garbage(
+        self, older_than: dt.timedelta, *, apply: bool, coalitions: list[str] | None = None
+    ) -> list[Garbage]:
+        """What killed publishers left, older than `older_than`, and committed versions
+        catalog.json misses; removed (and indexed) only when `apply`, else a dry run."""
+        from cdx.connectors.local.gc import Garbage, collect_garbage
+
+        with self._writing():
+            found = collect_garbage(self.root, older_than, apply=apply, coalitions=coalitions)
+            for coalition in coalitions or coalition_folders(self.root):
+                if apply:
+                    missing = [(e.dataset, e.version) for e in self.reindex(coalition)]
+                else:
+                    listed = {(e.coalition, e.dataset, e.version) for e in self.entries()}
+                    missing = [
+                        key
+                        for key, _ in committed_versions(self.root, coalition)
+                        if (coalition, *key) not in listed
+                    ]
+                found.extend(
+                    Garbage.unindexed(self.root, coalition, dataset, version, indexed=apply)
+                    for dataset, version in missing
+                )
+            return found
+
     # --- plumbing --------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _lock(self, name: str) -> Iterator[None]:
-        folder = self.root / LOCKS
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / f"{name}.lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _lock(self, name: str) -> contextlib.AbstractContextManager[None]:
+        return lock(self.root, name)
 
     @staticmethod
     def _write_json(path: Path, data: object) -> None:

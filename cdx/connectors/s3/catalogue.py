@@ -110,7 +110,7 @@ class S3Catalogue:
         base = self._version_key(ref)
         claim = self._claim(base, manifest, ref)
         if isinstance(claim, PublishOutcome):
-            self._record(manifest, ref, signature)
+            self._record(ref)
             return claim
         try:
             self._upload(package_dir, manifest, base, claim)
@@ -131,7 +131,7 @@ class S3Catalogue:
                 outcome = self._compare(base, manifest, ref)
         finally:
             claim.release()
-        self._record(manifest, ref, signature)
+        self._record(ref)
         return outcome
 
     def _claim(
@@ -224,26 +224,62 @@ class S3Catalogue:
             "(e.g. 1.0.1 for a correction) and publish again",
         )
 
-    def _record(self, manifest: dict[str, Any], ref: PackageRef, signature: bytes) -> None:
-        """List a committed version in its coalition's catalog.json (also after a crash)."""
-        entry = CatalogueEntry(
-            ref.coalition,
-            ref.dataset,
-            ref.version,
-            manifest["contentDigest"],
-            json.loads(signature)["keyId"],
-            now_iso(),
-        )
+    def _record(self, ref: PackageRef) -> None:
+        """List `ref` in its coalition's catalog.json, and any other committed version.
+
+        Not only `ref`: a publisher killed between its commit and this index update left
+        its version unlisted, and the next publish of any version of the coalition lists
+        it (with its manifest.sig's time), instead of only a republish of that version.
+        """
+        self.reindex(ref.coalition, just_committed=(ref.dataset, ref.version))
+
+    def reindex(self, coalition: str, *, just_committed: tuple[str, str] | None = None) -> None:
+        """Add every committed version of `coalition` its catalog.json misses.
+
+        Entries are only ever added: one is written only after its version's commit, so a
+        listed version is committed (and removing one could race a publisher's add).
+        """
+        root = f"{self.prefix}{coalition}/"
+        committed: dict[tuple[str, str], dt.datetime | None] = {}
+        for stored in self.store.objects(root):
+            dataset, _, rest = stored.key[len(root) :].partition("/")
+            version, _, name = rest.partition("/")
+            if name == SIGNATURE:
+                committed[(dataset, version)] = stored.last_modified
+        if just_committed:  # a listing may not show it yet on an eventually consistent store
+            committed.setdefault(just_committed, None)
+        known: dict[tuple[str, str], CatalogueEntry] = {}
 
         def add(data: dict[str, Any]) -> dict[str, Any] | None:
             entries = [CatalogueEntry.from_dict(item) for item in data.get("packages", [])]
-            if any((e.dataset, e.version) == (ref.dataset, ref.version) for e in entries):
+            listed = {(e.dataset, e.version) for e in entries}
+            missing = [key for key in committed if key not in listed]
+            if not missing:
                 return None
-            entries.append(entry)
+            for key in missing:
+                if key not in known:
+                    known[key] = self._entry_of(coalition, *key, committed[key])
+                entries.append(known[key])
             entries.sort(key=lambda e: (e.coalition, e.dataset, version_key(e.version)))
             return {"updated": now_iso(), "packages": [e.to_dict() for e in entries]}
 
-        self._swap_json(f"{self.prefix}{ref.coalition}/{CATALOG}", add)
+        self._swap_json(f"{root}{CATALOG}", add)
+
+    def _entry_of(
+        self, coalition: str, dataset: str, version: str, committed: dt.datetime | None
+    ) -> CatalogueEntry:
+        """The index entry of a committed version, from its own manifest and signature."""
+        base = f"{self.prefix}{coalition}/{dataset}/{version}/"
+        manifest, _, _ = self.store.get_bytes(base + MANIFEST)
+        signature, _, _ = self.store.get_bytes(base + SIGNATURE)
+        return CatalogueEntry(
+            coalition,
+            dataset,
+            version,
+            json.loads(manifest)["contentDigest"],
+            json.loads(signature)["keyId"],
+            now_iso(committed.timestamp() if committed else None),
+        )
 
     def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
         """Publish a coalition's public key in `<coalition>/keys.json` (convenience only)."""
@@ -356,12 +392,17 @@ class S3Catalogue:
     ) -> list[Garbage]:
         """Uncommitted leftovers and unfinished uploads older than `older_than`.
 
-        Removes them only when `apply`; otherwise reports what would go (a dry run).
+        Removes them only when `apply`, and then also lists in each coalition's catalog.json
+        the committed versions it misses; otherwise reports what would go (a dry run).
         """
         from cdx.connectors.s3.gc import collect_garbage
 
         scopes = coalitions or [c for c in self.store.folders(self.prefix) if _is_slug(c)]
-        return collect_garbage(self.store, scopes, older_than, apply=apply)
+        found = collect_garbage(self.store, scopes, older_than, apply=apply)
+        if apply:
+            for coalition in scopes:
+                self.reindex(coalition)
+        return found
 
     def _url(self, base: str) -> str:
         return f"{SCHEME}{self.bucket}/{base}"

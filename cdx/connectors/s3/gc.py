@@ -34,6 +34,7 @@ class Garbage:
     age: dt.timedelta
     objects: int
     removed: bool
+    remedy: str = "remove"
 
     def describe(self) -> str:
         hours = self.age.total_seconds() / 3600
