@@ -3,7 +3,7 @@
 Without a configured server (PREFECT_API_URL), Prefect 3.8 starts one itself on first
 use (`prefect.server.api.server.SubprocessASGIServer`) and stops it only from an
 `atexit` hook: a `cdx publish` killed with SIGKILL (or OOM-killed) left it running,
-~200 MB each (docs/decisions/local-catalogue-crashes.md). cdx now starts the same
+~200 MB each (docs/decisions/0064-local-catalogue-crashes.md). cdx now starts the same
 server itself, through a launcher that asks Linux to send it SIGTERM when its parent
 dies (prctl PR_SET_PDEATHSIG, kept across exec), and points Prefect at it for the run.
 """

@@ -111,7 +111,7 @@ def test_abilities_are_protocols_checked_with_isinstance(tmp_path: Path) -> None
 def test_gc_on_a_catalogue_without_garbage_collection_is_a_coded_error(tmp_path: Path) -> None:
     from cdx.cli.app import app
 
-    # A directory collects its own garbage now (docs/decisions/local-catalogue-crashes.md).
+    # A directory collects its own garbage now (docs/decisions/0064-local-catalogue-crashes.md).
     result = CliRunner().invoke(
         app, ["catalogue", "gc", "ckan+http://127.0.0.1:9", "--older-than", "1h"]
     )
