@@ -58,9 +58,24 @@ def temporary_server_for_this_process() -> Iterator[str | None]:
     process, url = _start()
     try:
         with temporary_settings({PREFECT_API_URL: url}):
-            yield url
+            try:
+                yield url
+            finally:
+                _drain_prefect_workers()
     finally:
         _stop(process)
+
+
+def _drain_prefect_workers() -> None:
+    """Send the logs and events still queued while the server is up.
+
+    Prefect drains them at exit, before it stops its own server; stopping ours first left
+    them retrying against a closed port until their timeouts (a minute per publish)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=10)
 
 
 def _start() -> tuple[subprocess.Popen[bytes], str]:
