@@ -153,7 +153,8 @@ def pull(
     from cdx.core.keys import TrustStore
     from cdx.core.settings import Settings
 
-    trust = trust or Settings().trust
+    settings = Settings()
+    trust = trust or settings.trust
     store = TrustStore.load(trust) if trust else None
     resolved, verification = pull_package(
         open_catalogue(catalogue),
@@ -161,6 +162,7 @@ def pull(
         to,
         store,
         accept_catalogue_keys=accept_catalogue_keys,
+        limits=settings.package_limits(),
     )
     from cdx.cli.verify_command import print_verification
 
@@ -182,9 +184,10 @@ def verify(
     from cdx.core.settings import Settings
     from cdx.verify.verification import verify_package
 
-    trust = trust or Settings().trust
+    settings = Settings()
+    trust = trust or settings.trust
     store = TrustStore.load(trust) if trust else None
-    verification = verify_package(directory, store)
+    verification = verify_package(directory, store, limits=settings.package_limits())
     print_verification(verification, as_json=as_json, label=str(directory))
     raise typer.Exit(0 if verification.ok else output.EXIT_INVALID)
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from cdx.connectors.catalogue import PackageRef
+    from cdx.connectors.fetching import PackageReader
 
 
 class GarbageFound(Protocol):
@@ -49,4 +53,16 @@ class HasSeries(Protocol):
 
     def refresh_series(self, coalition: str, dataset: str) -> bool:
         """Bring the dataset's series up to date with its committed versions; True if written."""
+        ...
+
+
+@runtime_checkable
+class ReadsPackages(Protocol):
+    """A catalogue that opens a committed version's members one at a time, so pull can
+    check the signed manifest before it fetches any data (connectors/fetching.py)."""
+
+    location: str
+
+    def reader(self, ref: PackageRef) -> PackageReader:
+        """The members of the committed version `ref` names; PackageNotFound else."""
         ...

@@ -82,14 +82,23 @@ class CatalogueEntry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CatalogueEntry:
-        return cls(
-            data["coalition"],
-            data["dataset"],
-            data["version"],
-            data["contentDigest"],
-            data["keyId"],
-            data["committed"],
-        )
+        """An index entry; TypeError or KeyError when it is not an object of texts."""
+        if not isinstance(data, dict):
+            raise TypeError(f"a package entry is a {type(data).__name__}, not an object")
+        values = [data[name] for name in ENTRY_FIELDS]
+        if not all(isinstance(value, str) for value in values):
+            raise TypeError("a package entry's fields must all be text")
+        return cls(*values)
+
+
+ENTRY_FIELDS = ("coalition", "dataset", "version", "contentDigest", "keyId", "committed")
+
+
+def parse_index(data: object) -> list[CatalogueEntry]:
+    """The entries of a catalog.json document; TypeError or KeyError when it is damaged."""
+    if not isinstance(data, dict) or not isinstance(data.get("packages"), list):
+        raise TypeError("it is not an object with a `packages` list")
+    return [CatalogueEntry.from_dict(item) for item in data["packages"]]
 
 
 class Catalogue(Protocol):
@@ -114,7 +123,9 @@ class Catalogue(Protocol):
         ...
 
     def fetch(self, ref: PackageRef, dest: Path) -> None:
-        """Copy the committed package's files into the empty directory `dest`."""
+        """Copy the committed package's files into the empty directory `dest`.
+
+        Unverified; `pull_package` checks the signature before it fetches the data."""
         ...
 
     def entries(self) -> list[CatalogueEntry]:

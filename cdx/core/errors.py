@@ -225,3 +225,50 @@ class OrganisationMissing(Terminal):
 
 class PackageNotFound(Terminal):
     code = "package-not-found"
+
+
+# --- fetching from a catalogue that may be hostile -----------------------------------
+
+
+class PackageRefused(CatalogueError):
+    """What a catalogue serves is not a package cdx may fetch; nothing was kept."""
+
+    code = "package-refused"
+
+
+class ManifestTooLarge(PackageRefused):
+    """manifest.json over CDX_MAX_MANIFEST_BYTES."""
+
+    code = "manifest-too-large"
+
+
+class ManifestTooManyFiles(PackageRefused):
+    """manifest.json listing more than CDX_MAX_MANIFEST_FILES files."""
+
+    code = "manifest-too-many-files"
+
+
+class ManifestMalformed(PackageRefused):
+    code = "manifest-malformed"
+
+
+class FileTooLarge(PackageRefused):
+    """A member longer than the `bytes` its manifest entry declares."""
+
+    code = "file-too-large"
+
+
+class FileNotRegular(PackageRefused):
+    """A member that is a symbolic link (or passes through one), a device, a pipe …"""
+
+    code = "file-not-regular"
+
+
+class FileMissing(PackageRefused):
+    code = "file-missing"
+
+
+class FileModified(PackageRefused):
+    """A member whose bytes do not hash to what its manifest entry says."""
+
+    code = "file-modified"

@@ -60,6 +60,11 @@ def check_version(value: str) -> str:
     return value
 
 
+def is_version(value: str) -> bool:
+    """Whether `value` is a version `check_version` accepts (a folder name, an S3 key part)."""
+    return len(value) <= MAX_VERSION and SEMVER.fullmatch(value) is not None
+
+
 def version_key(version: str) -> tuple[int, int, int, int, str]:
     """Sort key for semantic versions: a pre-release sorts before its release."""
     match = SEMVER.fullmatch(version)

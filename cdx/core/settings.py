@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cdx.core.package_limits import PackageLimits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CDX_", extra="ignore")
@@ -51,6 +53,26 @@ class Settings(BaseSettings):
         description="The most a workbook part over 1 MiB may inflate, as a multiple of its "
         "compressed size (CDX_MAX_COMPRESSION_RATIO; default 200); more is a zip bomb",
     )
+
+    max_manifest_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=1,
+        description="The longest manifest.json pull and verify read, in bytes "
+        "(CDX_MAX_MANIFEST_BYTES; default 16 MiB); a longer one is refused "
+        "(manifest-too-large)",
+    )
+    max_manifest_files: int = Field(
+        10_000,
+        ge=1,
+        description="The most files a manifest.json may list (CDX_MAX_MANIFEST_FILES; "
+        "default 10,000); more are refused (manifest-too-many-files)",
+    )
+
+    def package_limits(self) -> PackageLimits:
+        """The limits on what pull and verify read before a package is trusted."""
+        return PackageLimits(
+            manifest_bytes=self.max_manifest_bytes, manifest_files=self.max_manifest_files
+        )
 
     def work_dir_for(self, coalition_dir: Path) -> Path:
         return (self.work_dir or coalition_dir / ".cdx").resolve()

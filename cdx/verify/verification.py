@@ -7,6 +7,7 @@ missing one, an untrusted key from a bad signature.
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from cdx.core.hashing import sha256_file
 from cdx.core.keys import PublicKey, TrustStore
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import package_id
+from cdx.core.package_limits import PackageLimits
 from cdx.core.package_paths import safe_member_path
 from cdx.seal.manifest import package_files
 from cdx.seal.signature import signature_matches
@@ -72,26 +74,71 @@ class Verification:
 
 
 def verify_package(
-    directory: Path, trust: TrustStore | None, *, convenience_keys: TrustStore | None = None
+    directory: Path,
+    trust: TrustStore | None,
+    *,
+    convenience_keys: TrustStore | None = None,
+    limits: PackageLimits | None = None,
 ) -> Verification:
     """Check the signature, every file against the manifest, and the descriptor profile.
 
     `convenience_keys` are keys found in a catalogue: a signature that only they confirm
     leaves `trusted` False, so the caller must say so.
     """
-    result = Verification(directory)
-    manifest = _read_json(directory / MANIFEST, result, "manifest")
-    sig = _read_json(directory / SIGNATURE, result, "signature")
-    if manifest is None or sig is None:
+    result, manifest = _verify_frame(directory, trust, convenience_keys, limits)
+    if manifest is None:
         return result
-    _read_package(manifest, result)
-    _check_signature(manifest, sig, trust, convenience_keys, result)
     listed = _check_files(directory, manifest, result)
     if (directory / DESCRIPTOR).is_file() and not any(
         p.path == DESCRIPTOR for p in result.problems
     ):
         _check_descriptor(directory, result, listed)
     return result
+
+
+def verify_signed_manifest(
+    directory: Path,
+    trust: TrustStore | None,
+    *,
+    convenience_keys: TrustStore | None = None,
+    limits: PackageLimits | None = None,
+) -> Verification:
+    """Only manifest.json and manifest.sig: its size, entries and paths, and the signature.
+
+    What pull checks before it fetches a single data file."""
+    result, manifest = _verify_frame(directory, trust, convenience_keys, limits)
+    if manifest is not None:
+        _listed_files(manifest, result)
+    return result
+
+
+def _verify_frame(
+    directory: Path,
+    trust: TrustStore | None,
+    convenience: TrustStore | None,
+    limits: PackageLimits | None,
+) -> tuple[Verification, dict[str, Any] | None]:
+    """The manifest (None when unusable) and what its frame says: package, count, signature."""
+    limits = limits or PackageLimits()
+    result = Verification(directory)
+    manifest = _read_json(directory / MANIFEST, result, "manifest", limits.manifest_bytes)
+    sig = _read_json(directory / SIGNATURE, result, "signature", limits.signature_bytes)
+    if manifest is None or sig is None:
+        return result, None
+    _read_package(manifest, result)
+    files = manifest.get("files")
+    if isinstance(files, list) and len(files) > limits.manifest_files:
+        result.problems.append(
+            Problem(
+                "manifest-too-many-files",
+                f"manifest.json lists {len(files):,} files, more than the "
+                f"{limits.manifest_files:,} cdx accepts (CDX_MAX_MANIFEST_FILES)",
+                MANIFEST,
+            )
+        )
+        return result, None
+    _check_signature(manifest, sig, trust, convenience, result)
+    return result, manifest
 
 
 def _read_package(manifest: dict[str, Any], result: Verification) -> None:
@@ -108,16 +155,41 @@ def _read_package(manifest: dict[str, Any], result: Verification) -> None:
         )
 
 
-def _read_json(path: Path, result: Verification, what: str) -> dict[str, Any] | None:
-    if not path.is_file():
+def _read_json(path: Path, result: Verification, what: str, limit: int) -> dict[str, Any] | None:
+    """The JSON object in `path`, read only if it is a regular file of at most `limit` bytes."""
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        found = None
+    if found is None or stat.S_ISDIR(found.st_mode):
         result.problems.append(
             Problem(
                 f"{what}-missing", f"{path.name} is missing: the package is not sealed", path.name
             )
         )
         return None
+    if not stat.S_ISREG(found.st_mode):
+        result.problems.append(
+            Problem(
+                "file-not-regular",
+                f"{path.name} is a symbolic link, a device or a pipe, not a file",
+                path.name,
+            )
+        )
+        return None
+    if found.st_size > limit:
+        result.problems.append(
+            Problem(
+                f"{what}-too-large" if what == "manifest" else f"{what}-malformed",
+                f"{path.name} is {found.st_size:,} bytes, more than the {limit:,} cdx reads "
+                + ("(CDX_MAX_MANIFEST_BYTES)" if what == "manifest" else ""),
+                path.name,
+            )
+        )
+        return None
     try:
-        data = json.loads(path.read_bytes())
+        with path.open("rb") as handle:  # a file grown since the look is read only to `limit`
+            data = json.loads(handle.read(limit + 1))
     except ValueError:
         data = None
     if not isinstance(data, dict):
@@ -210,8 +282,16 @@ def _listed_files(manifest: dict[str, Any], result: Verification) -> dict[str, d
                 Problem("path-duplicate", f"{path} is listed more than once in the manifest", path)
             )
             continue
+        if not _is_size(entry.get("bytes")) or not isinstance(entry.get("sha256"), str):
+            result.problems.append(
+                Problem("manifest-malformed", f"{path}: `bytes` or `sha256` is malformed", MANIFEST)
+            )
         listed[path] = entry
     return listed
+
+
+def _is_size(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _check_files(
@@ -229,10 +309,12 @@ def _check_files(
             result.problems.append(Problem("file-missing", f"{path} is listed but missing", path))
         elif target.is_symlink():
             result.problems.append(Problem("file-unexpected", f"{path} is a symbolic link", path))
-        elif not isinstance(entry.get("bytes"), int) or not isinstance(entry.get("sha256"), str):
+        elif not stat.S_ISREG(target.lstat().st_mode):
             result.problems.append(
-                Problem("manifest-malformed", f"{path}: `bytes` or `sha256` is malformed", MANIFEST)
+                Problem("file-not-regular", f"{path} is a device or a pipe, not a file", path)
             )
+        elif not _is_size(entry.get("bytes")) or not isinstance(entry.get("sha256"), str):
+            continue  # said once, by _listed_files
         elif target.stat().st_size != entry.get("bytes") or sha256_file(target) != entry.get(
             "sha256"
         ):

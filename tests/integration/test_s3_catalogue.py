@@ -405,8 +405,12 @@ def test_an_interrupted_pull_leaves_nothing_that_looks_complete(
     s3_service.client().delete_object(
         Bucket=s3_service.bucket, Key=f"{prefix}/{REF.key}/data/scores.csv"
     )
-    with pytest.raises(CatalogueError, match=r"data/scores\.csv"):
-        pull_package(catalogue, REF, tmp_path / "pulls" / "got", TrustStore.load(trust_file))
+    _, verification = pull_package(
+        catalogue, REF, tmp_path / "pulls" / "got", TrustStore.load(trust_file)
+    )
+    assert [(p.code, "data/scores.csv" in p.message) for p in verification.problems] == [
+        ("file-missing", True)
+    ]
     assert list((tmp_path / "pulls").iterdir()) == []  # neither the target nor a partial copy
 
 

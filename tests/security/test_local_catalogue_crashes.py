@@ -175,3 +175,15 @@ def test_publishers_killed_at_every_step_and_at_random_leave_a_consistent_catalo
     assert tally.problems == []
     assert tally.trials >= 150 and tally.killed >= 120
     assert tally.committed_after_kill > 0  # some kills fell between commit and index
+
+
+def test_a_damaged_catalog_json_is_rebuilt_from_the_commits_by_the_next_publish(
+    sealed: Path, tmp_path: Path
+) -> None:
+    catalogue = LocalCatalogue(tmp_path / "catalogue")
+    catalogue.publish(sealed, PackageRef("kenya-lnob", "health-scorecard", "1.0.0"))
+    (tmp_path / "catalogue" / "catalog.json").write_text('{"packages": [1, 2]}')
+    catalogue.publish(sealed, PackageRef("kenya-lnob", "health-scorecard", "1.0.0"))
+    assert [(e.dataset, e.version) for e in catalogue.entries()] == [
+        ("health-scorecard", "1.0.0")
+    ]

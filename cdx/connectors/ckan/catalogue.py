@@ -55,6 +55,7 @@ from cdx.core.errors import (
 from cdx.core.hashing import sha256_file
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import version_key
+from cdx.core.package_paths import safe_member_path
 from cdx.seal.manifest import read_manifest
 
 SCHEMES = ("ckan+http://", "ckan+https://")
@@ -379,10 +380,10 @@ class CkanCatalogue:
                 return
 
     def _download(self, resources: dict[str, dict[str, Any]], path: str, dest: Path) -> None:
+        # Paths come from a remote manifest: the one check keeps them inside `dest`.
+        target = dest / (path if path in (MANIFEST, SIGNATURE) else str(safe_member_path(path)))
         resource = resources.get(path)
-        target = (dest / path).resolve()
-        # Paths come from a remote manifest: none may write outside `dest`.
-        if resource is None or not target.is_relative_to(dest.resolve()):
+        if resource is None:
             raise CatalogueError(
                 f"the CKAN dataset has no resource {path!r} inside the package",
                 where=self.location,

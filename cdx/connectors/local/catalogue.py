@@ -30,8 +30,10 @@ from cdx.connectors.catalogue import (
     PackageRef,
     PublishOutcome,
     now_iso,
+    parse_index,
     resolve_among,
 )
+from cdx.connectors.fetching import fetch_package, read_capped
 from cdx.connectors.local.files import (
     CATALOG,
     CATALOG_LOCK,
@@ -46,9 +48,11 @@ from cdx.connectors.local.files import (
     temporary,
     version_lock,
 )
-from cdx.core.errors import CatalogueError, NotAllowed, VersionConflict
+from cdx.connectors.local.reader import LocalPackageReader
+from cdx.core.errors import CatalogueError, CdxError, NotAllowed, VersionConflict
 from cdx.core.layout import MANIFEST, SIGNATURE
-from cdx.core.names import version_key
+from cdx.core.names import is_version, version_key
+from cdx.core.package_limits import PackageLimits
 from cdx.seal.manifest import read_manifest
 
 if TYPE_CHECKING:
@@ -153,19 +157,28 @@ class LocalCatalogue:
         listed are kept as they are, and nothing is written when nothing changes.
         """
         with self._lock(CATALOG_LOCK):
-            listed = self.entries()
-            ours = {(e.dataset, e.version): e for e in listed if e.coalition == coalition}
-            committed = dict(committed_versions(self.root, coalition))
+            try:
+                listed, rebuilt, damaged = self.entries(), [coalition], False
+            except CatalogueError:  # damaged: rebuilt from every coalition's commits
+                listed, rebuilt, damaged = [], coalition_folders(self.root), True
+            committed = {
+                (name, dataset, version): folder
+                for name in rebuilt
+                for (dataset, version), folder in committed_versions(self.root, name)
+            }
+            ours = {(e.coalition, e.dataset, e.version) for e in listed if e.coalition in rebuilt}
             added = [
-                self._entry_of(coalition, dataset, version, folder)
-                for (dataset, version), folder in committed.items()
-                if (dataset, version) not in ours
+                self._entry_of(name, dataset, version, folder)
+                for (name, dataset, version), folder in committed.items()
+                if (name, dataset, version) not in ours
             ]
             gone = [key for key in ours if key not in committed]
-            if not added and not gone:
+            if not added and not gone and not damaged:
                 return []
             kept = [
-                e for e in listed if e.coalition != coalition or (e.dataset, e.version) in committed
+                e
+                for e in listed
+                if e.coalition not in rebuilt or (e.coalition, e.dataset, e.version) in committed
             ]
             ordered = sorted(
                 [*kept, *added], key=lambda e: (e.coalition, e.dataset, version_key(e.version))
@@ -204,36 +217,47 @@ class LocalCatalogue:
         folder = self.root / coalition / dataset
         if not folder.is_dir():
             return []
-        committed = [p.name for p in folder.iterdir() if (p / SIGNATURE).is_file()]
+        committed = [
+            p.name for p in folder.iterdir() if is_version(p.name) and (p / SIGNATURE).is_file()
+        ]
         return sorted(committed, key=version_key)
 
     def resolve(self, ref: PackageRef) -> PackageRef:
         return resolve_among(ref, self.versions(ref.coalition, ref.dataset), self.location)
 
+    def reader(self, ref: PackageRef) -> LocalPackageReader:
+        """The committed version's members, read without following a symbolic link."""
+        return LocalPackageReader(self.root, self.resolve(ref).key)
+
     def fetch(self, ref: PackageRef, dest: Path) -> None:
-        source = self.root / self.resolve(ref).key
-        manifest = read_manifest(source / MANIFEST)
-        for entry in manifest["files"]:
-            target = dest / entry["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source / entry["path"], target)
-        shutil.copyfile(source / MANIFEST, dest / MANIFEST)
-        shutil.copyfile(source / SIGNATURE, dest / SIGNATURE)
+        """Copy the listed files into the empty directory `dest` (connectors/fetching.py)."""
+        fetch_package(self.reader(ref), dest)
 
     def entries(self) -> list[CatalogueEntry]:
         path = self.root / CATALOG
         if not path.exists():
             return []
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return [CatalogueEntry.from_dict(item) for item in data["packages"]]
-        except (ValueError, KeyError) as exc:
+            with path.open("rb") as handle:
+                text = handle.read(PackageLimits().index_bytes + 1)
+            if len(text) > PackageLimits().index_bytes:
+                raise ValueError(f"longer than {PackageLimits().index_bytes:,} bytes")
+            return parse_index(json.loads(text))
+        except (ValueError, KeyError, TypeError) as exc:
             raise CatalogueError(f"{path} is damaged ({exc})") from exc
+        except OSError as exc:
+            raise CatalogueError(f"{path} cannot be read ({exc.strerror})") from exc
 
     def published_keys(self, coalition: str) -> dict[str, Any]:
-        path = self.root / coalition / KEYS
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        return data
+        """The coalition's keys.json, or nothing when it is absent, too long or not an object:
+        convenience only, so a broken one never stands in the way of the trust store."""
+        reader = LocalPackageReader(self.root, coalition)
+        try:
+            found = read_capped(reader, KEYS, PackageLimits().keys_bytes)
+            data = json.loads(found) if found is not None else {}
+        except (CdxError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     # --- upkeep ----------------------------------------------------------------------
 

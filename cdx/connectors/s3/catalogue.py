@@ -25,7 +25,7 @@ import json
 import random
 import time
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdx.connectors.catalogue import (
@@ -34,14 +34,18 @@ from cdx.connectors.catalogue import (
     PackageRef,
     PublishOutcome,
     now_iso,
+    parse_index,
     resolve_among,
 )
+from cdx.connectors.fetching import fetch_package, read_capped
 from cdx.connectors.s3.claim import CLAIM, Claim, ClaimWatch
+from cdx.connectors.s3.reader import S3PackageReader
 from cdx.connectors.s3.settings import S3Settings, s3_client
 from cdx.connectors.s3.store import Missing, PreconditionLost, S3Store
-from cdx.connectors.s3.transfer import SHA256_METADATA, download_object, upload_file
+from cdx.connectors.s3.transfer import SHA256_METADATA, upload_file
 from cdx.core.errors import (
     CatalogueError,
+    FileMissing,
     NotAllowed,
     UnsafeName,
     VersionBusy,
@@ -49,7 +53,9 @@ from cdx.core.errors import (
 )
 from cdx.core.hashing import sha256_file
 from cdx.core.layout import MANIFEST, SIGNATURE
-from cdx.core.names import check_slug, version_key
+from cdx.core.names import check_slug, is_version, version_key
+from cdx.core.package_limits import PackageLimits
+from cdx.core.package_paths import safe_member_path
 from cdx.seal.manifest import read_manifest
 
 if TYPE_CHECKING:
@@ -323,7 +329,7 @@ class S3Catalogue:
         found = set()
         for stored in self.store.objects(base):
             version, _, name = stored.key[len(base) :].partition("/")
-            if name == SIGNATURE:
+            if name == SIGNATURE and is_version(version):
                 found.add(version)
         return sorted(found, key=version_key)
 
@@ -333,26 +339,13 @@ class S3Catalogue:
             return ref
         return resolve_among(ref, self.versions(ref.coalition, ref.dataset), self.location)
 
-    def fetch(self, ref: PackageRef, dest: Path) -> None:
-        """Stream the committed package into the empty directory `dest`; signature last."""
-        base = self._version_key(self.resolve(ref))
-        self._download(base, MANIFEST, dest, 0)
-        for entry in read_manifest(dest / MANIFEST)["files"]:
-            self._download(base, entry["path"], dest, int(entry["bytes"]))
-        self._download(base, SIGNATURE, dest, 0)
+    def reader(self, ref: PackageRef) -> S3PackageReader:
+        """The committed version's objects, each read as a stream."""
+        return S3PackageReader(self.store, self._version_key(self.resolve(ref)))
 
-    def _download(self, base: str, path: str, dest: Path, size: int) -> None:
-        # Paths come from a remote manifest: none may reach outside `dest`.
-        target = dest / _safe(path)
-        try:
-            download_object(self.store, base + path, target, size=size, settings=self.settings)
-        except Missing as e:
-            raise CatalogueError(
-                f"the committed version {self._url(base)} has no {path}",
-                where=self.location,
-                hint="the catalogue was changed outside cdx; ask the coalition to publish "
-                "a new version",
-            ) from e
+    def fetch(self, ref: PackageRef, dest: Path) -> None:
+        """Stream the listed objects into the empty directory `dest` (connectors/fetching.py)."""
+        fetch_package(self.reader(ref), dest)
 
     def entries(self) -> list[CatalogueEntry]:
         """Every coalition's committed versions, from their catalog.json files."""
@@ -372,7 +365,7 @@ class S3Catalogue:
             if stored is None:
                 continue
             try:
-                listed = [CatalogueEntry.from_dict(p) for p in json.loads(stored[0])["packages"]]
+                listed = parse_index(json.loads(stored[0]))
             except (ValueError, KeyError, TypeError) as e:
                 raise CatalogueError(f"{self.location}{coalition}/{CATALOG} is damaged") from e
             # A coalition's index speaks only for its own prefix.
@@ -381,9 +374,15 @@ class S3Catalogue:
 
     def published_keys(self, coalition: str) -> dict[str, Any]:
         """Public keys the coalition published here: convenience, never trust."""
-        stored = self.store.find_bytes(f"{self.prefix}{coalition}/{KEYS}")
-        keys: dict[str, Any] = json.loads(stored[0]) if stored else {}
-        return keys
+        reader = S3PackageReader(self.store, f"{self.prefix}{coalition}/")
+        try:
+            found = read_capped(reader, KEYS, PackageLimits().keys_bytes)
+            keys = json.loads(found) if found is not None else {}
+        except FileMissing:
+            return {}
+        except ValueError:
+            return {}  # damaged: convenience only, it never stands in the trust store's way
+        return keys if isinstance(keys, dict) else {}
 
     # --- upkeep ----------------------------------------------------------------------
 
@@ -409,14 +408,8 @@ class S3Catalogue:
 
 
 def _safe(path: str) -> str:
-    """A manifest path as a relative key: no `..`, no absolute or empty parts."""
-    parts = PurePosixPath(path).parts
-    if not parts or path.startswith("/") or any(p in ("..", ".", "") for p in parts):
-        raise CatalogueError(
-            f"the manifest names the file {path!r}, which is not a path inside the package",
-            hint="the package was made or changed outside cdx; seal it again",
-        )
-    return path
+    """A manifest path as a relative key: the one check, core.package_paths."""
+    return str(safe_member_path(path))
 
 
 def _is_slug(name: str) -> bool:

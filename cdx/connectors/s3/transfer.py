@@ -8,8 +8,8 @@ at most `max_concurrency` are in flight, so memory is bounded by
 equal the manifest's hash before the upload is completed — a file changed after sealing
 is never published. Completion is conditional (`If-None-Match: *`) like every write.
 
-Down: objects stream to disk in 1 MiB chunks; an object larger than one part is fetched
-as concurrent ranged GETs written in place (`os.pwrite`), as boto3's own download does.
+Down: see connectors/s3/reader.py — one streamed GET per object, checked and hashed by
+connectors/fetching.py as it arrives.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -155,50 +154,3 @@ def _check_unchanged(path: Path, actual: str, expected: str) -> None:
             where=str(path),
             hint="the package was changed after sealing: seal it again, then publish",
         )
-
-
-def download_object(
-    store: S3Store, key: str, target: Path, *, size: int, settings: S3Settings
-) -> None:
-    """Stream `key` into `target` (created or truncated); never holds the object in memory."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if size <= settings.part_size:
-        answer = store.call(
-            "read", key, lambda: store.client.get_object(Bucket=store.bucket, Key=key)
-        )
-        with store.translated("read", key), target.open("wb") as handle:
-            for chunk in answer["Body"].iter_chunks(CHUNK):
-                handle.write(chunk)
-        return
-    ranges = [
-        (start, min(start + settings.part_size, size) - 1)
-        for start in range(0, size, settings.part_size)
-    ]
-    with target.open("wb") as handle:
-        handle.truncate(size)
-        descriptor = handle.fileno()
-
-        def fetch_range(span: tuple[int, int]) -> None:
-            first, last = span
-            answer = store.call(
-                "read",
-                key,
-                lambda: store.client.get_object(
-                    Bucket=store.bucket, Key=key, Range=f"bytes={first}-{last}"
-                ),
-            )
-            offset = first
-            with store.translated("read", key):
-                for chunk in answer["Body"].iter_chunks(CHUNK):
-                    os.pwrite(descriptor, chunk, offset)
-                    offset += len(chunk)
-            if offset != last + 1:
-                raise CatalogueError(
-                    f"S3 sent {offset - first} bytes of {key} for a range of {last - first + 1}",
-                    where=store.location,
-                    hint="the object changed or the connection broke: pull again",
-                )
-
-        with ThreadPoolExecutor(settings.max_concurrency, thread_name_prefix="cdx-s3-down") as pool:
-            for future in [pool.submit(fetch_range, span) for span in ranges]:
-                future.result()
