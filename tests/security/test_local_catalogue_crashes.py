@@ -184,6 +184,4 @@ def test_a_damaged_catalog_json_is_rebuilt_from_the_commits_by_the_next_publish(
     catalogue.publish(sealed, PackageRef("kenya-lnob", "health-scorecard", "1.0.0"))
     (tmp_path / "catalogue" / "catalog.json").write_text('{"packages": [1, 2]}')
     catalogue.publish(sealed, PackageRef("kenya-lnob", "health-scorecard", "1.0.0"))
-    assert [(e.dataset, e.version) for e in catalogue.entries()] == [
-        ("health-scorecard", "1.0.0")
-    ]
+    assert [(e.dataset, e.version) for e in catalogue.entries()] == [("health-scorecard", "1.0.0")]
