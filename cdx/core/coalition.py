@@ -123,6 +123,12 @@ class Generalisation(Strict):
     band: int | None = Field(
         None, ge=2, description="Numbers → bands of this width: with 10, age 23 → `20-29`"
     )
+    breaks: list[float] | None = Field(
+        None,
+        min_length=2,
+        description="Numbers → bands starting at these values, in increasing order: "
+        "[0, 15, 25, 65] gives `0-14`, `15-24`, `25-64`, `65+` (SDG youth is 15-24)",
+    )
     map: dict[str, str] | None = Field(
         None,
         description="Value → coarser value (village → district); unlisted values become `other`",
@@ -130,8 +136,12 @@ class Generalisation(Strict):
 
     @model_validator(mode="after")
     def _one_rule(self) -> Generalisation:
-        if (self.band is None) == (self.map is None):
-            raise ValueError("give exactly one of `band` or `map`")
+        if sum(rule is not None for rule in (self.band, self.breaks, self.map)) != 1:
+            raise ValueError("give exactly one of `band`, `breaks` or `map`")
+        if self.breaks is not None and any(
+            low >= high for low, high in zip(self.breaks, self.breaks[1:], strict=False)
+        ):
+            raise ValueError(f"`breaks` must increase: {self.breaks}")
         return self
 
 
@@ -139,11 +149,30 @@ class AggregateTable(Strict):
     """A table of counts (and values computed from them) rather than one row per person."""
 
     dimensions: list[str] = Field(min_length=1, description="Columns that define a cell")
-    count: str = Field(description="The column holding the number of people in the cell")
+    count: str | None = Field(
+        None, description="The column holding the number of people in the cell"
+    )
+    counts: list[str] = Field(
+        default_factory=list,
+        description="Every column holding a number of people (participants, those who "
+        "reported a barrier…); each is kept at or above the cell threshold. Instead of `count`",
+    )
     values: list[str] = Field(
         default_factory=list,
-        description="Columns computed from the cell's people (means, rates): hidden with it",
+        description="Columns computed from the cell's people (means, rates): hidden with "
+        "any of its counts",
     )
+
+    @model_validator(mode="after")
+    def _some_count(self) -> AggregateTable:
+        if (self.count is None) == (not self.counts):
+            raise ValueError("give `count: COLUMN` or `counts: [COLUMN, …]` (one of them)")
+        return self
+
+    @property
+    def count_columns(self) -> list[str]:
+        """Every column of numbers of people, the first being the cell's size."""
+        return [self.count] if self.count is not None else list(self.counts)
 
 
 class AllowedHit(Strict):
@@ -226,7 +255,11 @@ class Source(Strict):
         alias="schema",
         description="Table Schema JSON (or builtin:NAME); inferred from the whole file if absent",
     )
-    encoding: str | None = Field(None, description="Only for files that are not UTF-8")
+    encoding: str | None = Field(
+        None,
+        description="Only for files that are not UTF-8: windows-1252, windows-1250, "
+        "windows-1256, windows-1258, latin-1, utf-16…; a file it reads as mojibake is refused",
+    )
     sheet: str | None = Field(None, description="XLSX sheet to read when there are several")
     suite: str | None = Field(
         None, description="Great Expectations suite JSON, or builtin:NAME from validations/suites"
@@ -237,6 +270,8 @@ class Schedule(Strict):
     cron: str = Field(description="When to publish, e.g. '0 6 1 * *' (06:00 on the 1st)")
     timezone: str = "UTC"
 
+
+FormulaPolicy = Literal["refuse", "neutralise"]
 
 UpdateFrequency = Literal[
     "daily",
@@ -269,6 +304,12 @@ class Dataset(Strict):
     )
     privacy: PrivacyPolicy = Field(
         default_factory=PrivacyPolicy, description="The protect step's policy (safe defaults)"
+    )
+    formulas: FormulaPolicy = Field(
+        "refuse",
+        description="Cells a spreadsheet would run as a formula (=…, +cmd|…, @SUM(…)): "
+        "`refuse` the dataset (the default), or `neutralise` them with a leading ' so "
+        "spreadsheets show them as text; the changed cells are recorded in the provenance",
     )
 
     @field_validator("version")

@@ -87,6 +87,18 @@ class SourceFormat(Terminal):
     code = "source-format"
 
 
+class SourceFormula(Terminal):
+    """Cells a spreadsheet would run as a formula, under the dataset's `formulas: refuse`."""
+
+    code = "source-formula"
+
+
+class SourceMojibake(SourceEncoding):
+    """The declared encoding reads the file, but as the wrong letters (mojibake)."""
+
+    code = "source-encoding-mismatch"
+
+
 class CellTooLarge(Terminal):
     """A cell longer than CDX_MAX_CELL_CHARACTERS: refused, not skipped by a reader."""
 

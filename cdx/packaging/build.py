@@ -31,12 +31,18 @@ def build_dataset(
     for source, path in zip(dataset.sources, staged, strict=True):
         name = resource_name(source)
         table = normalise_table(
-            path, normalised_dir / f"{name}.csv", encoding=source.encoding, sheet=source.sheet
+            path,
+            normalised_dir / f"{name}.csv",
+            encoding=source.encoding,
+            sheet=source.sheet,
+            formulas=dataset.formulas,
         )
         schema_path = (
             resolve_reference(source.table_schema, coalition.base_dir, kind="schema")
             if source.table_schema
             else None
         )
-        tables.append(TableInput(name, table.path, schema_path, Path(source.path).name))
+        tables.append(
+            TableInput(name, table.path, schema_path, Path(source.path).name, table.formula_cells)
+        )
     return build_package(coalition, dataset_name, tables, package_dir, created=created)

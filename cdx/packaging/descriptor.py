@@ -28,6 +28,7 @@ class TableInput:
     csv_path: Path
     schema_path: Path | None
     source_title: str
+    formula_cells: dict[str, Any] | None = None  # neutralised, as tabular.TableFile says
 
 
 # cdx's packages are Data Package v2, so their Table Schemas are read as version 2
@@ -171,6 +172,7 @@ def build_package(
                 "hash": f"sha256:{sha256_file(target)}",
                 "schema": schema,
                 "sources": [{"title": table.source_title}],
+                **({"cdx:formulaCells": table.formula_cells} if table.formula_cells else {}),
             }
         )
     contributors: list[dict[str, Any]] = [

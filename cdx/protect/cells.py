@@ -1,7 +1,10 @@
 """Small-cell suppression for aggregate tables, with secondary suppression.
 
 Primary: a count of 1 to threshold-1 people is hidden (with the values computed from
-those people). Zero is published: it discloses nothing about a person.
+those people). Zero is published: it discloses nothing about a person. A table may
+hold several counts of people per cell (participants, those who reported a barrier):
+each count column is protected on its own, and the values of a cell are hidden when
+any of its counts is (a rate beside a published count gives the hidden one back).
 
 Secondary: a reader is assumed to know every total along every dimension (they are
 often published beside the table, or in the report). A hidden cell alone in its row or
@@ -33,6 +36,7 @@ class SuppressionOutcome:
     secondary: int = 0
     smallest_published: int | None = None
     unprotectable: list[int] = field(default_factory=list)  # 0-based rows
+    by_count: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,7 +45,8 @@ class SuppressionOutcome:
             "primarySuppressed": self.primary,
             "secondarySuppressed": self.secondary,
             "smallestPublishedCount": self.smallest_published,
-            "totalsAssumedKnown": "every line along every dimension",
+            "countColumns": self.by_count,
+            "totalsAssumedKnown": "every line along every dimension, of every count column",
         }
 
 
@@ -103,15 +108,52 @@ def _cost(count: float) -> tuple[bool, float]:
 def suppress_cells(
     frame: pd.DataFrame, table: AggregateTable, threshold: int
 ) -> tuple[pd.DataFrame, SuppressionOutcome]:
-    """The table with small cells and their complements blanked, and how many."""
+    """The table with small cells and their complements blanked, and how many.
+
+    Each count column gets its own primary and secondary suppression (its line totals
+    are assumed known); `primary`, `secondary` and the unprotectable rows are summed over
+    the count columns, the smallest published count is the smallest of any."""
     outcome = SuppressionOutcome(threshold, len(frame))
-    raw = pd.to_numeric(frame[table.count].replace("", np.nan), errors="coerce")
-    counts = raw.fillna(np.inf).to_numpy()  # already blank: hidden, never a partner
-    hidden = raw.isna().to_numpy() | ((counts > 0) & (counts < threshold))
-    outcome.primary = int(((counts > 0) & (counts < threshold)).sum())
     lines = line_ids(frame, table.dimensions)
+    frame = frame.copy()
+    any_hidden = np.zeros(len(frame), dtype=bool)
+    smallest: list[int] = []
+    unprotectable: set[int] = set()
+    for column in table.count_columns:
+        hidden, primary, secondary, stuck = _suppress_one_count(frame[column], lines, threshold)
+        counts = pd.to_numeric(frame[column].replace("", np.nan), errors="coerce").to_numpy()
+        visible = counts[~hidden]
+        least = int(visible.min()) if visible.size else None
+        outcome.by_count[column] = {
+            "primarySuppressed": primary,
+            "secondarySuppressed": secondary,
+            "smallestPublishedCount": least,
+        }
+        outcome.primary += primary
+        outcome.secondary += secondary
+        unprotectable.update(stuck)
+        if least is not None:
+            smallest.append(least)
+        frame.loc[hidden, column] = ""
+        any_hidden |= hidden
+    if table.values:
+        frame.loc[any_hidden, table.values] = ""
+    outcome.smallest_published = min(smallest) if smallest else None
+    outcome.unprotectable = sorted(unprotectable)
+    return frame, outcome
+
+
+def _suppress_one_count(
+    column: pd.Series, lines: list[np.ndarray], threshold: int
+) -> tuple[np.ndarray, int, int, list[int]]:
+    """One count column's hidden cells: (hidden, primary, secondary, unprotectable rows)."""
+    raw = pd.to_numeric(column.replace("", np.nan), errors="coerce")
+    counts = raw.fillna(np.inf).to_numpy()  # already blank: hidden, never a partner
+    small = (counts > 0) & (counts < threshold)
+    hidden = raw.isna().to_numpy() | small
     already = hidden.copy()
-    for _ in range(len(frame) + 1):
+    unprotectable: list[int] = []
+    for _ in range(len(column) + 1):
         # A cell alone in a line is the cheap, common case; the exact check catches the rest.
         lonely = [
             (int(row), [ids])
@@ -124,15 +166,9 @@ def suppress_cells(
             break
         row, where = exposed[0]  # a lonely cell's partner must come from its own line
         if not _hide_a_partner(row, counts, hidden, where):
-            outcome.unprotectable = sorted({r for r, _ in exposed})
+            unprotectable = sorted({r for r, _ in exposed})
             break
-    outcome.secondary = int((hidden & ~already).sum())
-    visible = counts[~hidden]
-    outcome.smallest_published = int(visible.min()) if visible.size else None
-    frame = frame.copy()
-    columns = [table.count, *table.values]
-    frame.loc[hidden, columns] = ""
-    return frame, outcome
+    return hidden, int(small.sum()), int((hidden & ~already).sum()), unprotectable
 
 
 def suppressed_field_schema(field_spec: dict[str, Any], threshold: int) -> None:

@@ -194,7 +194,7 @@ def protect_table(
         plan.protection.cell_suppression = cells.to_dict()
         if cells.primary or cells.secondary:
             plan.changed = True
-            for column in (table.count, *table.values):
+            for column in (*table.count_columns, *table.values):
                 suppressed_field_schema(fields[column], policy.cell_threshold)
         findings += [_unprotectable(plan.protection.resource, row) for row in cells.unprotectable]
     else:
@@ -202,7 +202,7 @@ def protect_table(
         frame, outcome = anonymise(frame, quasi, policy.k, policy.generalise)
         plan.protection.k_anonymity = outcome.to_dict()
         for applied in outcome.rules_applied:
-            generalised_field_schema(fields[applied["column"]], applied["rule"])
+            generalised_field_schema(fields[applied["column"]], applied)
         if outcome.rules_applied or outcome.records_suppressed:
             plan.changed = True
     plan.frame = frame

@@ -9,7 +9,9 @@ small classes after the last rule are suppressed (left out of the published tabl
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ import pandas as pd
 from cdx.core.coalition import Generalisation
 
 OTHER = "other"
+LABELS_SHOWN = 50  # a recoded column's labels recorded in the decision
 
 
 @dataclass
@@ -59,20 +62,58 @@ def class_sizes(frame: pd.DataFrame, quasi_identifiers: list[str]) -> pd.Series:
 
 def generalise(values: pd.Series, rule: Generalisation) -> pd.Series:
     """One column recoded by one rule; blanks stay blank (nothing to reveal)."""
-    if rule.band is not None:
-        width = rule.band
+    if rule.band is not None or rule.breaks is not None:
+        label = _band_label(rule)
 
         def band(value: str) -> str:
             try:
                 number = float(value)
             except ValueError:
                 return value  # blank, or already a band
-            low = math.floor(number / width) * width
-            return f"{low}-{low + width - 1}"
+            return label(number)
 
         return values.map(band)
     mapping = rule.map or {}
     return values.map(lambda value: value if value == "" else mapping.get(value, OTHER))
+
+
+def _band_label(rule: Generalisation) -> Callable[[float], str]:
+    """The label of a number's band: `20-29` for a width, `15-24` or `65+` for breaks."""
+    if rule.band is not None:
+        width = rule.band
+
+        def of_width(number: float) -> str:
+            low = math.floor(number / width) * width
+            return f"{low}-{low + width - 1}"
+
+        return of_width
+    breaks = list(rule.breaks or [])
+
+    def between(number: float) -> str:
+        at = bisect.bisect_right(breaks, number)
+        if at == 0:
+            return f"under {_number(breaks[0])}"
+        if at == len(breaks):
+            return f"{_number(breaks[-1])}+"
+        low, high = breaks[at - 1], breaks[at]
+        if low.is_integer() and high.is_integer():
+            return f"{int(low)}-{int(high) - 1}"  # whole numbers (ages): 15-24 holds 15 to 24
+        return f"{_number(low)} to under {_number(high)}"
+
+    return between
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def rule_words(rule: Generalisation) -> str:
+    """What a rule does, in words, as the decision and the schema record it."""
+    if rule.band is not None:
+        return f"bands of {rule.band}"
+    if rule.breaks is not None:
+        return "bands starting at " + ", ".join(_number(b) for b in rule.breaks)
+    return "mapped to coarser values"
 
 
 def anonymise(
@@ -100,7 +141,8 @@ def anonymise(
         outcome.rules_applied.append(
             {
                 "column": rule.column,
-                "rule": f"bands of {rule.band}" if rule.band else "mapped to coarser values",
+                "rule": rule_words(rule),
+                "labels": sorted(set(frame[rule.column]) - {""})[:LABELS_SHOWN],
                 "recordsBelowKBefore": small,
                 "recordsChanged": changed,
                 "recordsBelowKAfter": int((sizes < k).sum()),
@@ -119,10 +161,20 @@ def anonymise(
     return frame, outcome
 
 
-def generalised_field_schema(field_spec: dict[str, Any], rule: str) -> None:
-    """A recoded column holds labels (`20-29`, `Nyanza`), not the original type."""
+def generalised_field_schema(field_spec: dict[str, Any], applied: dict[str, Any]) -> None:
+    """A recoded column holds labels (`15-24`, `Nyanza`), not the original type: its type,
+    title and description say so, so that a reader does not take `15-24` for an age."""
     required = field_spec.get("constraints", {}).get("required")
+    was = field_spec.get("type", "any")
+    title = field_spec.get("title") or field_spec["name"]
+    labels = applied.get("labels", [])
+    shown = ", ".join(labels[:12]) + (", …" if len(labels) > 12 else "")
     field_spec["type"] = "string"
     field_spec.pop("format", None)
     field_spec["constraints"] = {"required": True} if required else {}
-    field_spec["cdx:generalised"] = rule
+    field_spec["title"] = f"{title} ({applied['rule']})"
+    field_spec["description"] = (
+        f"Generalised for privacy (k-anonymity): the original {was} values are published "
+        f"as {applied['rule']}" + (f": {shown}" if shown else "") + "."
+    )
+    field_spec["cdx:generalised"] = applied["rule"]

@@ -68,7 +68,7 @@ def check_policy_columns(policy: PrivacyPolicy, resource: str, roles: ColumnRole
             wrong(rule.column, Role.QUASI_IDENTIFIER, "generalises")
     table = policy.aggregates.get(resource)
     if table is not None:
-        for column in [*table.dimensions, table.count, *table.values]:
+        for column in [*table.dimensions, *table.count_columns, *table.values]:
             if column not in roles.roles:
                 findings.append(
                     Finding(

@@ -39,6 +39,15 @@ def seal_package(
     """Write provenance.jsonld and manifest.json, then sign the manifest (manifest.sig)."""
     descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
     version = descriptor["version"]
+    # Cells the build step changed (formula cells neutralised, decision 0061), by table:
+    # the provenance says what was published otherwise than the coalition wrote it.
+    changed = {
+        resource["name"]: resource["cdx:formulaCells"]
+        for resource in descriptor.get("resources", [])
+        if "cdx:formulaCells" in resource
+    }
+    if changed:
+        decisions = {**(decisions or {}), "cdx:formulaCells": changed}
     provenance = build_provenance(
         package_id=descriptor["id"],
         coalition=coalition,
