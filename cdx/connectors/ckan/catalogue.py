@@ -37,6 +37,7 @@ from typing import Any
 from cdx.connectors.catalogue import LATEST, CatalogueEntry, PackageRef, PublishOutcome
 from cdx.connectors.ckan import metadata as meta
 from cdx.connectors.ckan.client import READ_ROLE, WRITE_ROLE, CkanClient
+from cdx.connectors.ckan.reader import CkanPackageReader
 from cdx.connectors.ckan.series import (
     is_series,
     series_dataset_name,
@@ -44,6 +45,7 @@ from cdx.connectors.ckan.series import (
     update_series,
 )
 from cdx.connectors.ckan.settings import CkanSettings
+from cdx.connectors.fetching import fetch_package
 from cdx.core.errors import (
     CatalogueError,
     CatalogueUnreachable,
@@ -55,7 +57,6 @@ from cdx.core.errors import (
 from cdx.core.hashing import sha256_file
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import version_key
-from cdx.core.package_paths import safe_member_path
 from cdx.seal.manifest import read_manifest
 
 SCHEMES = ("ckan+http://", "ckan+https://")
@@ -324,17 +325,19 @@ class CkanCatalogue:
             f"`{ref.coalition}` (CDX_CKAN_TOKEN)",
         )
 
-    def fetch(self, ref: PackageRef, dest: Path) -> None:
-        """Stream the committed package's resources into the empty directory `dest`."""
+    def reader(self, ref: PackageRef) -> CkanPackageReader:
+        """The committed version's resources, each read as a stream."""
         resolved = self.resolve(ref)
-        dataset = self._client.call(
-            "package_show", {"id": version_dataset_name(resolved)}, org=ref.coalition
-        )
-        resources = {r["name"]: r for r in dataset["resources"]}
-        self._download(resources, MANIFEST, dest)
-        for entry in read_manifest(dest / MANIFEST)["files"]:
-            self._download(resources, entry["path"], dest)
-        self._download(resources, SIGNATURE, dest)
+        name = version_dataset_name(resolved)
+        dataset = self._client.call("package_show", {"id": name}, org=ref.coalition)
+        resources = {
+            r["name"]: r for r in dataset.get("resources", []) if isinstance(r.get("name"), str)
+        }
+        return CkanPackageReader(self._client, resources, f"{self.location}/dataset/{name}")
+
+    def fetch(self, ref: PackageRef, dest: Path) -> None:
+        """Stream the listed resources into the empty directory `dest` (connectors/fetching.py)."""
+        fetch_package(self.reader(ref), dest)
 
     def entries(self) -> list[CatalogueEntry]:
         """Every committed version this token can see."""
@@ -378,19 +381,6 @@ class CkanCatalogue:
             start += rows
             if start >= page["count"]:
                 return
-
-    def _download(self, resources: dict[str, dict[str, Any]], path: str, dest: Path) -> None:
-        # Paths come from a remote manifest: the one check keeps them inside `dest`.
-        target = dest / (path if path in (MANIFEST, SIGNATURE) else str(safe_member_path(path)))
-        resource = resources.get(path)
-        if resource is None:
-            raise CatalogueError(
-                f"the CKAN dataset has no resource {path!r} inside the package",
-                where=self.location,
-                hint="the dataset was changed outside cdx; ask its coalition to publish "
-                "a new version",
-            )
-        self._client.download(resource["url"], target)
 
 
 def _as_published(ref: PackageRef) -> dict[str, str]:

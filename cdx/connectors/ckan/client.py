@@ -10,8 +10,9 @@ Every ckanapi error leaves here as a coded cdx error, `raise … from` the origi
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,32 +126,42 @@ class CkanClient:
 
     def download(self, url: str, target: Path) -> None:
         """Stream one resource to `target`, never holding the file in memory."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with self.open_stream(url, target.name) as response, target.open("wb") as handle:
+            for chunk in response.iter_content(CHUNK):
+                handle.write(chunk)
+
+    @contextlib.contextmanager
+    def open_stream(self, url: str, what: str) -> Iterator[requests.Response]:
+        """The resource at `url` as a streamed response (retried until it answers), closed
+        after the block: a refused member is not read to its end."""
         # The token goes only to this CKAN, never to a host a resource link points at.
         own = url.startswith(self.base_url + "/")
         headers = {"Authorization": self._token} if own and self._token else {}
-        target.parent.mkdir(parents=True, exist_ok=True)
 
-        def stream() -> None:
-            timeout = self.settings.timeout_s
-            with self.session.get(url, headers=headers, stream=True, timeout=timeout) as response:
-                if response.status_code == 429 or response.status_code >= 500:
-                    raise _ServerFailure(response.status_code, response.text)
-                if response.status_code in (401, 403):
-                    raise NotAllowed(
-                        f"CKAN refused the download of {target.name}",
-                        where=url,
-                        hint=f"the token must belong to a `{READ_ROLE}` (or higher) of the "
-                        "dataset's organisation",
-                    )
-                if response.status_code >= 400:
-                    raise CatalogueError(
-                        f"CKAN answered {response.status_code} to the download", where=url
-                    )
-                with target.open("wb") as handle:
-                    for chunk in response.iter_content(CHUNK):
-                        handle.write(chunk)
+        def answer() -> requests.Response:
+            response = self.session.get(
+                url, headers=headers, stream=True, timeout=self.settings.timeout_s
+            )
+            if response.status_code < 400:
+                return response
+            response.close()
+            if response.status_code == 429 or response.status_code >= 500:
+                raise _ServerFailure(response.status_code, response.reason or "")
+            if response.status_code in (401, 403):
+                raise NotAllowed(
+                    f"CKAN refused the download of {what}",
+                    where=url,
+                    hint=f"the token must belong to a `{READ_ROLE}` (or higher) of the "
+                    "dataset's organisation",
+                )
+            raise CatalogueError(f"CKAN answered {response.status_code} to the download", where=url)
 
-        self.retrying(f"download {target.name}", stream, write=False)
+        response = self.retrying(f"download {what}", answer, write=False)
+        try:
+            yield response
+        finally:
+            response.close()
 
     def retrying(self, what: str, attempt: Callable[[], Any], *, write: bool) -> Any:
         """Run `attempt`, retrying passing failures with exponential backoff."""
