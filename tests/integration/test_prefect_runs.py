@@ -26,7 +26,8 @@ from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 from prefect.deployments import run_deployment
 
 from cdx.connectors.catalogue import PackageRef
-from cdx.connectors.local.catalogue import TMP, LocalCatalogue
+from cdx.connectors.local.catalogue import LocalCatalogue
+from cdx.connectors.local.files import TMP
 from cdx.connectors.pull import pull_package
 from cdx.core.keys import TrustStore
 from cdx.verify.verification import verify_package
