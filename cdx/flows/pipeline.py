@@ -72,7 +72,10 @@ def protect(run: PublishRun, report: ValidationReport, *, preview: bool = False)
         transform=report.valid,
     )
     report.extend(findings)
-    mask_finding_values(report, run.paths.package)
+    if decision.accepted and not preview:
+        # Only a sealed package carries its findings out; a refusal stays with the officer,
+        # who needs the values to correct them (privacy findings mask their own).
+        mask_finding_values(report, run.paths.package)
     write_reports(run.paths.package, report, privacy=decision)
     return decision
 

@@ -190,3 +190,18 @@ def test_what_validate_accepts_publish_publishes(nepal: Path, tmp_path: Path) ->
     assert "nepal-lnob/health-scorecard@1.0.0 → local: published" in published.stdout
     rows = (tmp_path / "catalogue/nepal-lnob/health-scorecard/1.0.0/data/scores.csv").read_text()
     assert len(rows.splitlines()) == 41
+
+
+def test_a_row_with_an_extra_cell_is_reported_with_the_privacy_findings(nepal: Path) -> None:
+    """The gate checks data that failed validation too, so one round shows every finding;
+    a row pandas cannot read as the header says must not stop it."""
+    data = nepal / "data" / "scorecard.csv"
+    lines = data.read_text().splitlines()
+    lines[5] += ",extra"
+    data.write_text("\n".join(lines) + "\n")
+    validated = cdx("validate", "health-scorecard", cwd=nepal)
+    assert validated.returncode == 1, validated.stdout + validated.stderr
+    codes = [line.rsplit("[", 1)[1] for line in findings_printed(validated)]
+    assert codes == ["extra-cell]", "privacy-unclassified]"]
+    assert "cdx schema infer DATASET --out FILE" in validated.stdout
+    assert "Traceback" not in validated.stdout + validated.stderr
