@@ -60,7 +60,7 @@ def scorecard(rng: random.Random) -> None:
         writer.writerow(
             [
                 "scorecard_id",
-                "county",
+                "area",
                 "facility_code",
                 "group",
                 "indicator",
@@ -80,7 +80,7 @@ def youth_survey(rng: random.Random) -> None:
     sheet.append(
         [
             "respondent_id",
-            "county",
+            "area",
             "age",
             "sex",
             "disability",

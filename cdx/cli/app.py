@@ -91,16 +91,26 @@ def validate(
     limit: Annotated[int, typer.Option(help="Findings to print")] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """Validate a file or a dataset: exit 0 valid, 1 invalid, 2 usage or configuration error."""
-    from cdx.cli.validate_command import validate_target
+    """Validate a file, or a dataset with every gate `cdx publish` runs: exit 0 valid, 1
+    invalid, 2 usage or configuration error.
 
-    report = validate_target(
+    A dataset also goes through the privacy gate as a preview (roles, detectors,
+    k-anonymity and cell suppression, with what they would suppress); nothing is sealed
+    or published. A valid dataset is one `cdx publish` accepts.
+    """
+    from cdx.cli.validate_command import preview_lines, validate_target
+
+    report, privacy = validate_target(
         target, _config_path(config), schema=schema, suite=suite, sheet=sheet, encoding=encoding
     )
     if as_json:
-        output.print_json(report.to_dict())
+        document = report.to_dict()
+        if privacy is not None:
+            document["privacy"] = {"preview": True, **privacy.to_dict()}
+        output.print_json(document)
     else:
-        output.print_report(report, limit=limit)
+        lines = preview_lines(privacy) if privacy is not None else []
+        output.print_report(report, limit=limit, before_verdict=lines)
     raise typer.Exit(0 if report.valid else output.EXIT_INVALID)
 
 
@@ -109,28 +119,19 @@ def validate(
 def publish(
     datasets: Annotated[list[str] | None, typer.Argument(help="Datasets (default: all)")] = None,
     config: ConfigOption = None,
+    limit: Annotated[int, typer.Option(help="Findings to print for a refused dataset")] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """Stage, build, validate, seal and publish datasets through the Prefect flow."""
-    from cdx.cli.publish_command import run_publish
+    """Stage, build, validate, protect, seal and publish datasets through the Prefect flow.
+
+    A refused dataset's findings are printed as `cdx validate` prints them; exit 1.
+    """
+    from cdx.cli.publish_command import print_outcomes, run_publish
 
     results = run_publish(_config_path(config), datasets or [])
-    if as_json:
-        output.print_json(results)
-    failed = [name for name, result in results.items() if "error" in result]
-    for name, result in results.items():
-        if "error" in result:
-            output.report_error(result["error"])
-            continue
-        for place in result["published"]:
-            output.out.print(
-                f"{result['coalition']}/{name}@{result['version']} → {place['catalogue']}: "
-                f"{place['status']} ({place['location']})",
-                markup=False,
-            )
-    if failed:
-        codes = [output.exit_code_for(results[name]["error"]) for name in failed]
-        raise typer.Exit(max(codes))
+    code = print_outcomes(results, as_json=as_json, limit=limit)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -212,12 +213,61 @@ def list_packages(
         )
 
 
-@app.command(name="schema")
-def print_schema() -> None:
+schema_app = typer.Typer(
+    help="Print the JSON Schema of coalition.yaml; `cdx schema infer FILE|DATASET` writes a "
+    "starter Table Schema with a suggested privacy role per column.",
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.callback()
+def print_schema(context: typer.Context) -> None:
     """Print the JSON Schema of coalition.yaml (schemas/coalition.schema.json)."""
+    if context.invoked_subcommand is not None:
+        return
     from cdx.core.coalition import coalition_json_schema
 
     output.print_json(coalition_json_schema())
+
+
+@schema_app.command("infer")
+@speaks_errors
+def schema_infer(
+    target: Annotated[str, typer.Argument(help="A CSV/XLSX file, or a dataset of coalition.yaml")],
+    config: ConfigOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the schema here (default: stdout)")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="The dataset's source, when it has several")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet to read")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Encoding of a non-UTF-8 CSV")] = None,
+) -> None:
+    """Write a starter Table Schema: types from the whole file, a suggested cdx:role per column.
+
+    Each suggestion's reason is printed and kept as `cdx:roleReason`: confirm every role,
+    then name the file as the source's `schema:` in coalition.yaml.
+    """
+    from cdx.cli.schema_command import infer_starter_schema, schema_text
+
+    schema, suggestions = infer_starter_schema(
+        target, _config_path(config), source=source, sheet=sheet, encoding=encoding
+    )
+    # The reasons go to the terminal's other stream, so stdout stays one JSON document.
+    speak = output.err if out is None else output.out
+    width = max((len(s.column) for s in suggestions), default=0)
+    speak.print("Suggested privacy roles (confirm each one):", markup=False)
+    for suggestion in suggestions:
+        role = f"{suggestion.role}" + (" + cdx:detect" if suggestion.detect else "")
+        speak.print(f"  {suggestion.column:<{width}}  {role}: {suggestion.reason}", markup=False)
+    if out is None:
+        output.out.print(schema_text(schema), end="", markup=False)
+        return
+    out.write_text(schema_text(schema), encoding="utf-8")
+    speak.print(f"Wrote {out}; set `schema: {out}` on the source in coalition.yaml.", markup=False)
 
 
 def _register_steward_commands() -> None:

@@ -39,7 +39,10 @@ def report_error(error: CdxError, *, as_json: bool = False) -> int:
     return exit_code_for(error)
 
 
-def print_report(report: ValidationReport, *, limit: int) -> None:
+def print_report(
+    report: ValidationReport, *, limit: int, before_verdict: list[str] | None = None
+) -> None:
+    """The findings (the first of each rule first), counts by column, then the verdict."""
     shown = report.shown(limit)
     for finding in shown:
         mark = "[red]✗[/]" if finding.severity is Severity.ERROR else "[yellow]![/]"
@@ -49,6 +52,8 @@ def print_report(report: ValidationReport, *, limit: int) -> None:
     if hidden > 0:
         out.print(f"  … and {hidden:,} more (use --json, or open the HTML report)", markup=False)
         _print_by_rule(report)
+    for line in before_verdict or []:
+        out.print(line, markup=False)
     checked = ", ".join(f"{name}: {rows:,} rows" for name, rows in report.rows_checked.items())
     verdict = "[green]valid[/]" if report.valid else "[red]invalid[/]"
     errors, warnings = (

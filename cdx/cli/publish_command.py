@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdx.cli import output
 from cdx.cli.output import err
 from cdx.core.errors import CdxError, Terminal
 
@@ -56,3 +57,38 @@ def _publish_each(
             )
         results[name] = {"error": error}
     return results
+
+
+def print_outcomes(results: dict[str, dict[str, Any]], *, as_json: bool, limit: int) -> int:
+    """Each dataset's outcome: where it went, or why it was refused; the exit code.
+
+    A refusal prints the findings as `cdx validate` does (the first of each column's
+    problems, then the counts by column) before the error naming the report; `--json`
+    prints one document with the same report under each refused dataset.
+    """
+    if as_json:
+        output.print_json({name: _as_json(result) for name, result in results.items()})
+    for name, result in results.items() if not as_json else ():
+        if "error" in result:
+            report = getattr(result["error"], "report", None)
+            if report:
+                from cdx.core.findings import ValidationReport
+
+                output.print_report(ValidationReport.from_dict(report), limit=limit)
+            output.report_error(result["error"])
+            continue
+        for place in result["published"]:
+            output.out.print(
+                f"{result['coalition']}/{name}@{result['version']} → {place['catalogue']}: "
+                f"{place['status']} ({place['location']})",
+                markup=False,
+            )
+    codes = [output.exit_code_for(r["error"]) for r in results.values() if "error" in r]
+    return max(codes, default=0)
+
+
+def _as_json(result: dict[str, Any]) -> dict[str, Any]:
+    if "error" not in result:
+        return {"ok": True, **result}
+    error = result["error"]
+    return {"ok": False, "error": error.to_dict(), "report": getattr(error, "report", None)}

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cdx.core.findings import ValidationReport
+
+if TYPE_CHECKING:
+    from cdx.protect.decision import PrivacyDecision, ResourceProtection
 
 
 def validate_target(
@@ -16,10 +20,12 @@ def validate_target(
     suite: Path | None,
     sheet: str | None,
     encoding: str | None,
-) -> ValidationReport:
+) -> tuple[ValidationReport, PrivacyDecision | None]:
+    """The report, and for a dataset the privacy gate's preview decision."""
     path = Path(target)
     if path.suffix.lower() in (".csv", ".xlsx", ".txt", ".tsv") or path.is_file():
-        return validate_file(path, schema=schema, suite=suite, sheet=sheet, encoding=encoding)
+        report = validate_file(path, schema=schema, suite=suite, sheet=sheet, encoding=encoding)
+        return report, None
     return validate_dataset(target, config)
 
 
@@ -51,7 +57,8 @@ def validate_file(
     return report
 
 
-def validate_dataset(name: str, config: Path) -> ValidationReport:
+def validate_dataset(name: str, config: Path) -> tuple[ValidationReport, PrivacyDecision]:
+    """Every gate `cdx publish` runs, privacy included, on a work copy; nothing sealed."""
     from cdx.core.coalition import load_coalition
     from cdx.core.settings import Settings
     from cdx.flows import pipeline
@@ -63,4 +70,40 @@ def validate_dataset(name: str, config: Path) -> ValidationReport:
     run = start_run(coalition, name, RunRecord(), Settings(), publishing=False)
     _, staged = pipeline.stage_sources(run)
     pipeline.build(run, staged)
-    return pipeline.validate(run)
+    report = pipeline.validate(run)
+    return report, pipeline.protect(run, report, preview=True)
+
+
+def preview_lines(decision: PrivacyDecision) -> list[str]:
+    """What the privacy gate would do to each table, in words, for the terminal."""
+    lines = ["Privacy gate (preview: nothing is sealed or published):"]
+    for table in decision.resources:
+        lines.append(f"  file `{table.resource}`: {_protection(table, decision.policy)}")
+    return lines
+
+
+def _protection(table: ResourceProtection, policy: dict[str, object]) -> str:
+    if table.rows_out is None:
+        return (
+            f"{table.rows_in:,} rows; not protected yet: the findings above come first "
+            "(roles, metadata and personal data were checked)"
+        )
+    parts = [f"{table.rows_in:,} → {table.rows_out:,} rows"]
+    parts += [f"`{column}` {treatment}" for column, treatment in table.identifiers.items()]
+    k = table.k_anonymity
+    if k and k["quasiIdentifiers"]:
+        quasi = ", ".join(f"`{c}`" for c in k["quasiIdentifiers"])
+        share = k["recordsSuppressed"] / k["recordsIn"] if k["recordsIn"] else 0.0
+        limit = float(policy.get("suppression_limit", 0.0))  # type: ignore[arg-type]
+        parts.append(
+            f"k = {k['k']} on {quasi}: {k['recordsGeneralised']:,} records generalised, "
+            f"{k['recordsSuppressed']:,} suppressed ({share:.1%}; limit {limit:.0%}), "
+            f"smallest class {k['smallestClass']}"
+        )
+    elif k is not None:
+        parts.append("no quasi-identifiers: no records suppressed")
+    cells = table.cell_suppression
+    if cells:
+        hidden = cells["primarySuppressed"] + cells["secondarySuppressed"]
+        parts.append(f"{hidden:,} cells hidden (counts under {policy.get('cell_threshold')})")
+    return "; ".join(parts)

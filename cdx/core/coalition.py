@@ -111,6 +111,8 @@ class DatasetMetadata(Strict):
 DEFAULT_K = 5
 DEFAULT_CELL_THRESHOLD = 10
 DEFAULT_COORDINATE_DECIMALS = 2  # about 1.1 km at the equator: a village, not a house
+# Share of a table's records k-anonymity may suppress: docs/decisions/0066-suppression-bound.md
+DEFAULT_SUPPRESSION_LIMIT = 0.05
 
 IdentifierTreatment = Literal["drop", "keyed-hash"]
 Detector = Literal["name", "phone", "email", "id-number", "address", "coordinates"]
@@ -208,8 +210,17 @@ class PrivacyPolicy(Strict):
         default_factory=dict, description="Resource name → its cells; other resources are microdata"
     )
     allow: list[AllowedHit] = Field(default_factory=list)
+    suppression_limit: float = Field(
+        DEFAULT_SUPPRESSION_LIMIT,
+        ge=0,
+        le=1,
+        description="Largest share of a table's records k-anonymity may suppress (0.05 = 5%); "
+        "beyond it publishing is refused with the classes to generalise",
+    )
     reason: str | None = Field(
-        None, description="Required when k, cell_threshold or coordinate_decimals are relaxed"
+        None,
+        description="Required when k, cell_threshold, coordinate_decimals or "
+        "suppression_limit are relaxed",
     )
 
     def relaxations(self) -> list[str]:
@@ -225,6 +236,11 @@ class PrivacyPolicy(Strict):
             found.append(
                 f"coordinate_decimals = {self.coordinate_decimals} "
                 f"(default {DEFAULT_COORDINATE_DECIMALS})"
+            )
+        if self.suppression_limit > DEFAULT_SUPPRESSION_LIMIT:
+            found.append(
+                f"suppression_limit = {self.suppression_limit:g} "
+                f"(default {DEFAULT_SUPPRESSION_LIMIT:g})"
             )
         return found
 

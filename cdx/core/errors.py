@@ -6,6 +6,8 @@ Every error says what went wrong, where, and how to fix it. `Transient` errors
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CdxError(Exception):
     """Base of every error cdx reports to a person. Never shown with a traceback."""
@@ -160,9 +162,24 @@ class TrustStoreInvalid(Terminal):
 
 
 class DatasetInvalid(Terminal):
-    """The data failed validation: a failure of the data, not of the system."""
+    """The data failed validation: a failure of the data, not of the system.
+
+    `report` is the validation report's dictionary, when there is one: the command line
+    prints its findings as `cdx validate` does, never a bare count.
+    """
 
     code = "dataset-invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        where: str | None = None,
+        report: dict[str, Any] | None = None,
+    ):
+        super().__init__(message, hint=hint, where=where)
+        self.report = report
 
 
 # --- exporting -----------------------------------------------------------------------

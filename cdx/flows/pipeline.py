@@ -7,6 +7,7 @@ stage → build → validate → protect → seal → publish, each taking the r
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import shutil
 from pathlib import Path
 from typing import Any
@@ -46,11 +47,14 @@ def validate(run: PublishRun) -> ValidationReport:
     return report
 
 
-def protect(run: PublishRun, report: ValidationReport) -> PrivacyDecision:
+def protect(run: PublishRun, report: ValidationReport, *, preview: bool = False) -> PrivacyDecision:
     """The privacy gate: refuse, or replace data/ with the protected tables.
 
     Privacy findings join the validation report, and the reports are rewritten with the
-    decision (reports/privacy.json and a section of the HTML page).
+    decision (reports/privacy.json and a section of the HTML page). Data that failed
+    validation is only checked (roles, metadata, detectors), not protected. A preview
+    (`cdx validate`) protects the run's own copy with a throwaway pseudonym key, so it
+    reads no secret and creates none: its hashes are never published.
     """
     from cdx.protect.gate import protect_package
     from cdx.protect.identifiers import load_pseudonym_key
@@ -58,15 +62,20 @@ def protect(run: PublishRun, report: ValidationReport) -> PrivacyDecision:
 
     coalition = run.coalition
     key_path = coalition.resolve(coalition.config.pseudonymisation.key)
+    throwaway = secrets.token_bytes(32)
     decision, findings = protect_package(
         run.paths.package,
         run.spec.privacy,
         dataset=run.label,
         country=run.spec.metadata.geographic_coverage.country,
-        pseudonym_key=lambda: load_pseudonym_key(key_path),
+        pseudonym_key=(lambda: throwaway) if preview else lambda: load_pseudonym_key(key_path),
+        transform=report.valid,
     )
     report.extend(findings)
-    mask_finding_values(report, run.paths.package)
+    if decision.accepted and not preview:
+        # Only a sealed package carries its findings out; a refusal stays with the officer,
+        # who needs the values to correct them (privacy findings mask their own).
+        mask_finding_values(report, run.paths.package)
     write_reports(run.paths.package, report, privacy=decision)
     return decision
 

@@ -15,7 +15,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from cdx.connectors.catalogue import PublishOutcome
 from cdx.core.coalition import Coalition, load_coalition
 from cdx.core.errors import CoalitionIncomplete, DatasetInvalid
-from cdx.core.findings import ValidationReport
+from cdx.core.findings import ValidationReport, counted
 from cdx.core.settings import Settings
 from cdx.flows import pipeline
 from cdx.flows.artifacts import artifact_key, findings_table, summary_markdown
@@ -154,13 +154,17 @@ def _publish(coalition: Coalition, dataset: str, run_name: str, steps: Steps) ->
     sources, staged = steps.stage(run)
     steps.build(run, staged)
     report = steps.validate(run)
-    if not report.valid:
-        not_assessed = {"accepted": "not assessed: the data failed validation first"}
-        _refuse(run, report, "errors", not_assessed)
+    validated, errors_before = report.valid, report.error_count
+    # The gate checks even data that failed validation (roles, metadata, detectors), so
+    # a refusal lists every finding at once, as `cdx validate` does; it protects only
+    # valid data.
     privacy = steps.protect(run, report)
-    risk = {"accepted": privacy.accepted, **privacy.residual_risk()}
-    if not privacy.accepted:
-        _refuse(run, report, "privacy findings", risk)
+    if validated:
+        risk: dict[str, Any] = {"accepted": privacy.accepted, **privacy.residual_risk()}
+    else:
+        risk = {"accepted": "not assessed: the data failed validation first"}
+    if not report.valid or not privacy.accepted:
+        _refuse(run, report, risk, report.error_count - errors_before)
     sealed = steps.seal(run, sources, report, privacy)
     published = []
     for name, location in run.catalogues.items():
@@ -182,15 +186,20 @@ def _publish(coalition: Coalition, dataset: str, run_name: str, steps: Steps) ->
 
 
 def _refuse(
-    run: PublishRun, report: ValidationReport, what: str, privacy: dict[str, Any]
+    run: PublishRun, report: ValidationReport, privacy: dict[str, Any], private: int
 ) -> NoReturn:
-    """Quarantine the reports of a refused dataset and fail the run."""
+    """Quarantine the reports of a refused dataset and fail the run with its findings."""
     kept = pipeline.quarantine(run)
     _artifacts(run, report, [], str(kept), privacy)
+    found = counted(report.error_count, "error")
+    if private:
+        found += f" ({counted(private, 'privacy finding')})"
     raise DatasetInvalid(
-        f"{run.label} {run.version} has {report.error_count:,} {what} and was not published",
+        f"{run.label} {run.version} has {found} and was not published",
         where=str(kept / "reports" / "validation.html"),
-        hint="open the report, correct the data (or the privacy policy), and publish again",
+        hint="correct the data (or the privacy policy) as the findings above say, check it "
+        f"with `cdx validate {run.dataset}`, and publish again",
+        report=report.to_dict(),
     )
 
 

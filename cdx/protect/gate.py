@@ -39,6 +39,7 @@ from cdx.protect.policy import (
     policy_record,
 )
 from cdx.protect.roles import ColumnRoles, Hint, Role, read_roles
+from cdx.protect.suppression_bound import suppression_findings
 
 TEXT_TYPES = {"string", "any", "geopoint"}
 WHAT = {
@@ -74,8 +75,13 @@ def protect_package(
     dataset: str,
     country: str,
     pseudonym_key: Callable[[], bytes],
+    transform: bool = True,
 ) -> tuple[PrivacyDecision, list[Finding]]:
-    """Check, then protect every table of the package in place; the decision and findings."""
+    """Check, then protect every table of the package in place; the decision and findings.
+
+    With `transform=False` (data that failed validation) only the checks run: roles,
+    metadata, policy columns and detectors, so every finding reaches the officer at once.
+    """
     descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
     decision = PrivacyDecision(dataset, policy_record(policy), country=country)
     findings = check_required_metadata(descriptor)
@@ -84,7 +90,14 @@ def protect_package(
     for resource in descriptor["resources"]:
         name = resource["name"]
         roles, role_findings = read_roles(resource["schema"], resource=name)
-        frame = read_table(package_dir / resource["path"])
+        try:
+            frame = read_table(package_dir / resource["path"])
+        except pd.errors.ParserError:
+            if transform:
+                raise
+            # Rows with extra cells: validation has reported them, and the table's values
+            # are scanned once its rows read as the header says.
+            frame = pd.DataFrame(columns=list(roles.roles))
         kind = "aggregate" if name in policy.aggregates else "microdata"
         protection = ResourceProtection(name, kind, len(frame), roles.summary())
         findings += role_findings + check_policy_columns(policy, name, roles)
@@ -92,11 +105,11 @@ def protect_package(
             findings += scan_table(frame, roles, scanner, policy, protection)
         decision.resources.append(protection)
         plans.append(TablePlan(resource, roles, frame, protection))
-    if not _blocking(findings):
+    if transform and not _blocking(findings):
         for plan in plans:
             findings += protect_table(plan, policy, pseudonym_key)
     decision.blocking_findings = len(_blocking(findings))
-    decision.accepted = decision.blocking_findings == 0
+    decision.accepted = transform and decision.blocking_findings == 0
     if decision.accepted:
         for plan in plans:
             _write_table(package_dir, plan)
@@ -199,14 +212,19 @@ def protect_table(
         findings += [_unprotectable(plan.protection.resource, row) for row in cells.unprotectable]
     else:
         quasi = plan.roles.with_role(Role.QUASI_IDENTIFIER)
+        before = frame
         frame, outcome = anonymise(frame, quasi, policy.k, policy.generalise)
         plan.protection.k_anonymity = outcome.to_dict()
+        resource = plan.protection.resource
+        findings += suppression_findings(resource, before, outcome, policy.suppression_limit)
         for applied in outcome.rules_applied:
             generalised_field_schema(fields[applied["column"]], applied)
         if outcome.rules_applied or outcome.records_suppressed:
             plan.changed = True
     plan.frame = frame
     plan.protection.rows_out = len(frame)
+    if frame.empty and not findings:
+        findings.append(_emptied(plan.protection.resource))
     return findings
 
 
@@ -228,6 +246,16 @@ def _unprotectable(resource: str, row: int) -> Finding:
         origin=Origin.PRIVACY,
         resource=resource,
         row=row + 2,
+    )
+
+
+def _emptied(resource: str) -> Finding:
+    return Finding(
+        code="privacy-table-emptied",
+        message="no rows would be left to publish after protection; a version with an "
+        "empty table is never published: check the source file and the privacy policy",
+        origin=Origin.PRIVACY,
+        resource=resource,
     )
 
 

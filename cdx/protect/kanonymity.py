@@ -36,6 +36,8 @@ class KAnonymityOutcome:
     records_suppressed: int = 0
     classes: int = 0
     smallest_class: int | None = None
+    suppressed: pd.DataFrame | None = field(default=None, repr=False)
+    """The quasi-identifiers of the suppressed records, as recoded: what the bound names."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -152,6 +154,7 @@ def anonymise(
     kept = sizes >= k
     outcome.records_generalised = int((changed_rows & kept).sum())
     outcome.records_suppressed = int((~kept).sum())
+    outcome.suppressed = frame.loc[~kept, quasi_identifiers]
     frame = frame[kept].reset_index(drop=True)
     after = class_sizes(frame, quasi_identifiers)
     outcome.classes = (

@@ -103,7 +103,9 @@ def unclassified_columns(resource: str, columns: list[str]) -> Finding:
         code="privacy-unclassified",
         message=f"{len(columns)} column(s) have no privacy role: {named}. Give every field "
         f"of the Table Schema a `{ROLE}` of {_choices()}, e.g. {example}; add "
-        f'`"{DETECT}": ["name"]` to columns where people may write names',
+        f'`"{DETECT}": ["name"]` to columns where people may write names. '
+        "`cdx schema infer DATASET --out FILE` writes the schema with a suggested role and "
+        "its reason for every column, for you to confirm",
         origin=Origin.PRIVACY,
         resource=resource,
         rule=ROLE,

@@ -87,7 +87,7 @@ def test_publishing_invalid_data_fails_with_the_reason_and_publishes_nothing(
 ) -> None:
     assert cdx("init", ".", cwd=workspace).returncode == 0
     data = workspace / "data" / "health-scorecard-2026q1.csv"
-    data.write_text(data.read_text().replace(",Kisumu,0031,", ",Kisumu,31,", 1))
+    data.write_text(data.read_text().replace(",Kisumu,0031,women,", ",Kisumu,0031,woman,", 1))
     result = cdx("publish", "health-scorecard", cwd=workspace)
     assert result.returncode == 1
     assert "[dataset-invalid]" in result.stderr

@@ -52,7 +52,7 @@ def test_the_published_survey_is_k_anonymous_and_pseudonymised(coalition_dir: Pa
     published = rows(package / "data" / "responses.csv")
     classes: dict[tuple[str, ...], int] = {}
     for row in published:
-        key = (row["county"], row["age"], row["sex"])
+        key = (row["area"], row["age"], row["sex"])
         classes[key] = classes.get(key, 0) + 1
     assert min(classes.values()) >= 5
     assert all(len(row["respondent_id"]) == 32 for row in published)
@@ -138,7 +138,7 @@ def test_unclassified_columns_are_listed_with_how_to_classify(coalition_dir: Pat
     assert not decision.accepted
     report = json.loads((paths.package / "reports" / "validation.json").read_text())
     (finding,) = [f for f in report["findings"] if f["code"] == "privacy-unclassified"]
-    assert "`scorecard_id`, `county`" in finding["message"]
+    assert "`scorecard_id`, `area`" in finding["message"]
     assert '"cdx:role": "safe"' in finding["message"]
     original = coalition_dir / "data" / "health-scorecard-2026q1.csv"
     assert (paths.package / "data" / "scores.csv").read_bytes() == original.read_bytes()

@@ -14,9 +14,7 @@ SCHEMA = json.loads(
         Path(__file__).resolve().parents[2] / "schemas/table-schemas/community-scorecard.json"
     ).read_text()
 )
-HEADER = (
-    "scorecard_id,county,facility_code,group,indicator,score,participants,session_date,comment\n"
-)
+HEADER = "scorecard_id,area,facility_code,group,indicator,score,participants,session_date,comment\n"
 GOOD = "SC-{n:05d},Kisumu,0031,women,staff-attitude,3,12,2026-03-02,ok\n"
 
 
@@ -45,7 +43,7 @@ def test_a_value_above_the_maximum_names_row_column_and_limit(tmp_path: Path) ->
 def test_type_enum_pattern_required_and_unique_errors(tmp_path: Path) -> None:
     body = (
         GOOD.format(n=1)
-        + "SC-00002,Kisumu,31,men,staff-attitude,three,12,02/03/2026,ok\n"
+        + "SC-00002,Kisumu,0031 Kisumu,men,staff-attitude,three,12,02/03/2026,ok\n"
         + "SC-00001,,0031,women,staff-attitude,3,12,2026-03-02,ok\n"
     )
     report = run(tmp_path, body)
@@ -55,7 +53,7 @@ def test_type_enum_pattern_required_and_unique_errors(tmp_path: Path) -> None:
         (3, "group", "constraint-enum"),
         (3, "score", "type-error"),
         (3, "session_date", "type-error"),
-        (4, "county", "constraint-required"),
+        (4, "area", "constraint-required"),
         (4, "scorecard_id", "unique-error"),
         (4, None, "primary-key"),
     }
@@ -80,7 +78,7 @@ def test_ragged_and_blank_rows_are_structural_errors(tmp_path: Path) -> None:
 
 
 def test_duplicate_and_blank_headers_are_named_once(tmp_path: Path) -> None:
-    header = "scorecard_id,county,facility_code,group,indicator,score,score,,comment\n"
+    header = "scorecard_id,area,facility_code,group,indicator,score,score,,comment\n"
     report = run(tmp_path, GOOD.format(n=1), header=header)
     labels = [(f.code, f.row) for f in report.findings if f.code.endswith("label")]
     assert labels == [("duplicate-label", 1), ("blank-label", 1)]
