@@ -15,6 +15,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
+from cdx.cli.options import (
+    CATALOGUE_HELP,
+    DEFAULT_CONFIG,
+    ConfigOption,
+    JsonOption,
+    TrustOption,
+)
 from cdx.core.errors import CdxError
 
 app = typer.Typer(
@@ -26,13 +33,25 @@ app = typer.Typer(
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", "-c", help="coalition.yaml (default: $CDX_CONFIG or ./coalition.yaml)"
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        output.out.print(f"cdx {version('cdx')}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print cdx's version"
+        ),
+    ] = False,
+) -> None:
+    """Citizen Data Exchange: validate, seal and publish citizen data; pull and verify it."""
 
 
 def speaks_errors(command: F) -> F:
@@ -50,29 +69,36 @@ def speaks_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _config_path(config: Path | None) -> Path:
-    from cdx.core.settings import Settings
-
-    return config or Settings().config
-
-
 @app.command()
 @speaks_errors
 def init(
     directory: Annotated[Path, typer.Argument(help="Where coalition.yaml lives")] = Path(),
     coalition_id: Annotated[
-        str, typer.Option("--id", help="Short id, e.g. kenya-lnob")
-    ] = "my-coalition",
-    name: Annotated[str, typer.Option(help="Full name of the coalition")] = "My coalition",
-    country: Annotated[str, typer.Option(help="ISO country code, e.g. KE")] = "KE",
-    email: Annotated[str, typer.Option(help="Contact e-mail")] = "data@example.org",
+        str | None, typer.Option("--id", help="Short id, e.g. kenya-lnob (default: my-coalition)")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Full name of the coalition (default: My coalition)")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO country code, e.g. KE (default: KE)")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option(help="Contact e-mail (default: data@example.org)")
+    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Create coalition.yaml (if missing) and the coalition's Ed25519 signing key."""
-    from cdx.cli.scaffold import init_coalition
+    """Create coalition.yaml (if missing) and the coalition's Ed25519 signing key.
 
-    result = init_coalition(
-        directory, coalition_id=coalition_id, name=name, country=country, email=email
-    )
+    In a directory that has a coalition.yaml, --id, --name, --country and --email must
+    agree with it (or be left out): init never rewrites it.
+    """
+    from cdx.cli.scaffold import CoalitionDetails, init_coalition
+
+    asked = CoalitionDetails(id=coalition_id, name=name, country=country, email=email)
+    result = init_coalition(directory, asked)
+    if as_json:
+        output.print_json({"ok": True, "done": result})
+        return
     for line in result:
         output.out.print(line, markup=False)
 
@@ -81,7 +107,7 @@ def init(
 @speaks_errors
 def validate(
     target: Annotated[str, typer.Argument(help="A CSV/XLSX file, or a dataset of coalition.yaml")],
-    config: ConfigOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
     schema: Annotated[
         Path | None, typer.Option(help="Table Schema for a file (else inferred)")
     ] = None,
@@ -95,7 +121,7 @@ def validate(
     from cdx.cli.validate_command import validate_target
 
     report = validate_target(
-        target, _config_path(config), schema=schema, suite=suite, sheet=sheet, encoding=encoding
+        target, config, schema=schema, suite=suite, sheet=sheet, encoding=encoding
     )
     if as_json:
         output.print_json(report.to_dict())
@@ -108,15 +134,40 @@ def validate(
 @speaks_errors
 def publish(
     datasets: Annotated[list[str] | None, typer.Argument(help="Datasets (default: all)")] = None,
-    config: ConfigOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+    prefect: Annotated[
+        bool,
+        typer.Option(
+            "--prefect",
+            help="Run the Prefect flow even without PREFECT_API_URL (a temporary server; "
+            "its history under the coalition's .cdx/prefect)",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Stage, build, validate, seal and publish datasets through the Prefect flow."""
+    """Stage, build, validate, protect, seal and publish datasets.
+
+    With a Prefect server (PREFECT_API_URL, or --prefect) each dataset is a run of the
+    publish_dataset flow there; without one the same steps run here and each run is
+    recorded in .cdx/runs.jsonl beside coalition.yaml.
+    """
     from cdx.cli.publish_command import run_publish
 
-    results = run_publish(_config_path(config), datasets or [])
+    results = run_publish(config, datasets or [], prefect=prefect)
+    failed = [name for name, result in results.items() if "error" in result]
     if as_json:
-        output.print_json(results)
+        output.print_json(
+            {
+                name: {"ok": False, "error": result["error"].to_dict()}
+                if "error" in result
+                else {"ok": True, **result}
+                for name, result in results.items()
+            }
+        )
+        if failed:
+            codes = [output.exit_code_for(results[name]["error"]) for name in failed]
+            raise typer.Exit(max(codes))
+        return
     failed = [name for name, result in results.items() if "error" in result]
     for name, result in results.items():
         if "error" in result:
@@ -136,10 +187,16 @@ def publish(
 @app.command()
 @speaks_errors
 def pull(
-    catalogue: Annotated[str, typer.Argument(help="Catalogue location (a directory)")],
-    ref: Annotated[str, typer.Argument(help="COALITION/DATASET[@VERSION]; default latest")],
+    catalogue: Annotated[str, typer.Argument(help=CATALOGUE_HELP)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="COALITION/DATASET or COALITION/DATASET@VERSION, e.g. "
+            "kenya-lnob/youth-survey@1.0.0 (default: @latest)"
+        ),
+    ],
     to: Annotated[Path, typer.Option("--to", help="New directory for the package")],
-    trust: Annotated[Path | None, typer.Option(help="Your trust store of coalition keys")] = None,
+    trust: TrustOption = None,
     accept_catalogue_keys: Annotated[
         bool,
         typer.Option(help="Accept a signature checked only against keys the catalogue publishes"),
@@ -149,15 +206,13 @@ def pull(
     """Fetch a package and verify it before it appears under --to."""
     from cdx.connectors.catalogue import PackageRef
     from cdx.connectors.pull import pull_package
-    from cdx.connectors.registry import open_catalogue
     from cdx.core.keys import TrustStore
     from cdx.core.settings import Settings
 
     settings = Settings()
-    trust = trust or settings.trust
     store = TrustStore.load(trust) if trust else None
     resolved, verification = pull_package(
-        open_catalogue(catalogue),
+        _existing_catalogue(catalogue),
         PackageRef.parse(ref),
         to,
         store,
@@ -175,7 +230,7 @@ def pull(
 @speaks_errors
 def verify(
     directory: Annotated[Path, typer.Argument(help="A sealed package directory")],
-    trust: Annotated[Path | None, typer.Option(help="Your trust store of coalition keys")] = None,
+    trust: TrustOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check every file, the signature and the profile: exit 0 only if trusted and intact."""
@@ -185,7 +240,6 @@ def verify(
     from cdx.verify.verification import verify_package
 
     settings = Settings()
-    trust = trust or settings.trust
     store = TrustStore.load(trust) if trust else None
     verification = verify_package(directory, store, limits=settings.package_limits())
     print_verification(verification, as_json=as_json, label=str(directory))
@@ -195,13 +249,11 @@ def verify(
 @app.command(name="list")
 @speaks_errors
 def list_packages(
-    catalogue: Annotated[str, typer.Argument(help="Catalogue location (a directory)")],
+    catalogue: Annotated[str, typer.Argument(help=CATALOGUE_HELP)],
     as_json: JsonOption = False,
 ) -> None:
     """List the committed packages of a catalogue."""
-    from cdx.connectors.registry import open_catalogue
-
-    entries = open_catalogue(catalogue).entries()
+    entries = _existing_catalogue(catalogue).entries()
     if as_json:
         output.print_json([entry.to_dict() for entry in entries])
         return
@@ -212,9 +264,27 @@ def list_packages(
         )
 
 
+def _existing_catalogue(location: str) -> Any:
+    """The catalogue to read from; a directory that is not there is an error, not empty."""
+    from cdx.connectors.registry import PATH_SCHEME, open_catalogue, scheme_of
+    from cdx.core.errors import CatalogueNotFound
+
+    if scheme_of(location) == PATH_SCHEME:
+        path = Path(location.removeprefix("file:")).expanduser()
+        if not path.is_dir():
+            raise CatalogueNotFound(
+                f"there is no catalogue directory {path}",
+                hint="check the path (a local catalogue is the directory `cdx publish` "
+                "wrote to), or give s3://BUCKET/PREFIX or ckan+https://HOST",
+            )
+    return open_catalogue(location)
+
+
 @app.command(name="schema")
-def print_schema() -> None:
-    """Print the JSON Schema of coalition.yaml (schemas/coalition.schema.json)."""
+@speaks_errors
+def print_schema(as_json: JsonOption = False) -> None:
+    """Print the JSON Schema of coalition.yaml (schemas/coalition.schema.json); it is
+    JSON with or without --json."""
     from cdx.core.coalition import coalition_json_schema
 
     output.print_json(coalition_json_schema())

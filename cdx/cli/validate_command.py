@@ -55,12 +55,15 @@ def validate_dataset(name: str, config: Path) -> ValidationReport:
     from cdx.core.coalition import load_coalition
     from cdx.core.settings import Settings
     from cdx.flows import pipeline
-    from cdx.flows.run_context import start_run
+    from cdx.flows.run_context import end_run, start_run
     from cdx.seal.provenance import RunRecord
 
     coalition = load_coalition(config)
     # Validating neither publishes nor seals: no catalogues resolved, no key read.
     run = start_run(coalition, name, RunRecord(), Settings(), publishing=False)
-    _, staged = pipeline.stage_sources(run)
-    pipeline.build(run, staged)
-    return pipeline.validate(run)
+    try:
+        _, staged = pipeline.stage_sources(run)
+        pipeline.build(run, staged)
+        return pipeline.validate(run)
+    finally:
+        end_run(run)  # the staged copies hold the data as collected

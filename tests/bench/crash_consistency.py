@@ -41,7 +41,7 @@ def sealed_versions(scratch: Path, versions: tuple[str, ...]) -> tuple[dict[str,
 
     coalition = scratch / "kenya-lnob"
     shutil.copytree(EXAMPLE, coalition, ignore=shutil.ignore_patterns("keys"))
-    init_coalition(coalition, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    init_coalition(coalition)
     sealed = seal_example(coalition)
     packages = {}
     for version in versions:
