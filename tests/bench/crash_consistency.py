@@ -145,7 +145,7 @@ def publish_kills(scratch: Path, kills: int, cdx_root: Path) -> None:
     for _ in range(kills):
         mark = uuid.uuid4().hex
         publisher = subprocess.Popen(
-            [*cdx, "publish"],
+            [*cdx, "publish", "--prefect"],
             cwd=workspace,
             env={**env, "CDX_TEST_MARK": mark},
             stdout=subprocess.DEVNULL,
