@@ -31,6 +31,7 @@ def run(
     for name in ("PREFECT_API_URL", "PREFECT_HOME", "CDX_CONFIG", "CDX_TRUST", "CDX_WORK_DIR"):
         base.pop(name, None)
     base["HOME"] = str(cwd.parent / "home")
+    (cwd.parent / "home").mkdir(exist_ok=True)
     return subprocess.run(
         [*CDX, *args],
         cwd=cwd,
