@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded defaults: the Kenyan example coalition publishes its two
-# datasets to a local-directory catalogue through the Prefect flow (no server needed),
-# then a statistics office pulls one back and verifies it against the coalition's key.
+# datasets to a local-directory catalogue (no server needed: without PREFECT_API_URL the
+# steps run in the cdx process, docs/decisions/0068), then a statistics office pulls one back and verifies it against the coalition's key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
@@ -16,7 +16,7 @@ rm -rf "$DEMO/kenya-lnob/keys" "$DEMO/kenya-lnob/.cdx"
 echo "== 1. The coalition creates its signing key"
 (cd "$DEMO/kenya-lnob" && ../../$CDX init .)
 
-echo "== 2. The coalition validates and publishes both datasets (Prefect flow publish_dataset)"
+echo "== 2. The coalition validates and publishes both datasets (runs in .cdx/runs.jsonl)"
 (cd "$DEMO/kenya-lnob" && ../../$CDX publish 2>"../publish.log") || {
   cat "$DEMO/publish.log" >&2
   exit 1

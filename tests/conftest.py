@@ -29,7 +29,7 @@ def coalition_dir(tmp_path: Path) -> Path:
 
     target = tmp_path / "kenya-lnob"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
-    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    init_coalition(target)
     return target
 
 
@@ -76,7 +76,7 @@ def sealed_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     root = tmp_path_factory.mktemp("sealed")
     target = root / "kenya-lnob"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
-    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    init_coalition(target)
     return target, seal_example(target)
 
 

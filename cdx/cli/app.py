@@ -15,6 +15,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
+from cdx.cli.options import (
+    CATALOGUE_HELP,
+    DEFAULT_CONFIG,
+    ConfigOption,
+    JsonOption,
+    TrustOption,
+)
 from cdx.core.errors import CdxError
 
 app = typer.Typer(
@@ -26,13 +33,25 @@ app = typer.Typer(
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", "-c", help="coalition.yaml (default: $CDX_CONFIG or ./coalition.yaml)"
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        output.out.print(f"cdx {version('cdx')}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print cdx's version"
+        ),
+    ] = False,
+) -> None:
+    """Citizen Data Exchange: validate, seal and publish citizen data; pull and verify it."""
 
 
 def speaks_errors(command: F) -> F:
@@ -50,29 +69,36 @@ def speaks_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _config_path(config: Path | None) -> Path:
-    from cdx.core.settings import Settings
-
-    return config or Settings().config
-
-
 @app.command()
 @speaks_errors
 def init(
     directory: Annotated[Path, typer.Argument(help="Where coalition.yaml lives")] = Path(),
     coalition_id: Annotated[
-        str, typer.Option("--id", help="Short id, e.g. kenya-lnob")
-    ] = "my-coalition",
-    name: Annotated[str, typer.Option(help="Full name of the coalition")] = "My coalition",
-    country: Annotated[str, typer.Option(help="ISO country code, e.g. KE")] = "KE",
-    email: Annotated[str, typer.Option(help="Contact e-mail")] = "data@example.org",
+        str | None, typer.Option("--id", help="Short id, e.g. kenya-lnob (default: my-coalition)")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Full name of the coalition (default: My coalition)")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO country code, e.g. KE (default: KE)")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option(help="Contact e-mail (default: data@example.org)")
+    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Create coalition.yaml (if missing) and the coalition's Ed25519 signing key."""
-    from cdx.cli.scaffold import init_coalition
+    """Create coalition.yaml (if missing) and the coalition's Ed25519 signing key.
 
-    result = init_coalition(
-        directory, coalition_id=coalition_id, name=name, country=country, email=email
-    )
+    In a directory that has a coalition.yaml, --id, --name, --country and --email must
+    agree with it (or be left out): init never rewrites it.
+    """
+    from cdx.cli.scaffold import CoalitionDetails, init_coalition
+
+    asked = CoalitionDetails(id=coalition_id, name=name, country=country, email=email)
+    result = init_coalition(directory, asked)
+    if as_json:
+        output.print_json({"ok": True, "done": result})
+        return
     for line in result:
         output.out.print(line, markup=False)
 
@@ -81,7 +107,7 @@ def init(
 @speaks_errors
 def validate(
     target: Annotated[str, typer.Argument(help="A CSV/XLSX file, or a dataset of coalition.yaml")],
-    config: ConfigOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
     schema: Annotated[
         Path | None, typer.Option(help="Table Schema for a file (else inferred)")
     ] = None,
@@ -101,7 +127,7 @@ def validate(
     from cdx.cli.validate_command import preview_lines, validate_target
 
     report, privacy = validate_target(
-        target, _config_path(config), schema=schema, suite=suite, sheet=sheet, encoding=encoding
+        target, config, schema=schema, suite=suite, sheet=sheet, encoding=encoding
     )
     if as_json:
         document = report.to_dict()
@@ -118,17 +144,28 @@ def validate(
 @speaks_errors
 def publish(
     datasets: Annotated[list[str] | None, typer.Argument(help="Datasets (default: all)")] = None,
-    config: ConfigOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+    prefect: Annotated[
+        bool,
+        typer.Option(
+            "--prefect",
+            help="Run the Prefect flow even without PREFECT_API_URL (a temporary server; "
+            "its history under the coalition's .cdx/prefect)",
+        ),
+    ] = False,
     limit: Annotated[int, typer.Option(help="Findings to print for a refused dataset")] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """Stage, build, validate, protect, seal and publish datasets through the Prefect flow.
+    """Stage, build, validate, protect, seal and publish datasets.
 
-    A refused dataset's findings are printed as `cdx validate` prints them; exit 1.
+    With a Prefect server (PREFECT_API_URL, or --prefect) each dataset is a run of the
+    publish_dataset flow there; without one the same steps run here and each run is
+    recorded in .cdx/runs.jsonl beside coalition.yaml. A refused dataset's findings are
+    printed as `cdx validate` prints them; exit 1.
     """
     from cdx.cli.publish_command import print_outcomes, run_publish
 
-    results = run_publish(_config_path(config), datasets or [])
+    results = run_publish(config, datasets or [], prefect=prefect)
     code = print_outcomes(results, as_json=as_json, limit=limit)
     if code:
         raise typer.Exit(code)
@@ -137,10 +174,16 @@ def publish(
 @app.command()
 @speaks_errors
 def pull(
-    catalogue: Annotated[str, typer.Argument(help="Catalogue location (a directory)")],
-    ref: Annotated[str, typer.Argument(help="COALITION/DATASET[@VERSION]; default latest")],
+    catalogue: Annotated[str, typer.Argument(help=CATALOGUE_HELP)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="COALITION/DATASET or COALITION/DATASET@VERSION, e.g. "
+            "kenya-lnob/youth-survey@1.0.0 (default: @latest)"
+        ),
+    ],
     to: Annotated[Path, typer.Option("--to", help="New directory for the package")],
-    trust: Annotated[Path | None, typer.Option(help="Your trust store of coalition keys")] = None,
+    trust: TrustOption = None,
     accept_catalogue_keys: Annotated[
         bool,
         typer.Option(help="Accept a signature checked only against keys the catalogue publishes"),
@@ -150,15 +193,13 @@ def pull(
     """Fetch a package and verify it before it appears under --to."""
     from cdx.connectors.catalogue import PackageRef
     from cdx.connectors.pull import pull_package
-    from cdx.connectors.registry import open_catalogue
     from cdx.core.keys import TrustStore
     from cdx.core.settings import Settings
 
     settings = Settings()
-    trust = trust or settings.trust
     store = TrustStore.load(trust) if trust else None
     resolved, verification = pull_package(
-        open_catalogue(catalogue),
+        _existing_catalogue(catalogue),
         PackageRef.parse(ref),
         to,
         store,
@@ -176,7 +217,7 @@ def pull(
 @speaks_errors
 def verify(
     directory: Annotated[Path, typer.Argument(help="A sealed package directory")],
-    trust: Annotated[Path | None, typer.Option(help="Your trust store of coalition keys")] = None,
+    trust: TrustOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check every file, the signature and the profile: exit 0 only if trusted and intact."""
@@ -186,7 +227,6 @@ def verify(
     from cdx.verify.verification import verify_package
 
     settings = Settings()
-    trust = trust or settings.trust
     store = TrustStore.load(trust) if trust else None
     verification = verify_package(directory, store, limits=settings.package_limits())
     print_verification(verification, as_json=as_json, label=str(directory))
@@ -196,13 +236,11 @@ def verify(
 @app.command(name="list")
 @speaks_errors
 def list_packages(
-    catalogue: Annotated[str, typer.Argument(help="Catalogue location (a directory)")],
+    catalogue: Annotated[str, typer.Argument(help=CATALOGUE_HELP)],
     as_json: JsonOption = False,
 ) -> None:
     """List the committed packages of a catalogue."""
-    from cdx.connectors.registry import open_catalogue
-
-    entries = open_catalogue(catalogue).entries()
+    entries = _existing_catalogue(catalogue).entries()
     if as_json:
         output.print_json([entry.to_dict() for entry in entries])
         return
@@ -211,6 +249,22 @@ def list_packages(
             f"{entry.coalition}/{entry.dataset}@{entry.version}  {entry.committed}  {entry.key_id}",
             markup=False,
         )
+
+
+def _existing_catalogue(location: str) -> Any:
+    """The catalogue to read from; a directory that is not there is an error, not empty."""
+    from cdx.connectors.registry import PATH_SCHEME, open_catalogue, scheme_of
+    from cdx.core.errors import CatalogueNotFound
+
+    if scheme_of(location) == PATH_SCHEME:
+        path = Path(location.removeprefix("file:")).expanduser()
+        if not path.is_dir():
+            raise CatalogueNotFound(
+                f"there is no catalogue directory {path}",
+                hint="check the path (a local catalogue is the directory `cdx publish` "
+                "wrote to), or give s3://BUCKET/PREFIX or ckan+https://HOST",
+            )
+    return open_catalogue(location)
 
 
 schema_app = typer.Typer(
@@ -223,8 +277,9 @@ app.add_typer(schema_app, name="schema")
 
 
 @schema_app.callback()
-def print_schema(context: typer.Context) -> None:
-    """Print the JSON Schema of coalition.yaml (schemas/coalition.schema.json)."""
+def print_schema(context: typer.Context, as_json: JsonOption = False) -> None:
+    """Print the JSON Schema of coalition.yaml (schemas/coalition.schema.json); it is
+    JSON with or without --json."""
     if context.invoked_subcommand is not None:
         return
     from cdx.core.coalition import coalition_json_schema
@@ -236,7 +291,7 @@ def print_schema(context: typer.Context) -> None:
 @speaks_errors
 def schema_infer(
     target: Annotated[str, typer.Argument(help="A CSV/XLSX file, or a dataset of coalition.yaml")],
-    config: ConfigOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the schema here (default: stdout)")
     ] = None,
@@ -254,7 +309,7 @@ def schema_infer(
     from cdx.cli.schema_command import infer_starter_schema, schema_text
 
     schema, suggestions = infer_starter_schema(
-        target, _config_path(config), source=source, sheet=sheet, encoding=encoding
+        target, config, source=source, sheet=sheet, encoding=encoding
     )
     # The reasons go to the terminal's other stream, so stdout stays one JSON document.
     speak = output.err if out is None else output.out

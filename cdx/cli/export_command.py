@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cdx.cli import output
+from cdx.cli.options import JsonOption, TrustOption
 
 
 def export(
@@ -18,17 +19,13 @@ def export(
     out: Annotated[Path, typer.Option(help="A new or empty directory for the files")] = Path(
         "export"
     ),
-    trust: Annotated[
-        Path | None, typer.Option(help="Your trust store of coalition keys (or CDX_TRUST)")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    trust: TrustOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Verify a package, then write its tables as --format (parquet: typed by the schema)."""
     from cdx.core.keys import TrustStore
-    from cdx.core.settings import Settings
     from cdx.exports.registry import export_package
 
-    trust = trust or Settings().trust
     store = TrustStore.load(trust) if trust else None
     written = export_package(directory, to, out, store)
     if as_json:

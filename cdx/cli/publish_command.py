@@ -1,7 +1,14 @@
-"""`cdx publish`: run the publish_dataset flow for each dataset, collecting outcomes."""
+"""`cdx publish`: each dataset's steps, run here or as the publish_dataset flow on a server.
+
+Without a configured Prefect server the steps run in this process and each run is
+journalled in the coalition's directory; with one (PREFECT_API_URL), or with
+`--prefect`, each dataset is a flow run
+(docs/decisions/0068-publish-without-a-server.md).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,21 +24,73 @@ class PublishFailed(Terminal):
     code = "publish-failed"
 
 
-def run_publish(config: Path, datasets: list[str]) -> dict[str, dict[str, Any]]:
+SYSTEM_HINT = (
+    "this is a failure of cdx or its surroundings, not of your data; "
+    "retry, and report it if it persists"
+)
+
+
+def run_publish(
+    config: Path, datasets: list[str], *, prefect: bool = False
+) -> dict[str, dict[str, Any]]:
     from cdx.core.coalition import load_coalition
     from cdx.core.keys import load_signing_key
+    from cdx.flows.orchestrator import check_server_answers, configured_api_url
+
+    coalition = load_coalition(config)
+    names = datasets or sorted(coalition.config.datasets)
+    for name in names:
+        coalition.dataset(name)  # an unknown name fails before any run starts
+    # So does an unusable key: a data officer should not wait for any step to learn that.
+    load_signing_key(coalition.id, coalition.resolve(coalition.config.signing.key))
+    server = configured_api_url()
+    if server:
+        check_server_answers(server)
+    if server or prefect:
+        return _publish_with_prefect(coalition, names, server)
+    return _publish_here(coalition, names)
+
+
+def _publish_here(coalition: Coalition, names: list[str]) -> dict[str, dict[str, Any]]:
+    from cdx.core.settings import Settings
+    from cdx.flows.direct import publish_directly
+
+    settings = Settings()
+    results: dict[str, dict[str, Any]] = {}
+    for number, name in enumerate(names, start=1):
+        with err.status(f"Publishing {name} ({number} of {len(names)})…"):
+            try:
+                results[name] = publish_directly(coalition, name, settings)
+            except CdxError as error:
+                results[name] = {"error": error}
+            except Exception as error:
+                failed = PublishFailed(
+                    f"publishing {name} failed: {type(error).__name__}: {error}", hint=SYSTEM_HINT
+                )
+                results[name] = {"error": failed}
+    return results
+
+
+def _publish_with_prefect(
+    coalition: Coalition, names: list[str], server: str | None
+) -> dict[str, dict[str, Any]]:
+    from cdx.core.settings import Settings
+
+    if server:
+        os.environ["PREFECT_API_URL"] = server  # as found, in the environment or a profile
+    else:
+        # A temporary server's database belongs to the coalition's directory, not to the
+        # person's ~/.prefect that every coalition they work for would share.
+        home = Settings().work_dir_for(coalition.base_dir) / "prefect"
+        if "PREFECT_HOME" not in os.environ:
+            home.mkdir(parents=True, exist_ok=True)  # Prefect makes only the last level
+            os.environ["PREFECT_HOME"] = str(home)
     from cdx.flows.prefect_setup import hide_tracebacks_of_cdx_errors, prepare_prefect_environment
     from cdx.flows.temporary_server import temporary_server_for_this_process
 
     prepare_prefect_environment()
     from cdx.flows.publish import publish_dataset
 
-    coalition = load_coalition(config)
-    names = datasets or sorted(coalition.config.datasets)
-    for name in names:
-        coalition.dataset(name)  # an unknown name fails before any run starts
-    # So does an unusable key: a data officer should not wait for Prefect to learn that.
-    load_signing_key(coalition.id, coalition.resolve(coalition.config.signing.key))
     hide_tracebacks_of_cdx_errors()
     # A server Prefect started itself would outlive a killed publish; this one cannot.
     with temporary_server_for_this_process():
@@ -50,11 +109,7 @@ def _publish_each(
             continue
         error = state.result(raise_on_failure=False)
         if not isinstance(error, CdxError):
-            error = PublishFailed(
-                f"publishing {name} failed: {state.message}",
-                hint="this is a failure of cdx or its surroundings, not of your data; "
-                "retry, and report it if it persists",
-            )
+            error = PublishFailed(f"publishing {name} failed: {state.message}", hint=SYSTEM_HINT)
         results[name] = {"error": error}
     return results
 

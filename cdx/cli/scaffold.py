@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from cdx.core.coalition import load_coalition
+from cdx.core.coalition import Coalition, load_coalition
+from cdx.core.errors import CoalitionExists
 from cdx.core.keys import generate_key
 from cdx.core.names import check_slug
 
@@ -48,19 +50,41 @@ datasets: {{}}
 """
 
 
-def init_coalition(
-    directory: Path, *, coalition_id: str, name: str, country: str, email: str
-) -> list[str]:
-    """Write what is missing (coalition.yaml, key pair); never overwrite. Returns what was done."""
+@dataclass(frozen=True)
+class CoalitionDetails:
+    """What `cdx init` was asked to write; None where the person gave nothing."""
+
+    id: str | None = None
+    name: str | None = None
+    country: str | None = None
+    email: str | None = None
+
+
+DEFAULTS = CoalitionDetails("my-coalition", "My coalition", "KE", "data@example.org")
+
+
+def init_coalition(directory: Path, asked: CoalitionDetails = CoalitionDetails()) -> list[str]:
+    """Write what is missing (coalition.yaml, key pair); never overwrite. Returns what was done.
+
+    Where coalition.yaml exists, details asked for that disagree with it are refused
+    (`coalition-exists`) rather than silently ignored.
+    """
     done = []
     config = directory / "coalition.yaml"
     if config.exists():
+        _refuse_other_details(load_coalition(config), asked)
         done.append(f"kept the existing {config}")
     else:
+        coalition_id = asked.id or str(DEFAULTS.id)
         check_slug(coalition_id, what="coalition id")
         directory.mkdir(parents=True, exist_ok=True)
         config.write_text(
-            TEMPLATE.format(coalition_id=coalition_id, name=name, country=country, email=email),
+            TEMPLATE.format(
+                coalition_id=coalition_id,
+                name=asked.name or DEFAULTS.name,
+                country=asked.country or DEFAULTS.country,
+                email=asked.email or DEFAULTS.email,
+            ),
             encoding="utf-8",
         )
         done.append(f"wrote {config}")
@@ -76,3 +100,26 @@ def init_coalition(
             "statistics offices that receive your data"
         )
     return done
+
+
+def _refuse_other_details(coalition: Coalition, asked: CoalitionDetails) -> None:
+    info = coalition.config.coalition
+    written = {
+        "--id": (asked.id, info.id),
+        "--name": (asked.name, info.name),
+        "--country": (asked.country, info.country),
+        "--email": (asked.email, info.contact.email),
+    }
+    differ = [
+        f"{option} {wanted!r} (it says {str(have)!r})"
+        for option, (wanted, have) in written.items()
+        if wanted is not None and wanted != str(have)
+    ]
+    if differ:
+        raise CoalitionExists(
+            f"this coalition.yaml already describes coalition {info.id!r}; "
+            f"init will not change it to {', '.join(differ)}",
+            where=str(coalition.path),
+            hint="edit coalition.yaml yourself, or run cdx init in a new directory for "
+            "another coalition",
+        )

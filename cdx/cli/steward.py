@@ -4,20 +4,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cdx.cli import output
+from cdx.cli.options import DEFAULT_CONFIG, ConfigOption, JsonOption
+
+if TYPE_CHECKING:
+    from cdx.core.coalition import Coalition
 
 steward = typer.Typer(no_args_is_help=True, add_completion=False)
 
 
 def deploy(
-    config: Annotated[Path, typer.Option("--config", "-c", help="coalition.yaml")] = Path(
-        "coalition.yaml"
-    ),
+    config: ConfigOption = DEFAULT_CONFIG,
     write: Annotated[
         Path | None, typer.Option(help="Also write the deployments into this prefect.yaml")
     ] = None,
@@ -25,8 +28,13 @@ def deploy(
         bool, typer.Option(help="Register them with the Prefect API (needs PREFECT_API_URL)")
     ] = True,
     work_pool: Annotated[str, typer.Option(help="Process work pool")] = "cdx-process",
+    as_json: JsonOption = False,
 ) -> None:
-    """Create or update a scheduled deployment per schedule, and the freshness watch."""
+    """Create or update a scheduled deployment per schedule, and the freshness watch.
+
+    Registering (the default) needs a Prefect server: PREFECT_API_URL, or
+    infra/prefect/up.sh to start one; --no-apply --write prefect.yaml needs none.
+    """
     from cdx.core.coalition import load_coalition
     from cdx.flows.deployments import (
         apply_deployments,
@@ -36,6 +44,11 @@ def deploy(
     )
 
     coalition = load_coalition(config)
+    if apply:
+        from cdx.flows.orchestrator import require_server
+
+        require_server("deploy")
+    said: list[str] = []
     repo = Path(__file__).resolve().parents[2]
     config_path = str(coalition.path)
     if coalition.path.is_relative_to(repo):
@@ -43,7 +56,7 @@ def deploy(
     specs = deployment_specs(coalition, config_path)
     if write:
         write_prefect_yaml(specs, write)
-        output.out.print(f"wrote {len(specs)} deployments into {write}", markup=False)
+        said.append(f"wrote {len(specs)} deployments into {write}")
     if apply:
         from cdx.flows.prefect_setup import prepare_prefect_environment
         from cdx.flows.zombies import ensure_zombie_automation
@@ -51,18 +64,23 @@ def deploy(
         prepare_prefect_environment()
         apply_deployments(specs, source=repo, work_pool=work_pool)
         for name in remove_stale_deployments(specs):
-            output.out.print(f"removed {name}: coalition.yaml no longer asks for it", markup=False)
+            said.append(f"removed {name}: coalition.yaml no longer asks for it")
         for spec in specs:
-            output.out.print(
-                f"deployed {spec.name}: {spec.cron} ({spec.timezone}) on {work_pool}",
-                markup=False,
-            )
+            said.append(f"deployed {spec.name}: {spec.cron} ({spec.timezone}) on {work_pool}")
         automation = ensure_zombie_automation()
-        output.out.print(
+        said.append(
             "runs whose worker or machine is lost are marked Crashed when their heartbeats "
-            f"stop (automation {automation})",
-            markup=False,
+            f"stop (automation {automation})"
         )
+    _say(said, as_json, deployments=[spec.name for spec in specs])
+
+
+def _say(lines: list[str], as_json: bool, **data: object) -> None:
+    if as_json:
+        output.print_json({"ok": True, **data, "done": lines})
+        return
+    for line in lines:
+        output.out.print(line, markup=False)
 
 
 def notify(
@@ -73,42 +91,46 @@ def notify(
     block: Annotated[str, typer.Option(help="Name of the webhook block to save")] = (
         "cdx-steward-webhook"
     ),
+    as_json: JsonOption = False,
 ) -> None:
-    """Alert the steward when a publish run fails or crashes (Prefect automation)."""
+    """Alert the steward when a publish run fails or crashes (a Prefect automation on
+    the server PREFECT_API_URL names; infra/prefect/up.sh starts one)."""
+    from cdx.flows.orchestrator import require_server
+
+    require_server("notify")
     from cdx.flows.notifications import ensure_failure_automation, webhook_block
     from cdx.flows.prefect_setup import prepare_prefect_environment
 
     prepare_prefect_environment()
     automation = ensure_failure_automation(webhook_block(block, webhook))
-    output.out.print(
+    said = (
         f"failed or crashed publish runs now notify through the block {block} "
-        f"(automation {automation})",
-        markup=False,
+        f"(automation {automation})"
     )
+    _say([said], as_json, block=block, automation=str(automation))
 
 
 def status(
-    config: Annotated[Path, typer.Option("--config", "-c", help="coalition.yaml")] = Path(
-        "coalition.yaml"
-    ),
+    config: ConfigOption = DEFAULT_CONFIG,
     runs: Annotated[
-        bool, typer.Option(help="Add each dataset's last publish run from the Prefect API")
+        bool,
+        typer.Option(
+            help="Add each dataset's last publish run: from the Prefect server when "
+            "PREFECT_API_URL names one, else from .cdx/runs.jsonl beside coalition.yaml"
+        ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Latest version, when it was published, freshness and (--runs) the last run."""
     from rich.table import Table
 
     from cdx.core.coalition import load_coalition
-    from cdx.flows.status import freshness_rows, last_publish_runs
+    from cdx.flows.status import freshness_rows
 
     coalition = load_coalition(config)
     rows = freshness_rows(coalition, dt.datetime.now(dt.UTC))
     if runs:
-        from cdx.flows.prefect_setup import prepare_prefect_environment
-
-        prepare_prefect_environment()
-        last = last_publish_runs(coalition)
+        last = _last_runs(coalition)
         for row in rows:
             row.update(last.get(row["dataset"], {"last_run": "none", "last_run_at": ""}))
     if as_json:
@@ -129,3 +151,22 @@ def status(
             *([row["last_run"], row["last_run_at"]] if runs else []),
         )
     output.out.print(table)
+
+
+def _last_runs(coalition: Coalition) -> dict[str, dict[str, str]]:
+    """Each dataset's last run: from the configured server, else the coalition's journal."""
+    from cdx.flows.orchestrator import check_server_answers, configured_api_url
+
+    server = configured_api_url()
+    if server:
+        check_server_answers(server)
+        os.environ["PREFECT_API_URL"] = server  # as found, in the environment or a profile
+        from cdx.flows.prefect_setup import prepare_prefect_environment
+        from cdx.flows.status import last_publish_runs
+
+        prepare_prefect_environment()
+        return last_publish_runs(coalition)
+    from cdx.core.settings import Settings
+    from cdx.flows.run_journal import last_runs
+
+    return last_runs(Settings().work_dir_for(coalition.base_dir), coalition.id)

@@ -62,16 +62,19 @@ def validate_dataset(name: str, config: Path) -> tuple[ValidationReport, Privacy
     from cdx.core.coalition import load_coalition
     from cdx.core.settings import Settings
     from cdx.flows import pipeline
-    from cdx.flows.run_context import start_run
+    from cdx.flows.run_context import end_run, start_run
     from cdx.seal.provenance import RunRecord
 
     coalition = load_coalition(config)
     # Validating neither publishes nor seals: no catalogues resolved, no key read.
     run = start_run(coalition, name, RunRecord(), Settings(), publishing=False)
-    _, staged = pipeline.stage_sources(run)
-    pipeline.build(run, staged)
-    report = pipeline.validate(run)
-    return report, pipeline.protect(run, report, preview=True)
+    try:
+        _, staged = pipeline.stage_sources(run)
+        pipeline.build(run, staged)
+        report = pipeline.validate(run)
+        return report, pipeline.protect(run, report, preview=True)
+    finally:
+        end_run(run)  # the staged copies hold the data as collected
 
 
 def preview_lines(decision: PrivacyDecision) -> list[str]:

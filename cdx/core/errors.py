@@ -125,6 +125,12 @@ class SheetAmbiguous(Terminal):
     code = "sheet-ambiguous"
 
 
+class CoalitionExists(Terminal):
+    """`cdx init` asked for a coalition other than the one already written here."""
+
+    code = "coalition-exists"
+
+
 class SchemaInvalid(Terminal):
     code = "schema-invalid"
 
@@ -218,6 +224,18 @@ class CoalitionIncomplete(Terminal):
         self.failures = failures
 
 
+class PrefectServerMissing(Terminal):
+    """A command that only a Prefect server can carry out, and none is configured."""
+
+    code = "prefect-server-missing"
+
+
+class PrefectServerUnreachable(Transient):
+    """The configured Prefect server does not answer."""
+
+    code = "prefect-server-unreachable"
+
+
 class VersionConflict(Terminal):
     code = "version-conflict"
 
@@ -254,6 +272,12 @@ class OrganisationMissing(Terminal):
 
 class PackageNotFound(Terminal):
     code = "package-not-found"
+
+
+class CatalogueNotFound(Terminal):
+    """A catalogue to read from that is not there (a directory that does not exist)."""
+
+    code = "catalogue-not-found"
 
 
 # --- fetching from a catalogue that may be hostile -----------------------------------

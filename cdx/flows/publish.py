@@ -14,14 +14,20 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from cdx.connectors.catalogue import PublishOutcome
 from cdx.core.coalition import Coalition, load_coalition
-from cdx.core.errors import CoalitionIncomplete, DatasetInvalid
-from cdx.core.findings import ValidationReport, counted
+from cdx.core.errors import CoalitionIncomplete
+from cdx.core.findings import ValidationReport
 from cdx.core.settings import Settings
 from cdx.flows import pipeline
 from cdx.flows.artifacts import artifact_key, findings_table, summary_markdown
 from cdx.flows.credentials import credentials_from_blocks
-from cdx.flows.retry import retry_only_transient
-from cdx.flows.run_context import PublishRun, start_run
+from cdx.flows.refusal import mask_before_quarantine, refusal
+from cdx.flows.retry import (
+    PUBLISH_ONE_RETRIES,
+    PUBLISH_RETRIES,
+    STAGE_RETRIES,
+    retry_only_transient,
+)
+from cdx.flows.run_context import PublishRun, end_run, start_run
 from cdx.protect.decision import PrivacyDecision
 from cdx.seal.provenance import RunRecord, SourceRecord
 from cdx.seal.sealing import SealedPackage
@@ -29,8 +35,8 @@ from cdx.seal.sealing import SealedPackage
 
 @task(
     name="stage",
-    retries=2,
-    retry_delay_seconds=[2, 10],
+    retries=STAGE_RETRIES.retries,
+    retry_delay_seconds=list(STAGE_RETRIES.delays),
     retry_condition_fn=retry_only_transient,
     cache_policy=NO_CACHE,
 )
@@ -65,8 +71,8 @@ def seal_task(
 
 @task(
     name="publish",
-    retries=3,
-    retry_delay_seconds=[2, 10, 30],
+    retries=PUBLISH_RETRIES.retries,
+    retry_delay_seconds=list(PUBLISH_RETRIES.delays),
     retry_condition_fn=retry_only_transient,
     cache_policy=NO_CACHE,
 )
@@ -133,8 +139,8 @@ def _dataset_task_name() -> str:
 @task(
     name="publish_one",
     task_run_name=_dataset_task_name,
-    retries=2,
-    retry_delay_seconds=[10, 30],
+    retries=PUBLISH_ONE_RETRIES.retries,
+    retry_delay_seconds=list(PUBLISH_ONE_RETRIES.delays),
     retry_condition_fn=retry_only_transient,  # publishing again is idempotent
     cache_policy=NO_CACHE,
 )
@@ -144,13 +150,20 @@ def publish_one_task(coalition: Coalition, dataset: str) -> dict[str, Any]:
 
 
 def _publish(coalition: Coalition, dataset: str, run_name: str, steps: Steps) -> dict[str, Any]:
-    logger = get_run_logger()
     record = RunRecord(
         orchestrator="prefect", flow_run_id=str(runtime.flow_run.id), flow_run_name=run_name
     )
     # Fails before any work when a catalogue is undefined or the key is missing or
     # readable by others.
     run = start_run(coalition, dataset, record, Settings())
+    try:  # nothing unprotected outlives the run
+        return _publish_steps(run, steps)
+    finally:
+        end_run(run)
+
+
+def _publish_steps(run: PublishRun, steps: Steps) -> dict[str, Any]:
+    logger = get_run_logger()
     sources, staged = steps.stage(run)
     steps.build(run, staged)
     report = steps.validate(run)
@@ -164,6 +177,7 @@ def _publish(coalition: Coalition, dataset: str, run_name: str, steps: Steps) ->
     else:
         risk = {"accepted": "not assessed: the data failed validation first"}
     if not report.valid or not privacy.accepted:
+        mask_before_quarantine(run, report)
         _refuse(run, report, risk, report.error_count - errors_before)
     sealed = steps.seal(run, sources, report, privacy)
     published = []
@@ -175,13 +189,13 @@ def _publish(coalition: Coalition, dataset: str, run_name: str, steps: Steps) ->
         )
     _artifacts(run, report, published, None, risk)
     return {
-        "coalition": coalition.id,
-        "dataset": dataset,
+        "coalition": run.coalition.id,
+        "dataset": run.dataset,
         "version": run.version,
         "valid": True,
         "warnings": report.warning_count,
         "published": published,
-        "work_dir": str(run.paths.root),
+        "run_id": run.record.run_id,
     }
 
 
@@ -191,16 +205,7 @@ def _refuse(
     """Quarantine the reports of a refused dataset and fail the run with its findings."""
     kept = pipeline.quarantine(run)
     _artifacts(run, report, [], str(kept), privacy)
-    found = counted(report.error_count, "error")
-    if private:
-        found += f" ({counted(private, 'privacy finding')})"
-    raise DatasetInvalid(
-        f"{run.label} {run.version} has {found} and was not published",
-        where=str(kept / "reports" / "validation.html"),
-        hint="correct the data (or the privacy policy) as the findings above say, check it "
-        f"with `cdx validate {run.dataset}`, and publish again",
-        report=report.to_dict(),
-    )
+    raise refusal(run, report, kept, private)
 
 
 def _artifacts(

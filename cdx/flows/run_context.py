@@ -6,6 +6,7 @@ run's work area; the steps in flows/pipeline.py take the `PublishRun` it returns
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +115,15 @@ def start_run(
     paths = RunPaths(work_dir / "runs" / record.run_id)
     paths.root.mkdir(parents=True, exist_ok=False)
     return PublishRun(coalition, dataset, spec, catalogues, record, work_dir, paths, sealing_key)
+
+
+def end_run(run: PublishRun) -> None:
+    """Remove the run's work area: staged sources and the package, protected or not.
+
+    Whatever a run must keep leaves it first: the catalogue holds the sealed package, the
+    quarantine a refused run's (masked) reports.
+    """
+    shutil.rmtree(run.paths.root, ignore_errors=True)
 
 
 def catalogue_locations(coalition: Coalition, dataset: str, spec: Dataset) -> dict[str, str]:

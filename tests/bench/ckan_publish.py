@@ -46,7 +46,7 @@ def seal_small_package(workdir: Path) -> Path:
 
     target = workdir / "kenya-lnob"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
-    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    init_coalition(target)
     return seal_example(target)
 
 

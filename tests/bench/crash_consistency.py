@@ -41,7 +41,7 @@ def sealed_versions(scratch: Path, versions: tuple[str, ...]) -> tuple[dict[str,
 
     coalition = scratch / "kenya-lnob"
     shutil.copytree(EXAMPLE, coalition, ignore=shutil.ignore_patterns("keys"))
-    init_coalition(coalition, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    init_coalition(coalition)
     sealed = seal_example(coalition)
     packages = {}
     for version in versions:
@@ -145,7 +145,7 @@ def publish_kills(scratch: Path, kills: int, cdx_root: Path) -> None:
     for _ in range(kills):
         mark = uuid.uuid4().hex
         publisher = subprocess.Popen(
-            [*cdx, "publish"],
+            [*cdx, "publish", "--prefect"],
             cwd=workspace,
             env={**env, "CDX_TEST_MARK": mark},
             stdout=subprocess.DEVNULL,

@@ -21,7 +21,7 @@ shutil.rmtree(base, ignore_errors=True)
 base.mkdir(parents=True)
 coal = base / "kenya-lnob"
 shutil.copytree(EXAMPLE, coal, ignore=shutil.ignore_patterns("keys"))
-init_coalition(coal, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+init_coalition(coal)
 package = seal_example(coal)
 ref = PackageRef("kenya-lnob", "health-scorecard", "1.0.0")
 for name in ("zero", "big"):

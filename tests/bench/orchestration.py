@@ -60,7 +60,7 @@ def make_coalition(root: Path, datasets: int) -> Path:
         block.replace("  health-scorecard:", f"  scorecard-{n:03d}:", 1) for n in range(datasets)
     ]
     (target / "coalition.yaml").write_text(head + "datasets:\n" + "\n".join(copies) + "\n")
-    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    init_coalition(target)
     return target / "coalition.yaml"
 
 

@@ -28,7 +28,7 @@ def workspace(tmp_path: Path) -> Path:
 
     target = tmp_path / "kenya-lnob"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("keys"))
-    init_coalition(target, coalition_id="unused", name="unused", country="KE", email="x@y.z")
+    init_coalition(target)
     return target
 
 

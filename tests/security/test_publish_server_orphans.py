@@ -65,7 +65,7 @@ def test_a_killed_publish_leaves_no_prefect_server_running(tmp_path: Path) -> No
     cdx = [sys.executable, "-m", "cdx.cli.app"]
     subprocess.run([*cdx, "init", "."], cwd=workspace, env=env, check=True, capture_output=True)
     publisher = subprocess.Popen(
-        [*cdx, "publish"],
+        [*cdx, "publish", "--prefect"],
         cwd=workspace,
         env=env,
         stdout=subprocess.DEVNULL,

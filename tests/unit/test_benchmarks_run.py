@@ -63,3 +63,9 @@ def test_the_wide_tables_benchmark_runs_both_engines() -> None:
         output = _run("wide_tables.py", "--columns", "70", "--rows", "600", *kind)
         (row,) = _table(output).values()
         assert row[0] == "600" and float(row[1]) > 0 and float(row[2]) > 0
+
+
+def test_the_publish_speed_benchmark_compares_cdx_publish_with_the_direct_steps() -> None:
+    output = _run("publish_speed.py", "--rows", "300", "--repeat", "1")
+    (row,) = _table(output).values()
+    assert all(float(cell.rstrip("×")) > 0 for cell in row), row
