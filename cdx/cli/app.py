@@ -321,6 +321,7 @@ def schema_infer(
     if out is None:
         output.out.print(schema_text(schema), end="", markup=False)
         return
+    out.parent.mkdir(parents=True, exist_ok=True)  # the README's `--out schemas/x.json`
     out.write_text(schema_text(schema), encoding="utf-8")
     speak.print(f"Wrote {out}; set `schema: {out}` on the source in coalition.yaml.", markup=False)
 

@@ -205,3 +205,10 @@ def test_a_row_with_an_extra_cell_is_reported_with_the_privacy_findings(nepal: P
     assert codes == ["extra-cell]", "privacy-unclassified]"]
     assert "cdx schema infer DATASET --out FILE" in validated.stdout
     assert "Traceback" not in validated.stdout + validated.stderr
+
+
+def test_schema_infer_writes_into_a_folder_it_creates_as_the_readme_shows(nepal: Path) -> None:
+    result = cdx("schema", "infer", "data/scorecard.csv", "--out", "schemas/mine.json", cwd=nepal)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads((nepal / "schemas" / "mine.json").read_text())["fields"]
