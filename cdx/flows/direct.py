@@ -91,12 +91,4 @@ def _steps(run: PublishRun, wait: Callable[[float], None]) -> dict[str, Any]:
         published.append(
             {"catalogue": name, "status": outcome.status, "location": outcome.location}
         )
-    return {
-        "coalition": run.coalition.id,
-        "dataset": run.dataset,
-        "version": run.version,
-        "valid": True,
-        "warnings": report.warning_count,
-        "published": published,
-        "run_id": run.record.run_id,
-    }
+    return pipeline.outcome(run, report, published)

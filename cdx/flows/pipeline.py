@@ -143,3 +143,18 @@ def publish(
     outcome = catalogue.publish(sealed.path, ref)
     catalogue.publish_key(run.coalition.id, trust_entry(run.signing_key.public))
     return outcome
+
+
+def outcome(
+    run: PublishRun, report: ValidationReport, published: list[dict[str, str]]
+) -> dict[str, Any]:
+    """What a published dataset's run returns, however it ran (flow or direct)."""
+    return {
+        "coalition": run.coalition.id,
+        "dataset": run.dataset,
+        "version": run.version,
+        "valid": True,
+        "warnings": report.warning_count,
+        "published": published,
+        "run_id": run.record.run_id,
+    }

@@ -188,15 +188,7 @@ def _publish_steps(run: PublishRun, steps: Steps) -> dict[str, Any]:
             {"catalogue": name, "status": outcome.status, "location": outcome.location}
         )
     _artifacts(run, report, published, None, risk)
-    return {
-        "coalition": run.coalition.id,
-        "dataset": run.dataset,
-        "version": run.version,
-        "valid": True,
-        "warnings": report.warning_count,
-        "published": published,
-        "run_id": run.record.run_id,
-    }
+    return pipeline.outcome(run, report, published)
 
 
 def _refuse(

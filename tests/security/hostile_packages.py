@@ -9,6 +9,7 @@ from typing import Any
 
 from cdx.core.keys import generate_key, load_signing_key, trust_entry
 from cdx.seal.signature import sign_manifest, write_signature
+from cdx.verify.verification import Verification
 
 Change = Callable[[dict[str, Any]], None]
 
@@ -39,3 +40,18 @@ def impostor_key(directory: Path, coalition: str = "kenya-lnob") -> tuple[Path, 
     """Another key that claims to be `coalition`'s: its file and its trust entry."""
     key = generate_key(coalition, directory / f"impostor-{coalition}.key")
     return directory / f"impostor-{coalition}.key", trust_entry(key.public)
+
+
+SENTINEL = b"the office's own file\n"
+
+
+def codes(verification: Verification) -> set[str]:
+    return {problem.code for problem in verification.problems}
+
+
+def assert_nothing_left(office: Path, tmp_path: Path) -> None:
+    """No target, no partial copy, and the office's own file untouched (the `office`
+    fixture of tests/security/conftest.py)."""
+    assert list(office.iterdir()) == []
+    assert (tmp_path / "office" / "PWNED.txt").read_bytes() == SENTINEL
+    assert sorted(p.name for p in (tmp_path / "office").iterdir()) == ["PWNED.txt", "pulls"]

@@ -18,10 +18,16 @@ from cdx.connectors.pull import pull_package
 from cdx.core.keys import TrustStore
 from cdx.core.package_limits import PackageLimits
 from cdx.verify.verification import Verification
-from tests.security.hostile_packages import add_entry, impostor_key, resign
+from tests.security.hostile_packages import (
+    SENTINEL,
+    add_entry,
+    assert_nothing_left,
+    codes,
+    impostor_key,
+    resign,
+)
 
 REF = PackageRef("kenya-lnob", "health-scorecard", "1.0.0")
-SENTINEL = b"the office's own file\n"
 
 
 @pytest.fixture
@@ -41,16 +47,6 @@ def key_file(sealed_template: tuple[Path, Path]) -> Path:
     return sealed_template[0] / "keys" / "kenya-lnob.key"
 
 
-@pytest.fixture
-def office(tmp_path: Path) -> Path:
-    """The statistics office's working folder: a pull's target goes in here, beside a
-    file of the office's own that no pull may touch."""
-    folder = tmp_path / "office" / "pulls"
-    folder.mkdir(parents=True)
-    (tmp_path / "office" / "PWNED.txt").write_bytes(SENTINEL)
-    return folder
-
-
 def pull(
     catalogue: LocalCatalogue, office: Path, trust_file: Path, **options: object
 ) -> Verification:
@@ -58,16 +54,6 @@ def pull(
         catalogue, REF, office / "got", TrustStore.load(trust_file), **options
     )  # type: ignore[arg-type]
     return verification
-
-
-def codes(verification: Verification) -> set[str]:
-    return {problem.code for problem in verification.problems}
-
-
-def assert_nothing_left(office: Path, tmp_path: Path) -> None:
-    assert list(office.iterdir()) == []  # no target, no partial copy
-    assert (tmp_path / "office" / "PWNED.txt").read_bytes() == SENTINEL
-    assert sorted(p.name for p in (tmp_path / "office").iterdir()) == ["PWNED.txt", "pulls"]
 
 
 # --------------------------------------------------------------------------- item 1: paths

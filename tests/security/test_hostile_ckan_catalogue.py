@@ -26,11 +26,9 @@ from cdx.seal.signature import sign_manifest
 from cdx.verify.verification import Verification
 from infra.ckan.ckan_service import CkanService
 from tests.conftest import reseal_as
-from tests.security.hostile_packages import impostor_key
+from tests.security.hostile_packages import assert_nothing_left, codes, impostor_key
 
 pytestmark = pytest.mark.integration
-
-SENTINEL = b"the office's own file\n"
 
 
 class Hostile:
@@ -83,23 +81,6 @@ class Hostile:
 @pytest.fixture
 def hostile(ckan_service: CkanService, sealed: Path, tmp_path: Path) -> Hostile:
     return Hostile(ckan_service, sealed, tmp_path)
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Path:
-    folder = tmp_path / "office" / "pulls"
-    folder.mkdir(parents=True)
-    (tmp_path / "office" / "PWNED.txt").write_bytes(SENTINEL)
-    return folder
-
-
-def codes(verification: Verification) -> set[str]:
-    return {problem.code for problem in verification.problems}
-
-
-def assert_nothing_left(office: Path, tmp_path: Path) -> None:
-    assert list(office.iterdir()) == []
-    assert (tmp_path / "office" / "PWNED.txt").read_bytes() == SENTINEL
 
 
 def test_the_untouched_version_pulls_and_verifies(hostile: Hostile, office: Path) -> None:

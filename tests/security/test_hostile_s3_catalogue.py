@@ -23,12 +23,11 @@ from cdx.core.keys import TrustStore, load_signing_key
 from cdx.seal.signature import sign_manifest
 from cdx.verify.verification import Verification
 from infra.seaweedfs.seaweedfs_service import SeaweedFSService
-from tests.security.hostile_packages import impostor_key
+from tests.security.hostile_packages import assert_nothing_left, codes, impostor_key
 
 pytestmark = pytest.mark.integration
 
 REF = PackageRef("kenya-lnob", "health-scorecard", "1.0.0")
-SENTINEL = b"the office's own file\n"
 MIB = 1024 * 1024
 
 
@@ -79,29 +78,11 @@ def key_file(sealed_template: tuple[Path, Path]) -> Path:
     return sealed_template[0] / "keys" / "kenya-lnob.key"
 
 
-@pytest.fixture
-def office(tmp_path: Path) -> Path:
-    folder = tmp_path / "office" / "pulls"
-    folder.mkdir(parents=True)
-    (tmp_path / "office" / "PWNED.txt").write_bytes(SENTINEL)
-    return folder
-
-
 def pull(hostile: Hostile, office: Path, trust_file: Path, **options: Any) -> Verification:
     _, verification = pull_package(
         hostile.catalogue, REF, office / "got", TrustStore.load(trust_file), **options
     )
     return verification
-
-
-def codes(verification: Verification) -> set[str]:
-    return {problem.code for problem in verification.problems}
-
-
-def assert_nothing_left(office: Path, tmp_path: Path) -> None:
-    assert list(office.iterdir()) == []
-    assert (tmp_path / "office" / "PWNED.txt").read_bytes() == SENTINEL
-    assert sorted(p.name for p in (tmp_path / "office").iterdir()) == ["PWNED.txt", "pulls"]
 
 
 @pytest.mark.parametrize("hostile_path", ["../../../PWNED.txt", "data/../../../../PWNED.txt"])
