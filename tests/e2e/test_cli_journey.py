@@ -10,7 +10,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -277,7 +276,6 @@ def test_a_published_run_leaves_no_work_directory(workspace: Path) -> None:
     assert not runs.exists() or not any(runs.iterdir())
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="a temporary Prefect server per run")
 def test_publish_with_prefect_keeps_its_history_in_the_coalition_directory(
     workspace: Path, tmp_path: Path
 ) -> None:

@@ -17,8 +17,6 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 SERVER_APP = "prefect.server.api.server:create_app"
 
@@ -48,7 +46,6 @@ def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_killed_publish_leaves_no_prefect_server_running(tmp_path: Path) -> None:
     workspace = tmp_path / "kenya-lnob"
     example = REPO / "examples" / "kenya-lnob"
