@@ -10,7 +10,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -79,14 +78,11 @@ def put_in_group_column(workspace: Path, text: str) -> None:
 def test_a_publish_without_a_server_neither_imports_prefect_nor_logs_its_lines(
     workspace: Path, tmp_path: Path, without_prefect: dict[str, str]
 ) -> None:
-    started = time.monotonic()
     done = run("publish", "health-scorecard", cwd=workspace, env=without_prefect)
-    took = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
     assert "kenya-lnob/health-scorecard@1.0.0 → local: published" in done.stdout
     assert "INFO" not in done.stderr and "Traceback" not in done.stderr
     assert (tmp_path / "catalogue" / "kenya-lnob/health-scorecard/1.0.0/manifest.sig").is_file()
-    assert took < 30  # generous for a loaded test machine: it took 12-68 s with a server
     provenance = (
         tmp_path / "catalogue" / "kenya-lnob/health-scorecard/1.0.0/provenance.jsonld"
     ).read_text()
@@ -230,21 +226,21 @@ def test_deploy_can_still_write_prefect_yaml_without_a_server(workspace: Path) -
 # --- run history in the coalition's directory -------------------------------------------
 
 
-def test_run_history_lives_in_the_coalition_directory(workspace: Path, tmp_path: Path) -> None:
+def test_run_history_lives_in_the_coalition_directory(
+    workspace: Path, tmp_path: Path, without_prefect: dict[str, str]
+) -> None:
     put_in_group_column(workspace, "woman")
     assert run("publish", cwd=workspace).returncode == 1
     other = tmp_path / "other-copy" / "kenya-lnob"
     shutil.copytree(REPO / "examples" / "kenya-lnob", other, ignore=shutil.ignore_patterns("keys"))
     assert run("init", ".", cwd=other).returncode == 0
 
-    started = time.monotonic()
-    mine = run("status", "--runs", "--json", cwd=workspace)
-    took = time.monotonic() - started
+    # no server to start or ask: the history is read without importing prefect
+    mine = run("status", "--runs", "--json", cwd=workspace, env=without_prefect)
     rows = {row["dataset"]: row for row in one_json_document(mine)}  # type: ignore[union-attr]
     assert rows["health-scorecard"]["last_run"] == "Failed"
     assert "dataset-invalid" in rows["health-scorecard"]["last_run_message"]
     assert rows["youth-survey"]["last_run"] == "Completed"
-    assert took < 10  # about a second on a quiet machine: no server to start or ask
 
     theirs = one_json_document(run("status", "--runs", "--json", cwd=other))
     assert {row["last_run"] for row in theirs} == {"none"}  # type: ignore[union-attr]
