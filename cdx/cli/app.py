@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
+from cdx.cli.language import speak_language_of, with_lang_option
 from cdx.cli.options import (
     CATALOGUE_HELP,
     DEFAULT_CONFIG,
@@ -55,17 +56,20 @@ def _options(
 
 
 def speaks_errors(command: F) -> F:
-    """Turn a CdxError into its message and exit code instead of a traceback."""
+    """Turn a CdxError into its message and exit code instead of a traceback, in the
+    language --lang (added to every command here), coalition.yaml or the locale asks for."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            speak_language_of(kwargs)
             return command(*args, **kwargs)
         except CdxError as error:
             raise typer.Exit(
                 output.report_error(error, as_json=kwargs.get("as_json", False))
             ) from None
 
+    with_lang_option(wrapper, command)
     return wrapper  # type: ignore[return-value]
 
 
