@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from cdx.core.errors import CdxError, DatasetInvalid
 from cdx.core.findings import Severity, ValidationReport, rule_place
-from cdx.core.i18n import localise, say, say_n
+from cdx.core.i18n import localise, localise_all, say, say_n
 
 # Exit codes: 0 fine, 1 the data or package is not acceptable, 2 usage or configuration,
 # 3 a passing failure of a service (try again).
@@ -29,15 +29,11 @@ def exit_code_for(error: CdxError) -> int:
     return EXIT_TRANSIENT if error.transient else EXIT_USAGE
 
 
-def error_dict(error: CdxError) -> dict[str, str | None]:
-    """The error as JSON: its code and where as they are, its message and hint in the
-    language in use."""
-    return {**error.to_dict(), "message": localise(error.message), "hint": localise(error.hint)}
-
-
 def report_error(error: CdxError, *, as_json: bool = False) -> int:
+    """The error for people, or as JSON: its code and where as they are, its message and
+    hint in the language in use (like every marked text print_json prints)."""
     if as_json:
-        print(json.dumps({"ok": False, "error": error_dict(error)}, indent=2, ensure_ascii=False))
+        print_json({"ok": False, "error": error.to_dict()})
     else:
         heading = say("Error")
         err.print(f"[bold red]{escape(heading)}[/] {escape(f'[{error.code}]')}", end=" ")
@@ -103,5 +99,5 @@ def _print_by_rule(report: ValidationReport) -> None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    json.dump(localise_all(data), sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")

@@ -42,23 +42,29 @@ class Text(str):
 
     msgid: str
     params: dict[str, Any]
+    plural: str | None  # with `count` among the params: a message with plural forms
 
-    def __new__(cls, msgid: str, params: Mapping[str, Any]) -> Text:
-        text = super().__new__(cls, msgid.format(**params) if params else msgid)
+    def __new__(cls, msgid: str, params: Mapping[str, Any], plural: str | None = None) -> Text:
+        english = plural if plural is not None and params["count"] != 1 else msgid
+        text = super().__new__(cls, english.format(**params) if params else english)
         text.msgid = msgid
         text.params = dict(params)
+        text.plural = plural
         return text
 
-    def __getnewargs__(self) -> tuple[str, dict[str, Any]]:  # type: ignore[override]
-        return (self.msgid, self.params)  # a pickled error (a Prefect result) keeps its msgid
+    def __getnewargs__(self) -> tuple[str, dict[str, Any], str | None]:  # type: ignore[override]
+        return (self.msgid, self.params, self.plural)  # a pickled error keeps its msgid
 
     def localised(self, translations: gettext.NullTranslations) -> str:
-        said = translations.gettext(self.msgid)
+        if self.plural is None:
+            said = translations.gettext(self.msgid)
+        else:
+            said = translations.ngettext(self.msgid, self.plural, self.params["count"])
         params = {key: localise(value, translations) for key, value in self.params.items()}
         try:
             return said.format(**params) if params else said
         except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
-            return self.msgid.format(**params) if params else self.msgid
+            return str(self)
 
 
 class Lines(str):
@@ -87,11 +93,25 @@ def tr(msgid: str, /, **params: Any) -> Text:
     return Text(msgid, params)
 
 
+def tr_n(singular: str, plural: str, count: int, /, **params: Any) -> Text:
+    """`tr` for a message about `count` things (`{count}` is a placeholder)."""
+    return Text(singular, {"count": count, **params}, plural)
+
+
 def localise(value: Any, translations: gettext.NullTranslations | None = None) -> Any:
     """`value` in the language in use when it is a `Text`; anything else as it is."""
     if isinstance(value, Text | Lines):
         return value.localised(translations or catalogue(_active.get()))
     return value
+
+
+def localise_all(data: Any) -> Any:
+    """A JSON document with every marked text in it in the language in use."""
+    if isinstance(data, dict):
+        return {key: localise_all(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [localise_all(value) for value in data]
+    return localise(data)
 
 
 def say(msgid: str, /, **params: Any) -> str:
@@ -101,12 +121,7 @@ def say(msgid: str, /, **params: Any) -> str:
 
 def say_n(singular: str, plural: str, count: int, /, **params: Any) -> str:
     """The message for `count` things in the language in use: `{count}` is a placeholder."""
-    said = catalogue(_active.get()).ngettext(singular, plural, count)
-    values = {"count": count, **{key: localise(value) for key, value in params.items()}}
-    try:
-        return said.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return (singular if count == 1 else plural).format(**values)
+    return str(localise(tr_n(singular, plural, count, **params)))
 
 
 @cache
@@ -142,9 +157,7 @@ def locale_language(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def choose_language(
-    asked: str | None, coalition: str | None, environ: Mapping[str, str]
-) -> str:
+def choose_language(asked: str | None, coalition: str | None, environ: Mapping[str, str]) -> str:
     """--lang, else coalition.yaml's `language:`, else the locale, else English."""
     if asked:
         return check_language(asked, where="--lang")
