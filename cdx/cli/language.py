@@ -18,7 +18,7 @@ LANG_PARAMETER = "lang"
 
 def with_lang_option(wrapper: Callable[..., Any], command: Callable[..., Any]) -> None:
     """Give `wrapper` (which wraps `command`) a --lang option Typer sees."""
-    signature = inspect.signature(command)
+    signature = inspect.signature(command, eval_str=True)
     if LANG_PARAMETER in signature.parameters:
         return
     lang = inspect.Parameter(

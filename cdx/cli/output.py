@@ -40,8 +40,13 @@ def report_error(error: CdxError, *, as_json: bool = False) -> int:
         where = f"{error.where}: " if error.where else ""
         err.print(f"{where}{localise(error.message)}", markup=False)
         if error.hint:
-            err.print(say("  How to fix: {hint}", hint=localise(error.hint)), markup=False)
+            err.print("  " + say("How to fix: {hint}", hint=localise(error.hint)), markup=False)
     return exit_code_for(error)
+
+
+def marked(colour: str, text: str) -> str:
+    """`text` in a colour, as Rich markup (the text itself never read as markup)."""
+    return f"[{colour}]{escape(text)}[/]"
 
 
 def print_report(
@@ -56,7 +61,8 @@ def print_report(
     hidden = sum(report.counts.values()) - len(shown)
     if hidden > 0:
         out.print(
-            say("  … and {hidden:,} more (use --json, or open the HTML report)", hidden=hidden),
+            "  "
+            + say("… and {hidden:,} more (use --json, or open the HTML report)", hidden=hidden),
             markup=False,
         )
         _print_by_rule(report)
@@ -66,7 +72,7 @@ def print_report(
         say("{name}: {rows:,} rows", name=name, rows=rows)
         for name, rows in report.rows_checked.items()
     )
-    verdict = f"[green]{say('valid')}[/]" if report.valid else f"[red]{say('invalid')}[/]"
+    verdict = marked("green", say("valid")) if report.valid else marked("red", say("invalid"))
     counts = ", ".join(
         (
             say_n("{count:,} error", "{count:,} errors", report.error_count),
@@ -93,7 +99,7 @@ def _print_by_rule(report: ValidationReport) -> None:
     if len(rules) > RULES_LISTED:
         more = len(rules) - RULES_LISTED
         out.print(
-            say("  … and {more:,} more columns and problems (see --json)", more=more),
+            "  " + say("… and {more:,} more columns and problems (see --json)", more=more),
             markup=False,
         )
 

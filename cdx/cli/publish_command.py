@@ -75,12 +75,9 @@ def _publish_here(coalition: Coalition, names: list[str]) -> dict[str, dict[str,
             except CdxError as error:
                 results[name] = {"error": error}
             except Exception as error:
+                problem = f"{type(error).__name__}: {error}"
                 failed = PublishFailed(
-                    tr(
-                        "publishing {name} failed: {problem}",
-                        name=name,
-                        problem=f"{type(error).__name__}: {error}",
-                    ),
+                    tr("publishing {name} failed: {problem}", name=name, problem=problem),
                     hint=SYSTEM_HINT,
                 )
                 results[name] = {"error": failed}
@@ -156,10 +153,11 @@ def print_outcomes(results: dict[str, dict[str, Any]], *, as_json: bool, limit: 
                 output.print_report(ValidationReport.from_dict(report), limit=limit)
             output.report_error(result["error"])
             continue
+        package = f"{result['coalition']}/{name}@{result['version']}"
         for place in result["published"]:
             line = say(
                 "{package} → {catalogue}: {status} ({location})",
-                package=f"{result['coalition']}/{name}@{result['version']}",
+                package=package,
                 catalogue=place["catalogue"],
                 status=localise(STATUSES.get(place["status"], place["status"])),
                 location=place["location"],

@@ -84,7 +84,7 @@ def preview_lines(decision: PrivacyDecision) -> list[str]:
     for table in decision.resources:
         protection = _protection(table, decision.policy)
         lines.append(
-            say("  file `{file}`: {protection}", file=table.resource, protection=protection)
+            "  " + say("file `{file}`: {protection}", file=table.resource, protection=protection)
         )
     return lines
 

@@ -28,7 +28,7 @@ def print_verification(verification: Verification, *, as_json: bool, label: str)
         output.out.print(f"{localise(problem.message)}  [{problem.code}]", markup=False)
     key = verification.key_id
     if verification.ok:
-        output.out.print(f"[green]{escape(say('✓ verified'))}[/]", end=" ")
+        output.out.print(output.marked("green", say("✓ verified")), end=" ")
         line = say(
             "{package}: every file matches the manifest, signed by trusted key {key}",
             package=label,
@@ -36,7 +36,7 @@ def print_verification(verification: Verification, *, as_json: bool, label: str)
         )
         output.out.print(line, markup=False)
     elif verification.intact:
-        output.out.print(f"[yellow]{escape(say('! intact but NOT trusted'))}[/]", end=" ")
+        output.out.print(output.marked("yellow", say("! intact but NOT trusted")), end=" ")
         line = say(
             "{package}: the signature checks out only against key {key} published in the "
             "catalogue, which is not in your trust store. Confirm the key with the coalition, "
@@ -46,4 +46,4 @@ def print_verification(verification: Verification, *, as_json: bool, label: str)
         )
         output.out.print(line, markup=False)
     else:
-        output.out.print(f"[red]{escape(say('✗ refused'))}[/] {escape(label)}")
+        output.out.print(output.marked("red", say("✗ refused")) + " " + escape(label))

@@ -116,7 +116,7 @@ def refuse_formulas(name: str, found: FormulaCells) -> SourceFormula:
             name=name,
             cells=tr_n("{count:,} cell", "{count:,} cells", found.count),
             shown=shown,
-            more=tr_n("\n    and {count:,} other cell", "\n    and {count:,} other cells", more)
+            more=Lines([tr_n("and {count:,} other cell", "and {count:,} other cells", more)])
             if more > 0
             else "",
         ),
