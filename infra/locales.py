@@ -26,9 +26,9 @@ from cdx.core.i18n import DOMAIN, LOCALES, SOURCE_LANGUAGE, SUPPORTED
 REPO = Path(__file__).resolve().parent.parent
 KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None, "say": None, "tr_n": (1, 2), "say_n": (1, 2)}
 TEMPLATE = LOCALES / f"{DOMAIN}.pot"
-# Languages whose every message must be translated (a test checks); the others of
+# Languages whose every message must be translated (a test checks); any other of
 # SUPPORTED may be partial: a missing message is said in English.
-COMPLETE = ("fr", "bn", "ne", "sw", "vi")
+COMPLETE = ("fr", "bn", "ne", "sw", "vi", "ar")
 
 
 def extract() -> Catalog:
