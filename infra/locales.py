@@ -3,7 +3,7 @@
     make locales        # = python -m infra.locales: all three steps
 
 Extraction reads babel.cfg (Python sources and Jinja2 templates under cdx/) with the
-markers of cdx/core/i18n.py as keywords, writes cdx/locales/cdx.pot, merges it into every
+markers of cdx/core/i18n.py as keywords, adds the --help texts of the command line, writes cdx/locales/cdx.pot, merges it into every
 cdx/locales/LANG/LC_MESSAGES/cdx.po (new messages arrive untranslated), and compiles
 each .po to the cdx.mo the wheel carries. tests/unit/test_locales.py runs the same
 extraction and fails on a message a supported language lacks.
@@ -39,7 +39,23 @@ def extract() -> Catalog:
     found = extract_from_dir(str(REPO), method_map, options_map, keywords=KEYWORDS)
     for filename, lineno, message, comments, context in found:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for text in _help_texts():
+        template.add(text, None, [(HELP_PLACE, None)])
     return template
+
+
+HELP_PLACE = "cdx --help"
+
+
+def _help_texts() -> list[str]:
+    """The command line's --help texts, as Typer gives them to click (docstrings and
+    `help=`): cdx/cli/language.py looks each one up when --help is asked in a language."""
+    from typer.main import get_command
+
+    from cdx.cli.app import app
+    from cdx.cli.language import help_texts
+
+    return help_texts(get_command(app))
 
 
 def po_path(language: str) -> Path:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
-from cdx.cli.language import speak_language_of, with_lang_option
+from cdx.cli.language import speak_language_of, translate_help, with_lang_option
 from cdx.cli.options import (
     CATALOGUE_HELP,
     DEFAULT_CONFIG,
@@ -377,7 +377,14 @@ def catalogue_gc(
 
 
 def main() -> None:
-    app(prog_name="cdx")
+    import os
+    import sys
+
+    from typer.main import get_command
+
+    command = get_command(app)  # what app() runs, with its help in the person's language
+    translate_help(command, sys.argv[1:], os.environ)
+    command(prog_name="cdx")
 
 
 if __name__ == "__main__":

@@ -1,17 +1,18 @@
 """Which language a command speaks: --lang, else coalition.yaml's `language:`, else the
-locale, else English. Every command gets --lang from `speaks_errors` (cdx/cli/app.py)."""
+locale, else English. Every command gets --lang from `speaks_errors` (cdx/cli/app.py);
+`--help` is said in the same language (`translate_help`, at start, before click parses)."""
 
 from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from cdx.cli.options import LangOption
-from cdx.core.errors import CdxError
-from cdx.core.i18n import choose_language, use_language
+from cdx.cli.options import DEFAULT_CONFIG, LangOption
+from cdx.core.errors import CdxError, LanguageUnknown
+from cdx.core.i18n import SOURCE_LANGUAGE, catalogue, choose_language, say, use_language
 
 LANG_PARAMETER = "lang"
 
@@ -54,3 +55,61 @@ def _coalition_language(config: Any) -> str | None:
     coalition = data.get("coalition") if isinstance(data, dict) else None
     language = coalition.get("language") if isinstance(coalition, dict) else None
     return language if isinstance(language, str) else None
+
+
+def help_texts(command: Any) -> list[str]:
+    """Every help text of a click command tree: its commands' and their parameters'."""
+    found = [command.help] if command.help else []
+    found += [param.help for param in command.params if getattr(param, "help", None)]
+    for sub in getattr(command, "commands", {}).values():
+        found += help_texts(sub)
+    return found
+
+
+def translate_help(command: Any, argv: list[str], environ: Mapping[str, str]) -> None:
+    """Say the help of `command` (built by Typer) in the language the arguments, the
+    coalition or the locale ask for. A language cdx does not speak leaves it in English:
+    the command itself then refuses it."""
+    try:
+        language = _help_language(argv, environ)
+    except LanguageUnknown:
+        return
+    if language == SOURCE_LANGUAGE:
+        return
+    use_language(language)
+    _translate_tree(command, catalogue(language).gettext)
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = say("Arguments")
+    rich_utils.OPTIONS_PANEL_TITLE = say("Options")
+    rich_utils.COMMANDS_PANEL_TITLE = say("Commands")
+    rich_utils.REQUIRED_LONG_STRING = say("[required]")
+    rich_utils.DEFAULT_STRING = say("[default: {}]")
+    rich_utils.ENVVAR_STRING = say("[env var: {}]")
+
+
+def _translate_tree(command: Any, gettext: Callable[[str], str]) -> None:
+    if command.help:
+        command.help = gettext(command.help)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = gettext(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        _translate_tree(sub, gettext)
+
+
+def _help_language(argv: list[str], environ: Mapping[str, str]) -> str:
+    asked = _option_value(argv, "--lang")
+    config = _option_value(argv, "--config", "-c") or environ.get("CDX_CONFIG") or DEFAULT_CONFIG
+    coalition = None if asked else _coalition_language(Path(config))
+    return choose_language(asked, coalition, environ)
+
+
+def _option_value(argv: list[str], *names: str) -> str | None:
+    for number, argument in enumerate(argv):
+        if argument in names and number + 1 < len(argv):
+            return argv[number + 1]
+        for name in names:
+            if argument.startswith(f"{name}="):
+                return argument.split("=", 1)[1]
+    return None

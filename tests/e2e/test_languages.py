@@ -148,3 +148,14 @@ def test_every_command_takes_lang() -> None:
         and "--lang" not in [option for p in command.params for option in p.opts]  # type: ignore[attr-defined]
     ]
     assert missing == []
+
+
+def test_help_is_said_in_the_language_asked(tmp_path: Path) -> None:
+    french = cdx("verify", "--help", "--lang", "fr", cwd=tmp_path)
+    assert french.returncode == 0
+    assert "Vérifier chaque fichier, la signature et le profil" in french.stdout
+    assert "Langue des messages" in french.stdout and "--lang" in french.stdout
+    swahili = cdx("--help", cwd=tmp_path, LANG="sw_KE.UTF-8")
+    assert "Amri" in swahili.stdout and "Hakiki faili, au seti ya data" in swahili.stdout
+    # a language cdx does not speak leaves the help in English; the command refuses it
+    assert "Check every file" in cdx("verify", "--help", "--lang", "xx", cwd=tmp_path).stdout
