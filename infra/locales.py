@@ -3,9 +3,10 @@
     make locales        # = python -m infra.locales: all three steps
 
 Extraction reads babel.cfg (Python sources and Jinja2 templates under cdx/) with the
-markers of cdx/core/i18n.py as keywords, adds the --help texts of the command line, writes cdx/locales/cdx.pot, merges it into every
-cdx/locales/LANG/LC_MESSAGES/cdx.po (new messages arrive untranslated), and compiles
-each .po to the cdx.mo the wheel carries. tests/unit/test_locales.py runs the same
+markers of cdx/core/i18n.py as keywords and adds the --help texts of the command line;
+the result is written to cdx/locales/cdx.pot and merged into every
+cdx/locales/LANG/LC_MESSAGES/cdx.po (new messages arrive untranslated), and each .po is
+compiled to the cdx.mo the wheel carries. tests/unit/test_locales.py runs the same
 extraction and fails on a message a supported language lacks.
 """
 
