@@ -32,15 +32,16 @@ TEMPLATE = LOCALES / f"{DOMAIN}.pot"
 COMPLETE = ("fr", "bn", "ne", "sw", "vi", "ar")
 
 
-def extract() -> Catalog:
-    """Every marked message of cdx's sources and templates, as a template catalogue."""
+def extract(root: Path = REPO, *, help_texts: bool = True) -> Catalog:
+    """Every marked message of the sources and templates under `root` (babel.cfg's
+    patterns), and the command line's --help texts, as a template catalogue."""
     with (REPO / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     template = Catalog(project="cdx", domain=DOMAIN, charset="utf-8", fuzzy=False)
-    found = extract_from_dir(str(REPO), method_map, options_map, keywords=KEYWORDS)
+    found = extract_from_dir(str(root), method_map, options_map, keywords=KEYWORDS)
     for filename, lineno, message, comments, context in found:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    for text in _help_texts():
+    for text in _help_texts() if help_texts else []:
         template.add(text, None, [(HELP_PLACE, None)])
     return template
 

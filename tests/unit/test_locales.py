@@ -8,6 +8,7 @@ import io
 import pickle
 import re
 import string
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -76,6 +77,27 @@ def test_every_message_is_translated(language: str) -> None:
     """A string newly marked with tr/say (or {% trans %} in a template) and not yet
     translated fails here: run `make locales`, then translate its msgstr."""
     assert untranslated(read_catalogue(language), TEMPLATE) == []
+
+
+def test_templates_are_extracted_with_their_placeholders(tmp_path: Path) -> None:
+    """babel.cfg reads the report and site templates with Jinja2's extractor."""
+    page = tmp_path / "cdx" / "reports" / "templates" / "page.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "<h1>{% trans %}Validation report{% endtrans %}</h1>"
+        "<p>{% trans count=rows %}{{ count }} row{% pluralize %}{{ count }} rows{% endtrans %}</p>"
+        "<p>{{ _('%(file)s is listed but missing', file=name) }}</p>",
+        encoding="utf-8",
+    )
+    (tmp_path / "cdx" / "reports" / "words.py").write_text('say("Checked {count} files")\n')
+    found = extract(tmp_path, help_texts=False)
+    assert {_ids(message)[0] for message in found if message.id} == {
+        "Validation report",
+        "%(count)s row",
+        "%(file)s is listed but missing",
+        "Checked {count} files",
+    }
+    assert placeholders("%(count)s rows") == {("count", "%", "s")}
 
 
 def test_a_new_message_without_translation_is_found() -> None:
