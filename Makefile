@@ -6,7 +6,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .cache/bootstrap/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean locales
 
 .cache/bootstrap/bin/uv:
 	$(PYTHON) -m venv .cache/bootstrap
@@ -26,6 +26,11 @@ lint: install
 
 test: lint
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# Extract cdx's messages (babel.cfg), merge them into each cdx/locales/LANG/LC_MESSAGES/cdx.po,
+# compile cdx.mo; then translate what tests/unit/test_locales.py says is missing.
+locales: install
+	.venv/bin/python -m infra.locales
 
 bench: install
 	@echo "Each benchmark is a script; run the ones you need:"; ls tests/bench/*.py

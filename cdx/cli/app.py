@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
+from cdx.cli.language import speak_language_of, translate_help, with_lang_option
 from cdx.cli.options import (
     CATALOGUE_HELP,
     DEFAULT_CONFIG,
@@ -23,6 +24,7 @@ from cdx.cli.options import (
     TrustOption,
 )
 from cdx.core.errors import CdxError
+from cdx.core.i18n import localise, say, tr
 
 app = typer.Typer(
     name="cdx",
@@ -55,17 +57,20 @@ def _options(
 
 
 def speaks_errors(command: F) -> F:
-    """Turn a CdxError into its message and exit code instead of a traceback."""
+    """Turn a CdxError into its message and exit code instead of a traceback, in the
+    language --lang (added to every command here), coalition.yaml or the locale asks for."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            speak_language_of(kwargs)
             return command(*args, **kwargs)
         except CdxError as error:
             raise typer.Exit(
                 output.report_error(error, as_json=kwargs.get("as_json", False))
             ) from None
 
+    with_lang_option(wrapper, command)
     return wrapper  # type: ignore[return-value]
 
 
@@ -100,7 +105,7 @@ def init(
         output.print_json({"ok": True, "done": result})
         return
     for line in result:
-        output.out.print(line, markup=False)
+        output.out.print(localise(line), markup=False)
 
 
 @app.command()
@@ -260,9 +265,11 @@ def _existing_catalogue(location: str) -> Any:
         path = Path(location.removeprefix("file:")).expanduser()
         if not path.is_dir():
             raise CatalogueNotFound(
-                f"there is no catalogue directory {path}",
-                hint="check the path (a local catalogue is the directory `cdx publish` "
-                "wrote to), or give s3://BUCKET/PREFIX or ckan+https://HOST",
+                tr("there is no catalogue directory {path}", path=path),
+                hint=tr(
+                    "check the path (a local catalogue is the directory `cdx publish` "
+                    "wrote to), or give s3://BUCKET/PREFIX or ckan+https://HOST"
+                ),
             )
     return open_catalogue(location)
 
@@ -314,7 +321,7 @@ def schema_infer(
     # The reasons go to the terminal's other stream, so stdout stays one JSON document.
     speak = output.err if out is None else output.out
     width = max((len(s.column) for s in suggestions), default=0)
-    speak.print("Suggested privacy roles (confirm each one):", markup=False)
+    speak.print(say("Suggested privacy roles (confirm each one):"), markup=False)
     for suggestion in suggestions:
         role = f"{suggestion.role}" + (" + cdx:detect" if suggestion.detect else "")
         speak.print(f"  {suggestion.column:<{width}}  {role}: {suggestion.reason}", markup=False)
@@ -323,7 +330,8 @@ def schema_infer(
         return
     out.parent.mkdir(parents=True, exist_ok=True)  # the README's `--out schemas/x.json`
     out.write_text(schema_text(schema), encoding="utf-8")
-    speak.print(f"Wrote {out}; set `schema: {out}` on the source in coalition.yaml.", markup=False)
+    wrote = say("Wrote {file}; set `schema: {file}` on the source in coalition.yaml.", file=out)
+    speak.print(wrote, markup=False)
 
 
 def _register_steward_commands() -> None:
@@ -369,7 +377,14 @@ def catalogue_gc(
 
 
 def main() -> None:
-    app(prog_name="cdx")
+    import os
+    import sys
+
+    from typer.main import get_command
+
+    command = get_command(app)  # what app() runs, with its help in the person's language
+    translate_help(command, sys.argv[1:], os.environ)
+    command(prog_name="cdx")
 
 
 if __name__ == "__main__":

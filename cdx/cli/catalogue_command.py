@@ -7,13 +7,14 @@ import re
 
 from cdx.cli import output
 from cdx.core.errors import CatalogueError, ConfigError
+from cdx.core.i18n import say, tr
 
 AGE = re.compile(r"^\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d)\s*$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 # done, failed, dry run: by the collector's remedy
 VERBS = {
-    "remove": ("removed", "could not remove", "would remove"),
-    "index": ("indexed", "could not index", "would index"),
+    "remove": (tr("removed {item}"), tr("could not remove {item}"), tr("would remove {item}")),
+    "index": (tr("indexed {item}"), tr("could not index {item}"), tr("would index {item}")),
 }
 
 
@@ -22,8 +23,8 @@ def parse_age(text: str) -> dt.timedelta:
     match = AGE.match(text)
     if not match:
         raise ConfigError(
-            f"--older-than {text!r} is not an age",
-            hint="write a number and a unit: 90s, 30m, 24h or 7d",
+            tr("--older-than {text!r} is not an age", text=text),
+            hint=tr("write a number and a unit: 90s, 30m, 24h or 7d"),
         )
     return dt.timedelta(**{UNITS[match["unit"]]: float(match["amount"])})
 
@@ -39,9 +40,11 @@ def run_gc(
     catalogue = open_catalogue(location)
     if not isinstance(catalogue, CollectsGarbage):
         raise CatalogueError(
-            f"the catalogue {catalogue.location} has no garbage collection",
-            hint="gc applies to local and S3 catalogues, where interrupted publishers leave "
-            "files or objects",
+            tr("the catalogue {location} has no garbage collection", location=catalogue.location),
+            hint=tr(
+                "gc applies to local and S3 catalogues, where interrupted publishers leave "
+                "files or objects"
+            ),
         )
     found = catalogue.collect_garbage(age, apply=apply, coalitions=coalitions or None)
     if as_json:
@@ -50,8 +53,8 @@ def run_gc(
     for item in found:
         done, failed, dry = VERBS.get(item.remedy, VERBS["remove"])
         verb = done if item.removed else (failed if apply else dry)
-        output.out.print(f"{verb} {item.describe()}", markup=False)
+        output.out.print(say(verb.msgid, item=item.describe()), markup=False)
     if not found:
-        output.out.print(f"nothing older than {older_than} to remove", markup=False)
+        output.out.print(say("nothing older than {age} to remove", age=older_than), markup=False)
     elif not apply:
-        output.out.print("dry run: run again with --apply to remove these", markup=False)
+        output.out.print(say("dry run: run again with --apply to remove these"), markup=False)

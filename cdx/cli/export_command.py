@@ -9,6 +9,7 @@ import typer
 
 from cdx.cli import output
 from cdx.cli.options import JsonOption, TrustOption
+from cdx.core.i18n import say
 
 
 def export(
@@ -32,4 +33,4 @@ def export(
         output.print_json({"ok": True, "format": to, "files": [str(p) for p in written]})
         return
     for path in written:
-        output.out.print(f"wrote {path}", markup=False)
+        output.out.print(say("wrote {file}", file=path), markup=False)

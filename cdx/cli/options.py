@@ -37,3 +37,12 @@ TrustOption = Annotated[
 CATALOGUE_HELP = (
     "Catalogue location: a directory, s3://BUCKET/PREFIX, or ckan+https://HOST (a CKAN portal)"
 )
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the messages: en, fr, bn, ne, sw, vi, ar (default: coalition.yaml's "
+        "`language:`, else the locale LC_ALL/LC_MESSAGES/LANG, else en)",
+    ),
+]

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from cdx.core.errors import CdxError, DatasetInvalid
-from cdx.core.findings import Severity, ValidationReport, counted, rule_place
+from cdx.core.findings import Severity, ValidationReport, rule_place
+from cdx.core.i18n import localise, localise_all, say, say_n
 
 # Exit codes: 0 fine, 1 the data or package is not acceptable, 2 usage or configuration,
 # 3 a passing failure of a service (try again).
@@ -29,14 +30,23 @@ def exit_code_for(error: CdxError) -> int:
 
 
 def report_error(error: CdxError, *, as_json: bool = False) -> int:
+    """The error for people, or as JSON: its code and where as they are, its message and
+    hint in the language in use (like every marked text print_json prints)."""
     if as_json:
-        print(json.dumps({"ok": False, "error": error.to_dict()}, indent=2))
+        print_json({"ok": False, "error": error.to_dict()})
     else:
-        err.print(f"[bold red]Error[/] {escape(f'[{error.code}]')}", end=" ", markup=True)
-        err.print(f"{error.where + ': ' if error.where else ''}{error.message}", markup=False)
+        heading = say("Error")
+        err.print(f"[bold red]{escape(heading)}[/] {escape(f'[{error.code}]')}", end=" ")
+        where = f"{error.where}: " if error.where else ""
+        err.print(f"{where}{localise(error.message)}", markup=False)
         if error.hint:
-            err.print(f"  How to fix: {error.hint}", markup=False)
+            err.print("  " + say("How to fix: {hint}", hint=localise(error.hint)), markup=False)
     return exit_code_for(error)
+
+
+def marked(colour: str, text: str) -> str:
+    """`text` in a colour, as Rich markup (the text itself never read as markup)."""
+    return f"[{colour}]{escape(text)}[/]"
 
 
 def print_report(
@@ -50,17 +60,26 @@ def print_report(
         out.print(f"{finding.sentence()}  [{finding.code}]", markup=False)
     hidden = sum(report.counts.values()) - len(shown)
     if hidden > 0:
-        out.print(f"  … and {hidden:,} more (use --json, or open the HTML report)", markup=False)
+        out.print(
+            "  "
+            + say("… and {hidden:,} more (use --json, or open the HTML report)", hidden=hidden),
+            markup=False,
+        )
         _print_by_rule(report)
     for line in before_verdict or []:
         out.print(line, markup=False)
-    checked = ", ".join(f"{name}: {rows:,} rows" for name, rows in report.rows_checked.items())
-    verdict = "[green]valid[/]" if report.valid else "[red]invalid[/]"
-    errors, warnings = (
-        counted(report.error_count, "error"),
-        counted(report.warning_count, "warning"),
+    checked = ", ".join(
+        say("{name}: {rows:,} rows", name=name, rows=rows)
+        for name, rows in report.rows_checked.items()
     )
-    out.print(f"{report.dataset}: {verdict} — {errors}, {warnings} ({checked})", markup=True)
+    verdict = marked("green", say("valid")) if report.valid else marked("red", say("invalid"))
+    counts = ", ".join(
+        (
+            say_n("{count:,} error", "{count:,} errors", report.error_count),
+            say_n("{count:,} warning", "{count:,} warnings", report.warning_count),
+        )
+    )
+    out.print(f"{escape(report.dataset)}: {verdict} — {escape(counts)} ({escape(checked)})")
 
 
 RULES_LISTED = 15  # columns and problems counted under the findings, most first
@@ -71,7 +90,7 @@ def _print_by_rule(report: ValidationReport) -> None:
     rules = report.by_rule()
     if len(rules) < 2:
         return
-    out.print("Findings by column and problem, most first:", markup=False)
+    out.print(say("Findings by column and problem, most first:"), markup=False)
     width = len(f"{rules[0][1]:,}")
     files = len({resource for (resource, _, _), _ in rules}) > 1
     for rule, count in rules[:RULES_LISTED]:
@@ -79,9 +98,12 @@ def _print_by_rule(report: ValidationReport) -> None:
         out.print(f"  {count:>{width},}  {place}  [{rule[2]}]", markup=False)
     if len(rules) > RULES_LISTED:
         more = len(rules) - RULES_LISTED
-        out.print(f"  … and {more:,} more columns and problems (see --json)", markup=False)
+        out.print(
+            "  " + say("… and {more:,} more columns and problems (see --json)", more=more),
+            markup=False,
+        )
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    json.dump(localise_all(data), sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")

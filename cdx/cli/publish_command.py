@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cdx.cli import output
 from cdx.cli.output import err
 from cdx.core.errors import CdxError, Terminal
+from cdx.core.i18n import localise, say, tr
 
 if TYPE_CHECKING:
     from cdx.core.coalition import Coalition
@@ -24,10 +25,13 @@ class PublishFailed(Terminal):
     code = "publish-failed"
 
 
-SYSTEM_HINT = (
+SYSTEM_HINT = tr(
     "this is a failure of cdx or its surroundings, not of your data; "
     "retry, and report it if it persists"
 )
+
+
+STATUSES = {"published": tr("published"), "unchanged": tr("unchanged")}
 
 
 def run_publish(
@@ -58,14 +62,23 @@ def _publish_here(coalition: Coalition, names: list[str]) -> dict[str, dict[str,
     settings = Settings()
     results: dict[str, dict[str, Any]] = {}
     for number, name in enumerate(names, start=1):
-        with err.status(f"Publishing {name} ({number} of {len(names)})…"):
+        with err.status(
+            say(
+                "Publishing {name} ({number} of {total})…",
+                name=name,
+                number=number,
+                total=len(names),
+            )
+        ):
             try:
                 results[name] = publish_directly(coalition, name, settings)
             except CdxError as error:
                 results[name] = {"error": error}
             except Exception as error:
+                problem = f"{type(error).__name__}: {error}"
                 failed = PublishFailed(
-                    f"publishing {name} failed: {type(error).__name__}: {error}", hint=SYSTEM_HINT
+                    tr("publishing {name} failed: {problem}", name=name, problem=problem),
+                    hint=SYSTEM_HINT,
                 )
                 results[name] = {"error": failed}
     return results
@@ -102,14 +115,22 @@ def _publish_each(
 ) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for number, name in enumerate(names, start=1):
-        with err.status(f"Publishing {name} ({number} of {len(names)})…"):
+        with err.status(
+            say(
+                "Publishing {name} ({number} of {total})…",
+                name=name,
+                number=number,
+                total=len(names),
+            )
+        ):
             state = publish_dataset(str(coalition.path), name, return_state=True)
         if state.is_completed():
             results[name] = state.result()
             continue
         error = state.result(raise_on_failure=False)
         if not isinstance(error, CdxError):
-            error = PublishFailed(f"publishing {name} failed: {state.message}", hint=SYSTEM_HINT)
+            failed = tr("publishing {name} failed: {problem}", name=name, problem=state.message)
+            error = PublishFailed(failed, hint=SYSTEM_HINT)
         results[name] = {"error": error}
     return results
 
@@ -132,12 +153,16 @@ def print_outcomes(results: dict[str, dict[str, Any]], *, as_json: bool, limit: 
                 output.print_report(ValidationReport.from_dict(report), limit=limit)
             output.report_error(result["error"])
             continue
+        package = f"{result['coalition']}/{name}@{result['version']}"
         for place in result["published"]:
-            output.out.print(
-                f"{result['coalition']}/{name}@{result['version']} → {place['catalogue']}: "
-                f"{place['status']} ({place['location']})",
-                markup=False,
+            line = say(
+                "{package} → {catalogue}: {status} ({location})",
+                package=package,
+                catalogue=place["catalogue"],
+                status=localise(STATUSES.get(place["status"], place["status"])),
+                location=place["location"],
             )
+            output.out.print(line, markup=False)
     codes = [output.exit_code_for(r["error"]) for r in results.values() if "error" in r]
     return max(codes, default=0)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cdx.core.coalition import Coalition, load_coalition
 from cdx.core.errors import CoalitionExists
+from cdx.core.i18n import Lines, tr
 from cdx.core.keys import generate_key
 from cdx.core.names import check_slug
 
@@ -69,11 +70,11 @@ def init_coalition(directory: Path, asked: CoalitionDetails = CoalitionDetails()
     Where coalition.yaml exists, details asked for that disagree with it are refused
     (`coalition-exists`) rather than silently ignored.
     """
-    done = []
+    done: list[str] = []
     config = directory / "coalition.yaml"
     if config.exists():
         _refuse_other_details(load_coalition(config), asked)
-        done.append(f"kept the existing {config}")
+        done.append(tr("kept the existing {file}", file=config))
     else:
         coalition_id = asked.id or str(DEFAULTS.id)
         check_slug(coalition_id, what="coalition id")
@@ -87,17 +88,20 @@ def init_coalition(directory: Path, asked: CoalitionDetails = CoalitionDetails()
             ),
             encoding="utf-8",
         )
-        done.append(f"wrote {config}")
+        done.append(tr("wrote {file}", file=config))
     coalition = load_coalition(config)
     key_path = coalition.resolve(coalition.config.signing.key)
     if key_path.exists():
-        done.append(f"kept the existing signing key {key_path}")
+        done.append(tr("kept the existing signing key {file}", file=key_path))
     else:
         key = generate_key(coalition.id, key_path)
-        done.append(f"created the signing key {key_path} (readable only by you)")
+        done.append(tr("created the signing key {file} (readable only by you)", file=key_path))
         done.append(
-            f"share {key_path.with_suffix('.pub.json')} (key id {key.public.key_id}) with the "
-            "statistics offices that receive your data"
+            tr(
+                "share {file} (key id {key}) with the statistics offices that receive your data",
+                file=key_path.with_suffix(".pub.json"),
+                key=key.public.key_id,
+            )
         )
     return done
 
@@ -111,15 +115,21 @@ def _refuse_other_details(coalition: Coalition, asked: CoalitionDetails) -> None
         "--email": (asked.email, info.contact.email),
     }
     differ = [
-        f"{option} {wanted!r} (it says {str(have)!r})"
+        tr("{option} {wanted!r} (it says {have!r})", option=option, wanted=wanted, have=str(have))
         for option, (wanted, have) in written.items()
         if wanted is not None and wanted != str(have)
     ]
     if differ:
         raise CoalitionExists(
-            f"this coalition.yaml already describes coalition {info.id!r}; "
-            f"init will not change it to {', '.join(differ)}",
+            tr(
+                "this coalition.yaml already describes coalition {coalition!r}; "
+                "init will not change it to {asked}",
+                coalition=info.id,
+                asked=Lines(differ, indent=" "),
+            ),
             where=str(coalition.path),
-            hint="edit coalition.yaml yourself, or run cdx init in a new directory for "
-            "another coalition",
+            hint=tr(
+                "edit coalition.yaml yourself, or run cdx init in a new directory for "
+                "another coalition"
+            ),
         )

@@ -12,6 +12,7 @@ import typer
 
 from cdx.cli import output
 from cdx.cli.options import DEFAULT_CONFIG, ConfigOption, JsonOption
+from cdx.core.i18n import localise, say, tr
 
 if TYPE_CHECKING:
     from cdx.core.coalition import Coalition
@@ -56,7 +57,7 @@ def deploy(
     specs = deployment_specs(coalition, config_path)
     if write:
         write_prefect_yaml(specs, write)
-        said.append(f"wrote {len(specs)} deployments into {write}")
+        said.append(tr("wrote {count} deployments into {file}", count=len(specs), file=write))
     if apply:
         from cdx.flows.prefect_setup import prepare_prefect_environment
         from cdx.flows.zombies import ensure_zombie_automation
@@ -64,13 +65,24 @@ def deploy(
         prepare_prefect_environment()
         apply_deployments(specs, source=repo, work_pool=work_pool)
         for name in remove_stale_deployments(specs):
-            said.append(f"removed {name}: coalition.yaml no longer asks for it")
+            said.append(tr("removed {name}: coalition.yaml no longer asks for it", name=name))
         for spec in specs:
-            said.append(f"deployed {spec.name}: {spec.cron} ({spec.timezone}) on {work_pool}")
+            said.append(
+                tr(
+                    "deployed {name}: {cron} ({timezone}) on {pool}",
+                    name=spec.name,
+                    cron=spec.cron,
+                    timezone=spec.timezone,
+                    pool=work_pool,
+                )
+            )
         automation = ensure_zombie_automation()
         said.append(
-            "runs whose worker or machine is lost are marked Crashed when their heartbeats "
-            f"stop (automation {automation})"
+            tr(
+                "runs whose worker or machine is lost are marked Crashed when their heartbeats "
+                "stop (automation {automation})",
+                automation=automation,
+            )
         )
     _say(said, as_json, deployments=[spec.name for spec in specs])
 
@@ -80,7 +92,7 @@ def _say(lines: list[str], as_json: bool, **data: object) -> None:
         output.print_json({"ok": True, **data, "done": lines})
         return
     for line in lines:
-        output.out.print(line, markup=False)
+        output.out.print(localise(line), markup=False)
 
 
 def notify(
@@ -103,9 +115,11 @@ def notify(
 
     prepare_prefect_environment()
     automation = ensure_failure_automation(webhook_block(block, webhook))
-    said = (
-        f"failed or crashed publish runs now notify through the block {block} "
-        f"(automation {automation})"
+    said = tr(
+        "failed or crashed publish runs now notify through the block {block} "
+        "(automation {automation})",
+        block=block,
+        automation=automation,
     )
     _say([said], as_json, block=block, automation=str(automation))
 
@@ -136,8 +150,9 @@ def status(
     if as_json:
         output.print_json(rows)
         return
-    columns = ["dataset", "expected", "version", "published", "age (days)", "freshness"]
-    table = Table(*columns, *(["last run", "at"] if runs else []))
+    columns = [say("dataset"), say("expected"), say("version"), say("published")]
+    columns += [say("age (days)"), say("freshness")]
+    table = Table(*columns, *([say("last run"), say("at")] if runs else []))
     colours = {"fresh": "green", "due": "yellow", "overdue": "red", "delinquent": "bold red"}
     for row in rows:
         colour = colours.get(row["freshness"], "dim")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdx.core.findings import ValidationReport
+from cdx.core.i18n import say
 
 if TYPE_CHECKING:
     from cdx.protect.decision import PrivacyDecision, ResourceProtection
@@ -79,19 +80,23 @@ def validate_dataset(name: str, config: Path) -> tuple[ValidationReport, Privacy
 
 def preview_lines(decision: PrivacyDecision) -> list[str]:
     """What the privacy gate would do to each table, in words, for the terminal."""
-    lines = ["Privacy gate (preview: nothing is sealed or published):"]
+    lines = [say("Privacy gate (preview: nothing is sealed or published):")]
     for table in decision.resources:
-        lines.append(f"  file `{table.resource}`: {_protection(table, decision.policy)}")
+        protection = _protection(table, decision.policy)
+        lines.append(
+            "  " + say("file `{file}`: {protection}", file=table.resource, protection=protection)
+        )
     return lines
 
 
 def _protection(table: ResourceProtection, policy: dict[str, object]) -> str:
     if table.rows_out is None:
-        return (
-            f"{table.rows_in:,} rows; not protected yet: the findings above come first "
-            "(roles, metadata and personal data were checked)"
+        return say(
+            "{rows:,} rows; not protected yet: the findings above come first "
+            "(roles, metadata and personal data were checked)",
+            rows=table.rows_in,
         )
-    parts = [f"{table.rows_in:,} → {table.rows_out:,} rows"]
+    parts = [say("{rows_in:,} → {rows_out:,} rows", rows_in=table.rows_in, rows_out=table.rows_out)]
     parts += [f"`{column}` {treatment}" for column, treatment in table.identifiers.items()]
     k = table.k_anonymity
     if k and k["quasiIdentifiers"]:
@@ -99,14 +104,30 @@ def _protection(table: ResourceProtection, policy: dict[str, object]) -> str:
         share = k["recordsSuppressed"] / k["recordsIn"] if k["recordsIn"] else 0.0
         limit = float(policy.get("suppression_limit", 0.0))  # type: ignore[arg-type]
         parts.append(
-            f"k = {k['k']} on {quasi}: {k['recordsGeneralised']:,} records generalised, "
-            f"{k['recordsSuppressed']:,} suppressed ({share:.1%}; limit {limit:.0%}), "
-            f"smallest class {k['smallestClass']}"
+            say(
+                "k = {k} on {columns}: {generalised:,} records generalised, "
+                "{suppressed:,} suppressed ({share:.1%}; limit {limit:.0%}), "
+                "smallest class {smallest}",
+                k=k["k"],
+                columns=quasi,
+                generalised=k["recordsGeneralised"],
+                suppressed=k["recordsSuppressed"],
+                share=share,
+                limit=limit,
+                smallest=k["smallestClass"],
+            )
         )
     elif k is not None:
-        parts.append("no quasi-identifiers: no records suppressed")
+        parts.append(say("no quasi-identifiers: no records suppressed"))
     cells = table.cell_suppression
     if cells:
         hidden = cells["primarySuppressed"] + cells["secondarySuppressed"]
-        parts.append(f"{hidden:,} cells hidden (counts under {policy.get('cell_threshold')})")
+        threshold = policy.get("cell_threshold")
+        parts.append(
+            say(
+                "{hidden:,} cells hidden (counts under {threshold})",
+                hidden=hidden,
+                threshold=threshold,
+            )
+        )
     return "; ".join(parts)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from cdx.cli import output
+from cdx.core.i18n import localise, say
 from cdx.verify.verification import Verification
 
 
@@ -15,22 +18,32 @@ def print_verification(verification: Verification, *, as_json: bool, label: str)
     name = verification.ref
     if name is not None and name != label:
         intact = verification.intact
-        label = f"{name} (in {label})" if intact else f"{label} (the manifest says {name})"
+        label = (
+            say("{package} (in {folder})", package=name, folder=label)
+            if intact
+            else say("{folder} (the manifest says {package})", package=name, folder=label)
+        )
     for problem in verification.problems:
         output.out.print("[red]✗[/]", end=" ", markup=True)
-        output.out.print(f"{problem.message}  [{problem.code}]", markup=False)
+        output.out.print(f"{localise(problem.message)}  [{problem.code}]", markup=False)
+    key = verification.key_id
     if verification.ok:
-        output.out.print(
-            f"[green]✓ verified[/] {label}: every file matches the manifest, signed by "
-            f"trusted key {verification.key_id}",
-            markup=True,
+        output.out.print(output.marked("green", say("✓ verified")), end=" ")
+        line = say(
+            "{package}: every file matches the manifest, signed by trusted key {key}",
+            package=label,
+            key=key,
         )
+        output.out.print(line, markup=False)
     elif verification.intact:
-        output.out.print(
-            f"[yellow]! intact but NOT trusted[/] {label}: the signature checks out only "
-            f"against key {verification.key_id} published in the catalogue, which is not in "
-            "your trust store. Confirm the key with the coalition, then add it with --trust.",
-            markup=True,
+        output.out.print(output.marked("yellow", say("! intact but NOT trusted")), end=" ")
+        line = say(
+            "{package}: the signature checks out only against key {key} published in the "
+            "catalogue, which is not in your trust store. Confirm the key with the coalition, "
+            "then add it with --trust.",
+            package=label,
+            key=key,
         )
+        output.out.print(line, markup=False)
     else:
-        output.out.print(f"[red]✗ refused[/] {label}", markup=True)
+        output.out.print(output.marked("red", say("✗ refused")) + " " + escape(label))

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from cdx.core.errors import ConfigError, ConfigNotFound, InvalidVersion, UnknownDataset, UnsafeName
+from cdx.core.i18n import LanguageCode, Lines, tr
 from cdx.core.names import check_slug, check_version
 from cdx.core.yaml_lines import line_of, load_yaml_with_lines
 
@@ -71,6 +72,11 @@ class CoalitionInfo(Strict):
     contact: Contact
     organisations: list[Organisation] = Field(default_factory=list)
     licence: str = Field("CC-BY-4.0", description="Default SPDX licence id for datasets")
+    language: LanguageCode | None = Field(
+        None,
+        description="Language of cdx's messages and reports for this coalition (`--lang` "
+        "overrides it; default: the locale, else English)",
+    )
 
 
 class Signing(Strict):
@@ -379,8 +385,8 @@ class Coalition:
         except KeyError:
             known = ", ".join(sorted(self.config.datasets)) or "none"
             raise UnknownDataset(
-                f"there is no dataset {name!r} in {self.path}",
-                hint=f"use one of: {known}, or add it under `datasets:`",
+                tr("there is no dataset {name!r} in {path}", name=name, path=self.path),
+                hint=tr("use one of: {known}, or add it under `datasets:`", known=known),
             ) from None
 
     def licence_of(self, dataset: Dataset) -> str:
@@ -393,12 +399,12 @@ def load_coalition(path: Path) -> Coalition:
         path = path / "coalition.yaml"
     if not path.is_file():
         raise ConfigNotFound(
-            f"no coalition file at {path}",
-            hint="run `cdx init` to create one, or pass `--config PATH/coalition.yaml`",
+            tr("no coalition file at {path}", path=path),
+            hint=tr("run `cdx init` to create one, or pass `--config PATH/coalition.yaml`"),
         )
     data, node = load_yaml_with_lines(path)
     if not isinstance(data, dict):
-        raise ConfigError("the file must be a mapping of keys to values", where=str(path))
+        raise ConfigError(tr("the file must be a mapping of keys to values"), where=str(path))
     try:
         config = CoalitionConfig.model_validate(data)
     except ValidationError as exc:
@@ -415,16 +421,16 @@ def _config_error(exc: ValidationError, path: Path, node: object) -> ConfigError
         first_line = first_line or line
         dotted = ".".join(str(part) for part in loc) or "(top level)"
         if error["type"] == "extra_forbidden":
-            text = f"unknown key `{dotted}`"
+            text = tr("unknown key `{key}`", key=dotted)
         elif error["type"] == "missing":
-            text = f"required key `{dotted}` is missing"
+            text = tr("required key `{key}` is missing", key=dotted)
         else:
-            text = f"`{dotted}`: {error['msg']}"
-        problems.append(f"line {line}: {text}" if line else text)
+            text = tr("`{key}`: {problem}", key=dotted, problem=error["msg"])
+        problems.append(tr("line {line}: {problem}", line=line, problem=text) if line else text)
     return ConfigError(
-        "coalition.yaml has problems:\n    " + "\n    ".join(problems),
+        tr("coalition.yaml has problems:{problems}", problems=Lines(problems)),
         where=f"{path}:{first_line}" if first_line else str(path),
-        hint="compare with schemas/coalition.schema.json or the example in examples/",
+        hint=tr("compare with schemas/coalition.schema.json or the example in examples/"),
     )
 
 

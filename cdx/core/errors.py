@@ -55,6 +55,12 @@ class ConfigNotFound(Terminal):
     code = "config-not-found"
 
 
+class LanguageUnknown(Terminal):
+    """A language (--lang, coalition.yaml's `language:`) cdx has no messages in."""
+
+    code = "language-unknown"
+
+
 class UnknownDataset(Terminal):
     code = "dataset-unknown"
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from cdx.core.errors import KeyInvalid, KeyMissing, KeyPermissions, TrustStoreInvalid
 from cdx.core.hashing import sha256_bytes
+from cdx.core.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -117,22 +118,23 @@ def public_key_from_entry(key_id: str, entry: object, *, source: str) -> PublicK
         or not isinstance(entry.get("coalition"), str)
     ):
         raise TrustStoreInvalid(
-            f"entry {key_id!r} needs `coalition` and `public_key`, each as text",
+            tr("entry {key!r} needs `coalition` and `public_key`, each as text", key=key_id),
             where=source,
-            hint="take the entry exactly as the coalition's `.pub.json` file gives it",
+            hint=tr("take the entry exactly as the coalition's `.pub.json` file gives it"),
         )
     try:
         raw = base64.b64decode(entry["public_key"], validate=True)
         public = Ed25519PublicKey.from_public_bytes(raw)
     except ValueError as exc:
         raise TrustStoreInvalid(
-            f"entry {key_id!r} has a public key that is not base64 Ed25519", where=source
+            tr("entry {key!r} has a public key that is not base64 Ed25519", key=key_id),
+            where=source,
         ) from exc
     if key_id_for(entry["coalition"], public) != key_id:
         raise TrustStoreInvalid(
-            f"entry {key_id!r} does not match its public key",
+            tr("entry {key!r} does not match its public key", key=key_id),
             where=source,
-            hint="take the entry exactly as the coalition's `.pub.json` file gives it",
+            hint=tr("take the entry exactly as the coalition's `.pub.json` file gives it"),
         )
     return PublicKey(key_id, entry["coalition"], public)
 
@@ -150,17 +152,17 @@ class TrustStore:
         files = sorted(path.glob("*.json")) if path.is_dir() else [path]
         if not path.exists():
             raise TrustStoreInvalid(
-                f"no trust store at {path}",
-                hint="ask the coalition for its `.pub.json` key file and pass it with --trust",
+                tr("no trust store at {path}", path=path),
+                hint=tr("ask the coalition for its `.pub.json` key file and pass it with --trust"),
             )
         keys: dict[str, PublicKey] = {}
         for file in files:
             try:
                 data = json.loads(file.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise TrustStoreInvalid(f"{file} is not a JSON trust store") from exc
+                raise TrustStoreInvalid(tr("{file} is not a JSON trust store", file=file)) from exc
             if not isinstance(data, dict):
-                raise TrustStoreInvalid("a trust store maps key ids to keys", where=str(file))
+                raise TrustStoreInvalid(tr("a trust store maps key ids to keys"), where=str(file))
             for key_id, entry in data.items():
                 keys[key_id] = public_key_from_entry(key_id, entry, source=str(file))
         return cls(keys, str(path))

@@ -16,6 +16,7 @@ from cdx.connectors.catalogue import CredentialSet, PackageRef, PublishOutcome
 from cdx.connectors.registry import open_catalogue
 from cdx.connectors.sources import stage_file
 from cdx.core.findings import ValidationReport
+from cdx.core.i18n import tr
 from cdx.core.keys import trust_entry
 from cdx.core.references import resolve_reference
 from cdx.flows.run_context import PublishRun
@@ -111,8 +112,8 @@ def seal(
         from cdx.core.errors import DatasetInvalid
 
         raise DatasetInvalid(
-            f"{run.label} was refused by the privacy gate and cannot be sealed",
-            hint="open reports/validation.html, correct the data or the policy, publish again",
+            tr("{dataset} was refused by the privacy gate and cannot be sealed", dataset=run.label),
+            hint=tr("open reports/validation.html, correct the data or the policy, publish again"),
         )
     info = run.coalition.config.coalition
     return seal_package(

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cdx.core.errors import DatasetInvalid
-from cdx.core.findings import ValidationReport, counted
+from cdx.core.findings import ValidationReport
+from cdx.core.i18n import tr, tr_n
 from cdx.flows.run_context import PublishRun
 
 
@@ -33,13 +34,29 @@ def refusal(
     """The error a refused run fails with, carrying its report so the command line prints
     the findings as `cdx validate` does; `kept` is where its reports were quarantined and
     `private` how many of its errors the privacy gate found."""
-    found = counted(report.error_count, "error")
-    if private:
-        found += f" ({counted(private, 'privacy finding')})"
+    errors = tr_n("{count:,} error", "{count:,} errors", report.error_count)
+    found = (
+        tr_n(
+            "{errors} ({count:,} privacy finding)",
+            "{errors} ({count:,} privacy findings)",
+            private,
+            errors=errors,
+        )
+        if private
+        else errors
+    )
     return DatasetInvalid(
-        f"{run.label} {run.version} has {found} and was not published",
+        tr(
+            "{dataset} {version} has {found} and was not published",
+            dataset=run.label,
+            version=run.version,
+            found=found,
+        ),
         where=str(kept / "reports" / "validation.html"),
-        hint="correct the data (or the privacy policy) as the findings above say, check it "
-        f"with `cdx validate {run.dataset}`, and publish again",
+        hint=tr(
+            "correct the data (or the privacy policy) as the findings above say, check it "
+            "with `cdx validate {dataset}`, and publish again",
+            dataset=run.dataset,
+        ),
         report=report.to_dict(),
     )

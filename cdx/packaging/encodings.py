@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from cdx.core.errors import SourceEncoding, SourceMojibake
+from cdx.core.i18n import Lines, tr
 
 # The code pages of the coalitions' files and their neighbours: Western and Central
 # European, Cyrillic, Turkish, Arabic and Vietnamese Windows code pages, and ISO latin-1.
@@ -337,44 +338,80 @@ def not_utf8(source: Path, position: int) -> SourceEncoding:
     """The error for a file that is not UTF-8: the encoding it looks like, or a line read
     each way when several are as plausible."""
     guess = guess_encoding(source)
-    start = f"{source.name} is not UTF-8 (first bad byte at position {position:,})"
-    save = "or save the file from your spreadsheet program as CSV (UTF-8)"
+    start = tr(
+        "{file} is not UTF-8 (first bad byte at position {position:,})",
+        file=source.name,
+        position=position,
+    )
     if guess.best is None:
         return SourceEncoding(
             start,
-            hint="add `encoding: NAME` to this source in coalition.yaml (with `cdx validate "
-            f"FILE`: --encoding NAME), {save}",
+            hint=tr(
+                "add `encoding: NAME` to this source in coalition.yaml (with `cdx validate "
+                "FILE`: --encoding NAME), or save the file from your spreadsheet program as "
+                "CSV (UTF-8)"
+            ),
         )
     name = guess.best.encoding
     if guess.sure:
         return SourceEncoding(
-            f"{start}; it looks like {name}",
-            hint=f"add `encoding: {name}` to this source in coalition.yaml (with `cdx "
-            f"validate FILE`: --encoding {name}), {save}",
+            tr("{start}; it looks like {encoding}", start=start, encoding=name),
+            hint=tr(
+                "add `encoding: {encoding}` to this source in coalition.yaml (with `cdx "
+                "validate FILE`: --encoding {encoding}), or save the file from your "
+                "spreadsheet program as CSV (UTF-8)",
+                encoding=name,
+            ),
         )
     shown = [guess.best, *guess.alternatives]
     number, *_ = first_difference(shown[0], shown[1])
-    read = "\n".join(
-        f"    as {r.encoding}: {first_difference(r, shown[0 if r is not shown[0] else 1])[1]}"
+    read = Lines(
+        tr(
+            "as {encoding}: {line}",
+            encoding=r.encoding,
+            line=first_difference(r, shown[0 if r is not shown[0] else 1])[1],
+        )
         for r in shown
     )
-    names = " or ".join(r.encoding for r in shown)
+    names = ", ".join(r.encoding for r in shown)
     return SourceEncoding(
-        f"{start}; it may be {names}, which read line {number:,} differently:\n{read}",
-        hint="add `encoding:` with the name whose line reads right to this source in "
-        f"coalition.yaml (e.g. `encoding: {name}`; with `cdx validate FILE`: --encoding "
-        f"{name}), {save}",
+        tr(
+            "{start}; it may be {encodings}, which read line {line:,} differently:{lines}",
+            start=start,
+            encodings=names,
+            line=number,
+            lines=read,
+        ),
+        hint=tr(
+            "add `encoding:` with the name whose line reads right to this source in "
+            "coalition.yaml (e.g. `encoding: {encoding}`; with `cdx validate FILE`: "
+            "--encoding {encoding}), or save the file from your spreadsheet program as CSV "
+            "(UTF-8)",
+            encoding=name,
+        ),
     )
 
 
 def mojibake(source: Path, declared: Reading, better: Reading) -> SourceMojibake:
     number, mine, theirs = first_difference(declared, better)
+    lines = Lines(
+        tr("as {encoding}: {line}", encoding=reading.encoding, line=line)
+        for reading, line in ((declared, mine), (better, theirs))
+    )
     return SourceMojibake(
-        f"{source.name} read as {declared.encoding} (its declared encoding) gives letters "
-        f"that do not belong together (mojibake); as {better.encoding} it reads as words. "
-        f"Line {number:,}:\n    as {declared.encoding}: {mine}\n    as {better.encoding}: "
-        f"{theirs}",
-        hint=f"if the second line reads right, write `encoding: {better.encoding}` for this "
-        f"source in coalition.yaml (with `cdx validate FILE`: --encoding {better.encoding}); "
-        "or save the file from your spreadsheet program as CSV (UTF-8) and remove `encoding:`",
+        tr(
+            "{file} read as {declared} (its declared encoding) gives letters that do not "
+            "belong together (mojibake); as {better} it reads as words. Line {line:,}:{lines}",
+            file=source.name,
+            declared=declared.encoding,
+            better=better.encoding,
+            line=number,
+            lines=lines,
+        ),
+        hint=tr(
+            "if the second line reads right, write `encoding: {better}` for this source in "
+            "coalition.yaml (with `cdx validate FILE`: --encoding {better}); or save the file "
+            "from your spreadsheet program as CSV (UTF-8) and remove `encoding:`",
+            better=better.encoding,
+        ),
     )

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdx.core.errors import SourceFormula
-from cdx.core.findings import counted
+from cdx.core.i18n import Lines, tr, tr_n
 
 SHOWN = 3  # cells named in a message and recorded in the provenance, the rest counted
 NEUTRALISER = "'"  # OWASP's advice: a leading apostrophe makes the cell text in a spreadsheet
@@ -99,20 +99,32 @@ def neutralised(rows: Iterable[list[str]]) -> Iterator[list[str]]:
 
 def refuse_formulas(name: str, found: FormulaCells) -> SourceFormula:
     """The error for a table with formula cells under the `refuse` policy."""
-    shown = "; ".join(
-        f"row {cell['row']:,}, column {cell['column']}"
-        + (f" (`{cell['field']}`)" if cell["field"] else "")
+    shown = Lines(
+        (
+            tr("row {row:,}, column {column} (`{field}`)", **cell)
+            if cell["field"]
+            else tr("row {row:,}, column {column}", **cell)
+        )
         for cell in found.first
     )
     more = found.count - len(found.first)
     return SourceFormula(
-        f"{name}: {counted(found.count, 'cell')} would run as a spreadsheet formula when "
-        f"the published CSV is opened in Excel or LibreOffice (they start with =, +, - or @ "
-        f"followed by a formula): {shown}"
-        + (f" and {counted(more, 'other cell')}" if more > 0 else ""),
-        hint="correct these cells in the source (remove the leading =, +, - or @, or write "
-        "the text differently); or, if the text is meant to be published as it is, add "
-        "`formulas: neutralise` to this dataset in coalition.yaml: each such cell is then "
-        "published with a leading ' (apostrophe), which spreadsheets show as text, and the "
-        "changed cells are recorded in the provenance",
+        tr(
+            "{name}: {cells} would run as a spreadsheet formula when the published CSV is "
+            "opened in Excel or LibreOffice (they start with =, +, - or @ followed by a "
+            "formula):{shown}{more}",
+            name=name,
+            cells=tr_n("{count:,} cell", "{count:,} cells", found.count),
+            shown=shown,
+            more=Lines([tr_n("and {count:,} other cell", "and {count:,} other cells", more)])
+            if more > 0
+            else "",
+        ),
+        hint=tr(
+            "correct these cells in the source (remove the leading =, +, - or @, or write "
+            "the text differently); or, if the text is meant to be published as it is, add "
+            "`formulas: neutralise` to this dataset in coalition.yaml: each such cell is then "
+            "published with a leading ' (apostrophe), which spreadsheets show as text, and the "
+            "changed cells are recorded in the provenance"
+        ),
     )

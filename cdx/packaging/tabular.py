@@ -31,6 +31,7 @@ from cdx.core.errors import (
     SourceTooLarge,
 )
 from cdx.core.findings import counted
+from cdx.core.i18n import tr
 from cdx.packaging.encodings import ComposedText, mismatch, mojibake, not_utf8, utf16_without_bom
 from cdx.packaging.formulas import (
     find_formulas,
@@ -256,8 +257,8 @@ def _transcode(source: Path, dest: Path, encoding: str | None, limit: int) -> tu
         codec = codecs.lookup(used)
     except LookupError:
         raise SourceEncoding(
-            f"{encoding!r} is not an encoding Python knows",
-            hint="use a name like `windows-1252`, `latin-1`, `utf-16` or `shift_jis`",
+            tr("{encoding!r} is not an encoding Python knows", encoding=encoding),
+            hint=tr("use a name like `windows-1252`, `latin-1`, `utf-16` or `shift_jis`"),
         ) from None
     if codec.name == "utf-16" and bomless:
         codec = codecs.lookup(bomless)  # Python would read it in the machine's byte order
@@ -279,9 +280,16 @@ def _transcode(source: Path, dest: Path, encoding: str | None, limit: int) -> tu
         dest.unlink(missing_ok=True)
         if encoding:
             raise SourceEncoding(
-                f"{source.name} cannot be read as {encoding} (byte {offset + exc.start:,})",
-                hint="check the `encoding` of this source in coalition.yaml, or remove it "
-                "and save the file as CSV (UTF-8)",
+                tr(
+                    "{file} cannot be read as {encoding} (byte {position:,})",
+                    file=source.name,
+                    encoding=encoding,
+                    position=offset + exc.start,
+                ),
+                hint=tr(
+                    "check the `encoding` of this source in coalition.yaml, or remove it "
+                    "and save the file as CSV (UTF-8)"
+                ),
             ) from None
         raise not_utf8(source, offset + exc.start) from None
     if encoding and (wrong := mismatch(source, encoding)):

@@ -14,6 +14,7 @@ from typing import Any
 
 from cdx.core.errors import UnsafePath
 from cdx.core.hashing import sha256_file
+from cdx.core.i18n import tr
 from cdx.core.keys import PublicKey, TrustStore
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import package_id
@@ -164,7 +165,9 @@ def _read_json(path: Path, result: Verification, what: str, limit: int) -> dict[
     if found is None or stat.S_ISDIR(found.st_mode):
         result.problems.append(
             Problem(
-                f"{what}-missing", f"{path.name} is missing: the package is not sealed", path.name
+                f"{what}-missing",
+                tr("{file} is missing: the package is not sealed", file=path.name),
+                path.name,
             )
         )
         return None
@@ -228,8 +231,11 @@ def _check_signature(
         result.problems.append(
             Problem(
                 "key-untrusted",
-                f"the package is signed with key {key_id!r}, which is not in your trust store; "
-                "ask the coalition for its public key file and check it with them directly",
+                tr(
+                    "the package is signed with key {key!r}, which is not in your trust store; "
+                    "ask the coalition for its public key file and check it with them directly",
+                    key=key_id,
+                ),
                 SIGNATURE,
             )
         )
@@ -238,8 +244,10 @@ def _check_signature(
         result.problems.append(
             Problem(
                 "signature-invalid",
-                "the signature does not match manifest.json: the manifest or the signature "
-                "was changed after sealing",
+                tr(
+                    "the signature does not match manifest.json: the manifest or the signature "
+                    "was changed after sealing"
+                ),
                 SIGNATURE,
             )
         )
@@ -248,8 +256,13 @@ def _check_signature(
         result.problems.append(
             Problem(
                 "key-coalition-mismatch",
-                f"key {key_id!r} belongs to coalition {key.coalition!r}, but the package says "
-                f"it comes from {result.package.get('coalition')!r}",
+                tr(
+                    "key {key!r} belongs to coalition {coalition!r}, but the package says "
+                    "it comes from {claimed!r}",
+                    key=key_id,
+                    coalition=key.coalition,
+                    claimed=result.package.get("coalition"),
+                ),
                 SIGNATURE,
             )
         )
@@ -301,12 +314,13 @@ def _check_files(
     present = set(package_files(directory))
     for path in sorted(present - listed.keys()):
         result.problems.append(
-            Problem("file-unexpected", f"{path} is not listed in the manifest", path)
+            Problem("file-unexpected", tr("{file} is not listed in the manifest", file=path), path)
         )
     for path, entry in sorted(listed.items()):
         target = directory / path
         if path not in present:
-            result.problems.append(Problem("file-missing", f"{path} is listed but missing", path))
+            missing = tr("{file} is listed but missing", file=path)
+            result.problems.append(Problem("file-missing", missing, path))
         elif target.is_symlink():
             result.problems.append(Problem("file-unexpected", f"{path} is a symbolic link", path))
         elif not stat.S_ISREG(target.lstat().st_mode):
@@ -319,7 +333,7 @@ def _check_files(
             "sha256"
         ):
             result.problems.append(
-                Problem("file-modified", f"{path} differs from what was sealed", path)
+                Problem("file-modified", tr("{file} differs from what was sealed", file=path), path)
             )
     return listed
 

@@ -30,6 +30,8 @@ def test_the_wheel_installs_only_cdx_and_its_builtin_references_resolve(tmp_path
         archive.extractall(tmp_path / "site")
     distribution, version = wheel.name.split("-")[:2]
     assert {name.split("/")[0] for name in names} == {"cdx", f"{distribution}-{version}.dist-info"}
+    # the compiled catalogues travel in the wheel (gettext reads only the .mo files)
+    assert {"cdx/locales/fr/LC_MESSAGES/cdx.mo", "cdx/locales/ar/LC_MESSAGES/cdx.mo"} <= set(names)
     # the unpacked wheel, not the checkout, answers `import cdx`
     probe = (
         "import sys; sys.path.insert(0, sys.argv[1]); import cdx; "

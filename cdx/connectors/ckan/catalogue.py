@@ -55,6 +55,7 @@ from cdx.core.errors import (
     VersionConflict,
 )
 from cdx.core.hashing import sha256_file
+from cdx.core.i18n import tr
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import version_key
 from cdx.seal.manifest import read_manifest
@@ -124,10 +125,15 @@ class CkanCatalogue:
             committed = self._commit(dataset, descriptor, manifest, package_dir, ref)
         except CatalogueUnreachable as e:
             raise CatalogueUnreachable(
-                f"{e.message}; {ref} is at worst left as the private, incomplete CKAN "
-                f"dataset {name!r}, which no reader sees",
+                tr(
+                    "{problem}; {package} is at worst left as the private, incomplete CKAN "
+                    "dataset {name!r}, which no reader sees",
+                    problem=e.message,
+                    package=str(ref),
+                    name=name,
+                ),
                 where=self.location,
-                hint="publish again when CKAN answers: the upload resumes where it stopped",
+                hint=tr("publish again when CKAN answers: the upload resumes where it stopped"),
             ) from e
         self._update_series(ref, committed)
         return PublishOutcome(ref, "published", f"{self.base_url}/dataset/{name}")
@@ -139,10 +145,12 @@ class CkanCatalogue:
         if meta.extras_of(dataset).get(meta.CONTENT_DIGEST) == manifest["contentDigest"]:
             return PublishOutcome(ref, "unchanged", url)
         raise VersionConflict(
-            f"{ref} is already published with different content",
+            tr("{package} is already published with different content", package=str(ref)),
             where=url,
-            hint="published versions never change: raise `version` in coalition.yaml "
-            "(e.g. 1.0.1 for a correction) and publish again",
+            hint=tr(
+                "published versions never change: raise `version` in coalition.yaml "
+                "(e.g. 1.0.1 for a correction) and publish again"
+            ),
         )
 
     def _check_owner(self, dataset: dict[str, Any], ref: PackageRef) -> None:

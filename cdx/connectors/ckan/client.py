@@ -21,6 +21,7 @@ from ckanapi import CKANAPIError, NotAuthorized, NotFound, RemoteCKAN, Validatio
 
 from cdx.connectors.ckan.settings import CkanSettings
 from cdx.core.errors import CatalogueError, CatalogueUnreachable, NotAllowed
+from cdx.core.i18n import tr
 
 UNSENT_STATUS = {502, 503, 504}  # a proxy answered: CKAN's action did not run
 CHUNK = 1 << 20
@@ -176,9 +177,14 @@ class CkanClient:
                 ) or (isinstance(e, _ServerFailure) and e.status in UNSENT_STATUS)
                 if number == tries or (write and not unsent):
                     raise CatalogueUnreachable(
-                        f"CKAN did not answer {what} ({type(e).__name__}) after {number} tries",
+                        tr(
+                            "CKAN did not answer {request} ({problem}) after {tries} tries",
+                            request=what,
+                            problem=type(e).__name__,
+                            tries=number,
+                        ),
                         where=self.location,
-                        hint="check that CKAN is up and reachable, then run again",
+                        hint=tr("check that CKAN is up and reachable, then run again"),
                     ) from e
                 time.sleep(self.settings.backoff_s * 2 ** (number - 1))
         raise AssertionError("attempts is at least 1")

@@ -50,6 +50,7 @@ from cdx.connectors.local.files import (
 )
 from cdx.connectors.local.reader import LocalPackageReader
 from cdx.core.errors import CatalogueError, CdxError, NotAllowed, VersionConflict
+from cdx.core.i18n import tr
 from cdx.core.layout import MANIFEST, SIGNATURE
 from cdx.core.names import is_version, version_key
 from cdx.core.package_limits import PackageLimits
@@ -122,10 +123,12 @@ class LocalCatalogue:
         if existing.get("contentDigest") == manifest.get("contentDigest"):
             return PublishOutcome(ref, "unchanged", str(final))
         raise VersionConflict(
-            f"{ref} is already published with different content",
+            tr("{package} is already published with different content", package=str(ref)),
             where=str(final),
-            hint="published versions never change: raise `version` in coalition.yaml "
-            "(e.g. 1.0.1 for a correction) and publish again",
+            hint=tr(
+                "published versions never change: raise `version` in coalition.yaml "
+                "(e.g. 1.0.1 for a correction) and publish again"
+            ),
         )
 
     def _stage_copy(self, package_dir: Path) -> Path:

@@ -52,6 +52,7 @@ from cdx.core.errors import (
     VersionConflict,
 )
 from cdx.core.hashing import sha256_file
+from cdx.core.i18n import tr
 from cdx.core.layout import MANIFEST, SIGNATURE
 from cdx.core.names import check_slug, is_version, version_key
 from cdx.core.package_limits import PackageLimits
@@ -224,10 +225,12 @@ class S3Catalogue:
         if json.loads(body).get("contentDigest") == manifest.get("contentDigest"):
             return PublishOutcome(ref, "unchanged", self._url(base))
         raise VersionConflict(
-            f"{ref} is already published with different content",
+            tr("{package} is already published with different content", package=str(ref)),
             where=self._url(base),
-            hint="published versions never change: raise `version` in coalition.yaml "
-            "(e.g. 1.0.1 for a correction) and publish again",
+            hint=tr(
+                "published versions never change: raise `version` in coalition.yaml "
+                "(e.g. 1.0.1 for a correction) and publish again"
+            ),
         )
 
     def _record(self, ref: PackageRef) -> None:

@@ -27,6 +27,7 @@ from botocore.exceptions import (
 )
 
 from cdx.core.errors import CatalogueError, CatalogueUnreachable, CredentialsRefused, NotAllowed
+from cdx.core.i18n import tr
 
 T = TypeVar("T")
 
@@ -131,10 +132,18 @@ class S3Store:
 
     def _unreachable(self, action: str, where: str, why: str) -> CatalogueUnreachable:
         return CatalogueUnreachable(
-            f"S3 at {self._endpoint()} did not {action} {where} ({why}); retried and gave up",
+            tr(
+                "S3 at {endpoint} did not {action} {object} ({problem}); retried and gave up",
+                endpoint=self._endpoint(),
+                action=action,
+                object=where,
+                problem=why,
+            ),
             where=self.location,
-            hint="check that the S3 server is up and reachable, then run again: "
-            "nothing half-published is ever visible, and the next run resumes",
+            hint=tr(
+                "check that the S3 server is up and reachable, then run again: "
+                "nothing half-published is ever visible, and the next run resumes"
+            ),
         )
 
     def _credentials_refused(self, code: str) -> CredentialsRefused:
