@@ -34,3 +34,6 @@ def print_verification(verification: Verification, *, as_json: bool, label: str)
         )
     else:
         output.out.print(f"[red]✗ refused[/] {label}", markup=True)
+    for warning in verification.warnings:
+        output.out.print("[yellow]![/]", end=" ", markup=True)
+        output.out.print(f"{warning.message}  [{warning.code}]", markup=False)
