@@ -94,8 +94,17 @@ class CatalogueEntry:
         values = [data[name] for name in ENTRY_FIELDS]
         if not all(isinstance(value, str) for value in values):
             raise TypeError("a package entry's fields must all be text")
+        coalition, dataset, version, digest, key_id, committed = values
         frequency = data.get("updateFrequency")
-        return cls(*values, update_frequency=frequency if isinstance(frequency, str) else None)
+        return cls(
+            coalition,
+            dataset,
+            version,
+            digest,
+            key_id,
+            committed,
+            frequency if isinstance(frequency, str) else None,
+        )
 
 
 ENTRY_FIELDS = ("coalition", "dataset", "version", "contentDigest", "keyId", "committed")

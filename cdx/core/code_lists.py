@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cdx.core.errors import (
     AreaCodeUnknown,
@@ -23,8 +23,10 @@ from cdx.core.fitness import Area
 from cdx.core.names import check_version, version_key
 from cdx.core.yaml_lines import line_of
 
-if TYPE_CHECKING:
-    from cdx.core.coalition import CoalitionConfig, Dataset
+# The models of coalition.yaml (cdx/core/coalition.py) call this module, so it reads them
+# untyped rather than import them back.
+CoalitionConfig = Any
+Dataset = Any
 
 SEX = {"F": "female", "M": "male", "_T": "total", "_O": "other", "_U": "unknown"}
 URBANISATION = {"U": "urban", "R": "rural", "_T": "total"}

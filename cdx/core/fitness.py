@@ -110,16 +110,6 @@ class ColumnCodes(FitnessModel):
             raise ValueError(f"give the `codes:` of {self.dimension} for each value")
         return self
 
-    def coded(self, value: str) -> dict[str, str] | None:
-        """The dimension codes of one value; None when the coalition declared none."""
-        code = self.codes.get(value)
-        if code is None:
-            return None
-        if isinstance(code, str):
-            assert self.dimension is not None
-            return {self.dimension: code}
-        return dict(code)
-
 
 class Indicator(FitnessModel):
     """A measure column of a table of indicator values: one SDMX observation per row."""

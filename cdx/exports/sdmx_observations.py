@@ -146,7 +146,7 @@ def _resource(resources: dict[str, Any], indicator: dict[str, Any]) -> dict[str,
             "which the package does not hold",
             hint=f"the package's tables: {', '.join(sorted(resources)) or 'none'}",
         )
-    return resource  # type: ignore[no-any-return]
+    return resource
 
 
 def _value_type(fields: dict[str, Any], indicator: dict[str, Any]) -> str:

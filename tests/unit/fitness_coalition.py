@@ -71,7 +71,10 @@ RATES_DATASET = """
         sex: {{dimension: SEX, codes: {{woman: F, man: M}}}}
         age_group: {{dimension: AGE, codes: {{"15-24": Y15T24, "25-35": Y25T35}}}}
       indicators:
-        - {{resource: rates, column: share_reporting_barrier, series: CDX_HLTH_BARRIER, unit_measure: PT}}
+        - resource: rates
+          column: share_reporting_barrier
+          series: CDX_HLTH_BARRIER
+          unit_measure: PT
     privacy:
       aggregates:
         rates:
