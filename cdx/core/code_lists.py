@@ -4,6 +4,10 @@ ISO 3166-2 subdivisions come from pycountry and BCP 47 language tags from langco
 lists ship with those packages). No package ships the SDG code lists, so only the
 stable, small ones are listed here (CL_SEX, CL_URBANISATION) and AGE codes are checked
 by their SDMX form (Y15T24, Y_GE65, _T); other dimensions' codes by SDMX id syntax only.
+
+Loading pycountry's subdivisions and importing langcodes take about 0.25 s and 0.19 s;
+a coalition.yaml they accepted (same bytes, same release) is not checked again
+(cdx/core/accepted_files.py), so a scheduled publish imports neither.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cdx.core.accepted_files import already_accepted, remember_accepted
 from cdx.core.errors import (
     AreaCodeUnknown,
     ConfigError,
@@ -32,10 +37,14 @@ SEX = {"F": "female", "M": "male", "_T": "total", "_O": "other", "_U": "unknown"
 URBANISATION = {"U": "urban", "R": "rural", "_T": "total"}
 AGE = re.compile(r"^(_T|_U|Y\d{1,3}|Y\d{1,3}T\d{1,3}|Y_GE\d{1,3}|Y_LT\d{1,3}|M\d{1,2}T\d{1,2})$")
 LISTED = {"SEX": SEX, "URBANISATION": URBANISATION}
+LIBRARIES = ("pycountry", "langcodes")
+CODE_CHECKS = 1  # raised when cdx checks more with either library
 
 
 def check_codes(config: CoalitionConfig, path: Path, node: Any) -> None:
     """Raise a coded ConfigError, pointing at the line, for the first code out of its list."""
+    content = path.read_bytes()
+    known = {lib: already_accepted(content, lib, CODE_CHECKS) for lib in LIBRARIES}
     for name, dataset in config.datasets.items():
         where = ("datasets", name, "metadata")
 
@@ -43,10 +52,15 @@ def check_codes(config: CoalitionConfig, path: Path, node: Any) -> None:
             line = line_of(node, (*_where, *loc))
             return f"{path}:{line}" if line else str(path)
 
-        _check_areas(dataset, at)
-        _check_languages(dataset, at)
+        if not known["pycountry"]:
+            _check_areas(dataset, at)
+        if not known["langcodes"]:
+            _check_languages(dataset, at)
         _check_previous(dataset, at)
         _check_dimensions(dataset, at)
+    for library, accepted in known.items():
+        if not accepted:
+            remember_accepted(content, library, CODE_CHECKS)
 
 
 def _check_areas(dataset: Dataset, at: Any) -> None:

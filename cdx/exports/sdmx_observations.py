@@ -70,7 +70,7 @@ def observations(package_dir: Path, descriptor: dict[str, Any]) -> Observations:
     resources = {r["name"]: r for r in descriptor.get("resources", [])}
     unmapped: dict[str, set[str]] = defaultdict(set)
     rows: list[dict[str, str]] = []
-    seen: dict[tuple[str, ...], str] = {}
+    seen: dict[tuple[str, ...], int] = {}
     value_types: dict[str, str] = {}
     has_unit = any(i.get("unitMeasure") for i in indicators)
     for indicator in indicators:
@@ -79,20 +79,27 @@ def observations(package_dir: Path, descriptor: dict[str, Any]) -> Observations:
         value_types[indicator["series"]] = _value_type(fields, indicator)
         missing = set(resource["schema"].get("missingValues", [""]))
         used = [column for column in mappings if column in fields]
+        base = {d: "_T" for d in BREAKDOWNS}
+        base |= {"FREQ": freq, "REPORTING_TYPE": NATIONAL, "SERIES": indicator["series"]}
+        base |= {"REF_AREA": country, "TIME_PERIOD": period}
+        unit = {"UNIT_MEASURE": indicator.get("unitMeasure", "")} if has_unit else {}
+        coded: dict[str, dict[str, dict[str, str] | None]] = {column: {} for column in used}
         with (package_dir / resource["path"]).open(encoding="utf-8", newline="") as file:
             for number, record in enumerate(csv.DictReader(file), start=2):
                 value = record.get(indicator["column"], "")
                 if value in missing:
                     continue  # suppressed or not collected: no observation
-                key = {d: "_T" for d in BREAKDOWNS}
-                key |= {"FREQ": freq, "REPORTING_TYPE": NATIONAL, "SERIES": indicator["series"]}
-                key |= {"REF_AREA": country, "TIME_PERIOD": period}
+                key = dict(base)
                 for column in used:
-                    coded = _codes_of(mappings[column], record.get(column, ""), areas)
-                    if coded is None:
-                        unmapped[column].add(record.get(column, ""))
+                    cell = record.get(column, "")
+                    known = coded[column]
+                    if cell not in known:  # each distinct value is looked up once
+                        known[cell] = _codes_of(mappings[column], cell, areas)
+                    codes = known[cell]
+                    if codes is None:
+                        unmapped[column].add(cell)
                     else:
-                        key |= coded
+                        key.update(codes)
                 identity = tuple(key[d] for d in DIMENSIONS)
                 if identity in seen and not unmapped:
                     raise SdmxUnmappable(
@@ -101,11 +108,10 @@ def observations(package_dir: Path, descriptor: dict[str, Any]) -> Observations:
                         hint="declare under `metadata.dimensions:` the column that tells "
                         "these rows apart, or publish a table with one value per key",
                     )
-                seen[identity] = str(number)
-                row = {**key, "OBS_VALUE": value}
-                if has_unit:
-                    row["UNIT_MEASURE"] = indicator.get("unitMeasure", "")
-                rows.append(row)
+                seen[identity] = number
+                key["OBS_VALUE"] = value
+                key.update(unit)
+                rows.append(key)
     if unmapped:
         raise _refusal(unmapped)
     columns = [*DIMENSIONS, "OBS_VALUE", *(["UNIT_MEASURE"] if has_unit else [])]
