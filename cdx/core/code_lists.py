@@ -71,13 +71,18 @@ def _check_areas(dataset: Dataset, at: Any) -> None:
         code = area.iso_3166_2
         known = _subdivisions(coverage.country)
         if code not in known:
+            named = [c for c, n in known.items() if n.casefold().startswith(area.name.casefold())]
             sample = ", ".join(f"{c} {n}" for c, n in sorted(known.items())[:6])
+            hint = (
+                f"ISO 3166-2 names {area.name} {' or '.join(sorted(named))}"
+                if named
+                else f"use the code of {area.name} from ISO 3166-2:{coverage.country}"
+                + (f" (e.g. {sample}, …)" if sample else "")
+            )
             raise AreaCodeUnknown(
                 f"{code} ({area.name}) is not an ISO 3166-2 subdivision of {coverage.country}",
                 where=at("geographic_coverage", "areas", index, "iso_3166_2"),
-                hint=f"use the code of {area.name} from ISO 3166-2:{coverage.country}"
-                + (f" (e.g. {sample}, …)" if sample else "")
-                + ", or leave `iso_3166_2` out",
+                hint=hint + ", or leave `iso_3166_2` out",
             )
 
 

@@ -110,13 +110,15 @@ def test_an_unknown_iso_3166_2_code_is_refused_with_its_line(tmp_path: Path) -> 
     assert refused.value.code == "area-code-unknown"
     assert refused.value.where == f"{config}:{_line_of(config, 'iso_3166_2: KE-99')}"
     assert "KE-99 (Kisumu) is not an ISO 3166-2 subdivision of KE" in refused.value.message
-    assert "KE-01 Baringo" in (refused.value.hint or "")
+    assert "ISO 3166-2 names Kisumu KE-17" in (refused.value.hint or "")
 
 
 def test_a_code_of_another_country_is_refused(tmp_path: Path) -> None:
     config = add_rates_dataset(_coalition(tmp_path), kisumu_code="UG-102")
-    with pytest.raises(AreaCodeUnknown, match="UG-102"):
+    config.write_text(config.read_text().replace("name: Kisumu,", "name: Kisumu county,"))
+    with pytest.raises(AreaCodeUnknown, match="UG-102") as refused:
         load_coalition(config)
+    assert "KE-01 Baringo" in (refused.value.hint or "")  # no name matched: a sample
 
 
 def test_a_language_that_is_not_bcp_47_is_refused(tmp_path: Path) -> None:
