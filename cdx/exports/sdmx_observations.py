@@ -89,6 +89,13 @@ def observations(package_dir: Path, descriptor: dict[str, Any]) -> Observations:
                 value = record.get(indicator["column"], "")
                 if value in missing:
                     continue  # suppressed or not collected: no observation
+                if not _is_number(value):
+                    raise SdmxUnmappable(
+                        f"{resource['name']} row {number}: {indicator['column']} = {value!r} "
+                        "is not written as a plain number, so it cannot be an OBS_VALUE",
+                        hint="publish the values as plain numbers (1234.5: no group "
+                        "separators, a dot for decimals)",
+                    )
                 key = dict(base)
                 for column in used:
                     cell = record.get(column, "")
@@ -178,6 +185,14 @@ def _codes_of(
     if mapping.get("dimension") == "REF_AREA" and not codes and areas.get(value):
         return {"REF_AREA": str(areas[value])}
     return None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower() not in ("nan", "inf", "-inf", "infinity")
 
 
 def _m49(country: str) -> str:

@@ -20,11 +20,18 @@ from tests.unit.fitness_coalition import RATES_CSV, add_rates_dataset
 GLH = "IAEG-SDGs:DF_SDG_GLH(1.24)"
 
 
-def _sealed_rates(root: Path, **changes: str) -> tuple[Path, TrustStore]:
+def _sealed_rates(
+    root: Path, *, without: str | None = None, **changes: str
+) -> tuple[Path, TrustStore]:
+    """The rates table sealed; `without` is a line of its coalition.yaml to leave out."""
     coalition_dir = root / "kenya-lnob"
     shutil.copytree(EXAMPLE, coalition_dir, ignore=shutil.ignore_patterns("keys"))
     init_coalition(coalition_dir)
-    add_rates_dataset(coalition_dir, **changes)
+    config = add_rates_dataset(coalition_dir, **changes)
+    if without:
+        text = config.read_text(encoding="utf-8")
+        assert without in text
+        config.write_text(text.replace(without, ""), encoding="utf-8")
     package = seal_example(coalition_dir, "barrier-rates")
     return package, TrustStore.load(coalition_dir / "keys" / "kenya-lnob.pub.json")
 
@@ -81,6 +88,17 @@ def test_a_value_without_a_declared_code_is_refused_and_nothing_is_written(
     assert "`sex`" in refused.value.message and "'intersex'" in refused.value.message
     assert "dimensions.<column>.codes" in (refused.value.hint or "")
     assert refused.value.code == "sdmx-unmappable"
+    assert not (tmp_path / "out").exists()
+
+
+def test_rows_that_share_an_sdmx_key_are_refused_with_their_row_numbers(
+    tmp_path: Path,
+) -> None:
+    age_codes = '        age_group: {dimension: AGE, codes: {"15-24": Y15T24, "25-35": Y25T35}}\n'
+    package, trust = _sealed_rates(tmp_path / "coalition", without=age_codes)
+    with pytest.raises(SdmxUnmappable) as refused:
+        export_package(package, "sdmx-csv", tmp_path / "out", trust)
+    assert "rows 2 and 3 give the same SDMX key" in refused.value.message
     assert not (tmp_path / "out").exists()
 
 
