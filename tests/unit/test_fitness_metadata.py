@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -171,3 +172,29 @@ def test_an_index_entry_written_before_update_frequency_still_reads() -> None:
     entry = CatalogueEntry.from_dict(old)
     assert entry.update_frequency is None
     assert entry.to_dict() == old
+
+
+def test_a_coalition_yaml_whose_codes_were_accepted_loads_without_the_code_libraries(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    config = add_rates_dataset(_coalition(tmp_path))
+    probe = (
+        "import sys; from pathlib import Path; from cdx.core.coalition import load_coalition; "
+        f"load_coalition(Path({str(config)!r})); "
+        "print(sorted(m for m in ('pycountry', 'langcodes') if m in sys.modules))"
+    )
+    env = {**os.environ, "CDX_CACHE_DIR": str(tmp_path / "cache")}
+
+    def imported() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+        )
+        return done.stdout.strip()
+
+    assert imported() == "['langcodes', 'pycountry']"  # first load: both check the codes
+    assert imported() == "[]"  # same bytes, same releases: remembered
+    config.write_text(config.read_text().replace("KE-43", "KE-42"))
+    assert imported() == "['langcodes', 'pycountry']"  # changed: checked again
