@@ -5,9 +5,10 @@ lists ship with those packages). No package ships the SDG code lists, so only th
 stable, small ones are listed here (CL_SEX, CL_URBANISATION) and AGE codes are checked
 by their SDMX form (Y15T24, Y_GE65, _T); other dimensions' codes by SDMX id syntax only.
 
-Loading pycountry's subdivisions and importing langcodes take about 0.25 s and 0.19 s;
-a coalition.yaml they accepted (same bytes, same release) is not checked again
-(cdx/core/accepted_files.py), so a scheduled publish imports neither.
+Both libraries are slow to load next to the YAML itself
+(docs/decisions/0075-fitness-metadata-optional-with-warnings.md), so a coalition.yaml
+they accepted (same bytes, same release) is not checked again
+(cdx/core/accepted_files.py): a scheduled publish imports neither.
 """
 
 from __future__ import annotations
