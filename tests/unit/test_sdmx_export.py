@@ -151,3 +151,31 @@ def test_parquet_read_back_by_duckdb_has_the_schema_types_and_row_count(
         (f["name"], DUCKDB_TYPES[f["type"]]) for f in fields
     ]
     assert count == (rows,)
+
+
+def test_the_command_line_writes_sdmx_csv_and_says_what_it_wrote(
+    rates: tuple[Path, TrustStore], tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    package, _ = rates
+    # the rates coalition's key: its package is COALITION/.cdx/runs/RUN/package
+    trust = package.parents[3] / "keys" / "kenya-lnob.pub.json"
+    assert trust.is_file()
+    out = tmp_path / "out"
+    command = ["export", str(package), "--format", "sdmx-csv", "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-m", "cdx.cli.app", *command, "--trust", str(trust), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = json.loads(done.stdout)
+    assert said["format"] == "sdmx-csv"
+    assert said["files"] == [str(out / "DF_SDG_GLH.csv")]
+    assert len((out / "DF_SDG_GLH.csv").read_text(encoding="utf-8").splitlines()) == 1 + 8
