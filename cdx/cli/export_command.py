@@ -15,7 +15,7 @@ from cdx.core.i18n import say
 def export(
     directory: Annotated[Path, typer.Argument(help="A sealed package directory (cdx pull)")],
     to: Annotated[
-        str, typer.Option("--format", help="Export format: parquet (cdx export --help)")
+        str, typer.Option("--format", help="Export format: parquet, sdmx-csv (cdx export --help)")
     ] = "parquet",
     out: Annotated[Path, typer.Option(help="A new or empty directory for the files")] = Path(
         "export"
@@ -23,7 +23,11 @@ def export(
     trust: TrustOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Verify a package, then write its tables as --format (parquet: typed by the schema)."""
+    """Verify a package, then write its tables as --format.
+
+    parquet: one file per table, typed by its Table Schema. sdmx-csv: SDMX-CSV 2.0 of the
+    SDG dataflow, from the indicators and dimension codes the coalition declared.
+    """
     from cdx.core.keys import TrustStore
     from cdx.exports.registry import export_package
 

@@ -48,6 +48,10 @@ datasets: {{}}
 #       sdg_indicators: ["3.8.1"]
 #       consent_basis: informed-verbal-consent
 #       participation_level: design-and-collection
+#       # What offices ask to judge fitness for use (optional; `cdx verify` warns without):
+#       reference_period: {{start: 2026-01-01, end: 2026-03-31}}   # what the values describe
+#       limitations: [Groups were convened by partners, not sampled.]
+#       languages: [en]                 # BCP 47 tags of the data's text
 """
 
 

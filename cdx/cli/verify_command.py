@@ -47,3 +47,6 @@ def print_verification(verification: Verification, *, as_json: bool, label: str)
         output.out.print(line, markup=False)
     else:
         output.out.print(output.marked("red", say("✗ refused")) + " " + escape(label))
+    for warning in verification.warnings:
+        output.out.print("[yellow]![/]", end=" ", markup=True)
+        output.out.print(f"{localise(warning.message)}  [{warning.code}]", markup=False)

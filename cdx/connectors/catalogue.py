@@ -8,6 +8,7 @@ Optional abilities (garbage collection, series) are protocols in connectors/abil
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,8 +70,12 @@ class CatalogueEntry:
     content_digest: str
     key_id: str
     committed: str
+    # The dataset's expected update frequency (datapackage.json's citizenData), so an
+    # office computes freshness from the index; None in entries written before it.
+    update_frequency: str | None = None
 
     def to_dict(self) -> dict[str, str]:
+        frequency = {"updateFrequency": self.update_frequency} if self.update_frequency else {}
         return {
             "coalition": self.coalition,
             "dataset": self.dataset,
@@ -78,6 +83,7 @@ class CatalogueEntry:
             "contentDigest": self.content_digest,
             "keyId": self.key_id,
             "committed": self.committed,
+            **frequency,
         }
 
     @classmethod
@@ -88,10 +94,31 @@ class CatalogueEntry:
         values = [data[name] for name in ENTRY_FIELDS]
         if not all(isinstance(value, str) for value in values):
             raise TypeError("a package entry's fields must all be text")
-        return cls(*values)
+        coalition, dataset, version, digest, key_id, committed = values
+        frequency = data.get("updateFrequency")
+        return cls(
+            coalition,
+            dataset,
+            version,
+            digest,
+            key_id,
+            committed,
+            frequency if isinstance(frequency, str) else None,
+        )
 
 
 ENTRY_FIELDS = ("coalition", "dataset", "version", "contentDigest", "keyId", "committed")
+
+
+def update_frequency_of(descriptor: bytes) -> str | None:
+    """The expected update frequency a datapackage.json states; None if it states none."""
+    try:
+        data = json.loads(descriptor)
+    except ValueError:
+        return None
+    citizen = data.get("citizenData") if isinstance(data, dict) else None
+    frequency = citizen.get("updateFrequency") if isinstance(citizen, dict) else None
+    return frequency if isinstance(frequency, str) else None
 
 
 def parse_index(data: object) -> list[CatalogueEntry]:

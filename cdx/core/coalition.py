@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from cdx.core.errors import ConfigError, ConfigNotFound, InvalidVersion, UnknownDataset, UnsafeName
+from cdx.core.fitness import Area, ColumnCodes, Indicator, Sampling
 from cdx.core.i18n import LanguageCode, Lines, tr
 from cdx.core.names import check_slug, check_version
 from cdx.core.yaml_lines import line_of, load_yaml_with_lines
@@ -90,7 +91,13 @@ class Period(Strict):
 
 class Coverage(Strict):
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-    areas: list[str] = Field(default_factory=list, description="Districts, counties, provinces")
+    areas: list[str | Area] = Field(
+        default_factory=list,
+        description="Districts, counties, provinces: names, or {name, iso_3166_2, pcode}",
+    )
+
+    def area_names(self) -> list[str]:
+        return [a if isinstance(a, str) else a.name for a in self.areas]
 
 
 class DatasetMetadata(Strict):
@@ -108,6 +115,30 @@ class DatasetMetadata(Strict):
     participation_level: ParticipationLevel
     methodology: str | None = None
     keywords: list[str] = Field(default_factory=list)
+    # Fitness for use (cdx/core/fitness.py): optional, the profile warns where one is missing
+    reference_period: Period | None = Field(
+        None, description="The period the values describe (not when they were collected)"
+    )
+    sampling: Sampling | None = None
+    limitations: list[str] = Field(
+        default_factory=list, description="Known limitations and biases, one per item"
+    )
+    issued: dt.date | None = Field(None, description="First issued; the build date if absent")
+    modified: dt.date | None = None
+    languages: list[str] = Field(
+        default_factory=list, description="BCP 47 tags of the data's text, e.g. en, sw, en-KE"
+    )
+    units: dict[str, str] = Field(
+        default_factory=dict, description="Column → unit of measure (the field's `unit`)"
+    )
+    version_notes: str | None = Field(None, description="What changed in this version")
+    previous_version: str | None = Field(None, description="The version this one replaces")
+    dimensions: dict[str, ColumnCodes] = Field(
+        default_factory=dict, description="Disaggregation column → SDG/SDMX dimension codes"
+    )
+    indicators: list[Indicator] = Field(
+        default_factory=list, description="Measure columns exported as SDMX observations"
+    )
 
 
 # --- privacy policy (the protect step, cdx/protect/) ----------------------------------
@@ -409,6 +440,9 @@ def load_coalition(path: Path) -> Coalition:
         config = CoalitionConfig.model_validate(data)
     except ValidationError as exc:
         raise _config_error(exc, path, node) from None
+    from cdx.core.code_lists import check_codes
+
+    check_codes(config, path, node)
     return Coalition(config, path.parent.resolve(), path.resolve())
 
 

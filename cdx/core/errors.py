@@ -170,6 +170,22 @@ class TrustStoreInvalid(Terminal):
     code = "truststore-invalid"
 
 
+class AreaCodeUnknown(ConfigError):
+    """An area code (ISO 3166-2) the code list does not hold."""
+
+    code = "area-code-unknown"
+
+
+class LanguageTagInvalid(ConfigError):
+    code = "language-tag-invalid"
+
+
+class DimensionCodeUnknown(ConfigError):
+    """A disaggregation code outside its SDG/SDMX code list."""
+
+    code = "dimension-code-unknown"
+
+
 # --- publishing ----------------------------------------------------------------------
 
 
@@ -199,6 +215,18 @@ class DatasetInvalid(Terminal):
 
 class ExportFormatUnknown(Terminal):
     code = "export-format-unknown"
+
+
+class SdmxNotDeclared(Terminal):
+    """The package declares no indicator (measure) to export as SDMX observations."""
+
+    code = "sdmx-not-declared"
+
+
+class SdmxUnmappable(Terminal):
+    """Values the coalition did not map to SDG/SDMX codes, or that cannot form a key."""
+
+    code = "sdmx-unmappable"
 
 
 class PackageNotVerified(DatasetInvalid):

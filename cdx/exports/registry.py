@@ -8,6 +8,7 @@ Another distribution adds one under the entry-point group `cdx.exports`:
 from __future__ import annotations
 
 import importlib
+import shutil
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import cast
@@ -18,7 +19,10 @@ from cdx.exports.export_format import ExportFormat
 from cdx.verify.verification import verify_package
 
 GROUP = "cdx.exports"
-BUILTIN = {"parquet": "cdx.exports.parquet:PARQUET"}
+BUILTIN = {
+    "parquet": "cdx.exports.parquet:PARQUET",
+    "sdmx-csv": "cdx.exports.sdmx_csv:SDMX_CSV",
+}
 
 
 def _targets() -> dict[str, str]:
@@ -58,6 +62,7 @@ def export_package(
             f"{package_dir} did not verify, so it was not exported: {first}",
             hint="run `cdx verify` on it with your trust store (--trust) and fix what it says",
         )
+    created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     if any(out_dir.iterdir()):
         from cdx.core.errors import ConfigError
@@ -65,4 +70,12 @@ def export_package(
         raise ConfigError(
             f"{out_dir} is not empty", hint="name a new or empty directory with --out"
         )
-    return chosen.export(package_dir, out_dir)
+    try:
+        return chosen.export(package_dir, out_dir)
+    except BaseException:
+        # a refused or failed export leaves nothing behind: the directory was empty
+        for path in out_dir.iterdir():
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if created:
+            out_dir.rmdir()
+        raise

@@ -17,6 +17,7 @@ from cdx.core.hashing import sha256_file
 from cdx.core.layout import CDX_PROFILE, DATA_DIR, DATAPACKAGE_V2, DESCRIPTOR
 from cdx.core.licences import licence_entry
 from cdx.core.names import package_id
+from cdx.packaging.fitness_metadata import fitness_entries, with_units
 from cdx.packaging.inference import infer_schema
 
 
@@ -154,10 +155,11 @@ def build_package(
         relative = f"{DATA_DIR}/{table.name}.csv"
         target = package_dir / relative
         shutil.copyfile(table.csv_path, target)
-        schema = (
+        schema = with_units(
             load_table_schema(table.schema_path)
             if table.schema_path is not None
-            else infer_schema(target)
+            else infer_schema(target),
+            meta.units,
         )
         resources.append(
             {
@@ -191,6 +193,7 @@ def build_package(
         }
         for org in info.organisations
     ]
+    created = (created or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     descriptor: dict[str, Any] = {
         "$schema": DATAPACKAGE_V2,
         "cdxProfile": CDX_PROFILE,
@@ -199,7 +202,7 @@ def build_package(
         "title": dataset.title,
         "description": dataset.description,
         "version": dataset.version,
-        "created": (created or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat(),
+        "created": created.isoformat(),
         "licenses": [licence_entry(coalition.licence_of(dataset))],
         "keywords": sorted(
             {*meta.keywords, *meta.disaggregation, *(f"SDG {c}" for c in meta.sdg_indicators)}
@@ -215,13 +218,17 @@ def build_package(
                 "start": meta.collection_period.start.isoformat(),
                 "end": meta.collection_period.end.isoformat(),
             },
-            "geographicCoverage": meta.geographic_coverage.model_dump(),
+            "geographicCoverage": {
+                "country": meta.geographic_coverage.country,
+                "areas": meta.geographic_coverage.area_names(),
+            },
             "population": meta.population,
             "disaggregation": meta.disaggregation,
             "sdgIndicators": meta.sdg_indicators,
             "consentBasis": meta.consent_basis,
             "participationLevel": meta.participation_level,
             **({"methodology": meta.methodology} if meta.methodology else {}),
+            **fitness_entries(info.id, dataset_name, dataset, created),
         },
         "resources": resources,
     }

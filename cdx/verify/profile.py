@@ -32,3 +32,33 @@ def profile_problems(descriptor: dict[str, Any]) -> list[str]:
         where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
         problems.append(f"{where}: {error.message}")
     return problems
+
+
+# What an office looks for first to judge fitness for use (UN NQAF: relevance, accuracy,
+# timeliness). Optional in the profile so every earlier package still conforms; a package
+# without one verifies with a warning.
+RECOMMENDED = {
+    "referencePeriod": "the period the values describe (reference_period)",
+    "limitations": "known limitations and biases (limitations)",
+    "languages": "the languages of the data's text (languages)",
+    "updateFrequency": "how often a new version is expected (update_frequency)",
+}
+SAMPLED = {"survey", "household-survey"}
+
+
+def profile_warnings(descriptor: dict[str, Any]) -> list[str]:
+    """Fitness-for-use fields an office looks for that the package leaves out."""
+    data = descriptor.get("citizenData")
+    if not isinstance(data, dict):
+        return []
+    missing = [
+        f"citizenData/{key}: not given: {what}"
+        for key, what in RECOMMENDED.items()
+        if key not in data
+    ]
+    if data.get("collectionMethod") in SAMPLED and "sampling" not in data:
+        missing.append(
+            "citizenData/sampling: not given: how respondents were chosen (sampling), "
+            "which a survey's estimates depend on"
+        )
+    return missing

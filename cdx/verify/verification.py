@@ -22,7 +22,7 @@ from cdx.core.package_limits import PackageLimits
 from cdx.core.package_paths import safe_member_path
 from cdx.seal.manifest import package_files
 from cdx.seal.signature import signature_matches
-from cdx.verify.profile import profile_problems
+from cdx.verify.profile import profile_problems, profile_warnings
 
 PACKAGE_KEYS = ("coalition", "dataset", "version")
 
@@ -40,6 +40,7 @@ class Verification:
 
     directory: Path
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # never make `ok` false
     key_id: str | None = None
     trusted: bool = False  # signature checked against the verifier's own trust store
     package: dict[str, str] = field(default_factory=dict)
@@ -71,6 +72,7 @@ class Verification:
             "package": self.package,
             "ref": self.ref,
             "problems": [problem.__dict__ for problem in self.problems],
+            "warnings": [warning.__dict__ for warning in self.warnings],
         }
 
 
@@ -351,6 +353,8 @@ def _check_descriptor(directory: Path, result: Verification, listed: dict[str, A
     _check_resource_paths(descriptor, result, listed)
     for message in profile_problems(descriptor):
         result.problems.append(Problem("profile-invalid", message, DESCRIPTOR))
+    for message in profile_warnings(descriptor):
+        result.warnings.append(Problem("profile-incomplete", message, DESCRIPTOR))
     package = result.package
     expected_id = package_id(
         str(package.get("coalition")), str(package.get("dataset")), str(package.get("version"))

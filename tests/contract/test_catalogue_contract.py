@@ -83,6 +83,9 @@ def test_a_published_version_is_listed_and_fetches_intact(
 
     assert catalogue.versions(ref.coalition, ref.dataset) == ["1.0.0"]
     assert listed(catalogue, ref.coalition) == [(DATASET, "1.0.0")]
+    # the index says how often a version is expected, so an office computes freshness
+    [entry] = [e for e in catalogue.entries() if e.coalition == ref.coalition]
+    assert entry.update_frequency == "quarterly"
     got = fetched_and_verified(catalogue, ref, tmp_path / "got", trust)
     assert (got / "data" / "scores.csv").read_bytes() == (
         package / "data" / "scores.csv"

@@ -360,6 +360,7 @@ class CkanCatalogue:
                     extras[meta.CONTENT_DIGEST],
                     extras.get(meta.KEY_ID, ""),
                     extras.get(meta.COMMITTED, ""),
+                    extras.get(meta.FREQUENCY),
                 )
             )
         return sorted(found, key=lambda e: (e.coalition, e.dataset, version_key(e.version)))

@@ -32,6 +32,7 @@ CONTENT_DIGEST = "cdx_content_digest"
 KEY_ID = "cdx_key_id"
 COMMITTED = "cdx_committed"
 STATE = "cdx_state"
+FREQUENCY = "frequency"  # DCAT's dct:accrualPeriodicity, as ckanext-dcat names the extra
 COMPLETE = "complete"
 INCOMPLETE = "incomplete"
 # DCAT-AP 3 series membership, named as ckanext-dcat reads it (docs/ckan-catalogue.md).
@@ -71,6 +72,10 @@ def dataset_fields(
         "disaggregation": json.dumps(citizen.get("disaggregation", [])),
         "population": citizen.get("population"),
         "collection_method": citizen.get("collectionMethod"),
+        FREQUENCY: citizen.get("updateFrequency"),
+        "issued": citizen.get("issued"),
+        "modified": citizen.get("modified"),
+        "language": json.dumps(citizen["languages"]) if citizen.get("languages") else None,
     }
     return {
         "title": descriptor.get("title") or package["dataset"],

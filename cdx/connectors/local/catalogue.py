@@ -32,6 +32,7 @@ from cdx.connectors.catalogue import (
     now_iso,
     parse_index,
     resolve_among,
+    update_frequency_of,
 )
 from cdx.connectors.fetching import fetch_package, read_capped
 from cdx.connectors.local.files import (
@@ -51,7 +52,7 @@ from cdx.connectors.local.files import (
 from cdx.connectors.local.reader import LocalPackageReader
 from cdx.core.errors import CatalogueError, CdxError, NotAllowed, VersionConflict
 from cdx.core.i18n import tr
-from cdx.core.layout import MANIFEST, SIGNATURE
+from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import is_version, version_key
 from cdx.core.package_limits import PackageLimits
 from cdx.seal.manifest import read_manifest
@@ -203,6 +204,7 @@ class LocalCatalogue:
             manifest["contentDigest"],
             json.loads(signature.read_bytes())["keyId"],
             now_iso(signature.stat().st_mtime),
+            update_frequency_of((folder / DESCRIPTOR).read_bytes()),
         )
 
     def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:

@@ -36,6 +36,7 @@ from cdx.connectors.catalogue import (
     now_iso,
     parse_index,
     resolve_among,
+    update_frequency_of,
 )
 from cdx.connectors.fetching import fetch_package, read_capped
 from cdx.connectors.s3.claim import CLAIM, Claim, ClaimWatch
@@ -53,7 +54,7 @@ from cdx.core.errors import (
 )
 from cdx.core.hashing import sha256_file
 from cdx.core.i18n import tr
-from cdx.core.layout import MANIFEST, SIGNATURE
+from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import check_slug, is_version, version_key
 from cdx.core.package_limits import PackageLimits
 from cdx.core.package_paths import safe_member_path
@@ -288,6 +289,7 @@ class S3Catalogue:
             json.loads(manifest)["contentDigest"],
             json.loads(signature)["keyId"],
             now_iso(committed.timestamp() if committed else None),
+            update_frequency_of(self.store.get_bytes(base + DESCRIPTOR)[0]),
         )
 
     def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
