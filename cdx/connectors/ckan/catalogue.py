@@ -22,6 +22,9 @@ How cdx maps onto CKAN (docs/ckan-catalogue.md says why):
 - A coalition's public keys (convenience, never trust) sit in the extras of one dataset,
   `<coalition>--public-keys`.
 
+DCAT-AP facts go where the portal keeps them: top-level fields of its ckanext-scheming
+schema (asked once, `portal_schema.py`), else extras (`dcat_fields.py`).
+
 Every CKAN call goes through `cdx.connectors.ckan.client`, which sets timeouts, retries
 passing failures and translates ckanapi's errors into coded cdx errors.
 """
