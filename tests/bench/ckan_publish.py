@@ -57,7 +57,8 @@ def bare_publish(remote: RemoteCKAN, package: Path, name: str) -> None:
         remote.call_action("package_show", {"id": name}, requests_kwargs=TIMEOUT)
     dataset = remote.call_action(
         "package_create",
-        {"name": name, "owner_org": COALITION, "private": True},
+        # notes: a DCAT-AP schema (--variant dcat) requires a description.
+        {"name": name, "owner_org": COALITION, "private": True, "notes": "bench"},
         requests_kwargs=TIMEOUT,
     )
     paths = [f["path"] for f in read_manifest(package / MANIFEST)["files"]]
@@ -80,7 +81,7 @@ def bare_publish(remote: RemoteCKAN, package: Path, name: str) -> None:
         remote.call_action("package_show", {"id": f"{name}--series"}, requests_kwargs=TIMEOUT)
     remote.call_action(
         "package_create",
-        {"name": f"{name}--series", "owner_org": COALITION, "private": False},
+        {"name": f"{name}--series", "owner_org": COALITION, "private": False, "notes": "bench"},
         requests_kwargs=TIMEOUT,
     )
 

@@ -9,8 +9,9 @@ each version (a list), `series_navigation` (`first`, `last`) on the series — a
 because CKAN core keeps no other fields (docs/ckan-catalogue.md has the table):
 
 - each version's commit patch sets its extra `in_series` to `["<the series name>"]`;
-- the series holds `version` (the highest version), the title, description, contact
-  and coverage of that version (the temporal coverage spans all versions), the extras
+- the series holds `version` (the highest version), the title, description, publisher,
+  contact and coverage of that version (the temporal coverage spans all versions;
+  these facts are placed like a version's, dcat_fields.place), the extras
   `cdx_versions` (every version and its dataset name, oldest first),
   `series_navigation` and, as cdx's bookkeeping, `cdx_coalition`, `cdx_dataset` and
   `cdx_kind = dataset-series`. It has no `cdx_state`, so readers never take it for a
