@@ -126,6 +126,7 @@ def test_metadata_is_visible_through_package_show(ckan_service: CkanService, sea
         "http://metadata.un.org/sdg/16.7.2",
     ]
     assert extras["publisher_name"] == "Leave No One Behind Kenya Coalition"
+    assert extras["access_rights"].endswith("/access-right/PUBLIC")
     assert extras["contact_email"] == "data@lnob-kenya.example.org"
     assert "datapackage.org" in extras["conforms_to"]
     assert "community-scorecard" in extras["provenance"]

@@ -36,6 +36,7 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 KENYA = URIRef("http://publications.europa.eu/resource/authority/country/KEN")
+PUBLIC = URIRef("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 SCHEMA_NAMES = ("identifier", "provenance", "conforms_to", "theme", "publisher", "contact")
 
@@ -118,6 +119,7 @@ def test_publish_uses_the_schema_fields_and_the_portal_serves_them_as_dcat_ap(
     assert str(graph.value(period, DCAT.startDate)) == "2026-03-01"
     assert str(graph.value(period, DCAT.endDate)) == "2026-05-31"
     assert (node, DCTERMS.spatial, KENYA) in graph
+    assert (node, DCTERMS.accessRights, PUBLIC) in graph
     assert (node, DCAT.theme, URIRef("http://metadata.un.org/sdg/3.8.1")) in graph
 
     manifest = read_manifest(sealed / "manifest.json")

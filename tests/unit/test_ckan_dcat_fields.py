@@ -84,6 +84,9 @@ def test_a_plain_ckan_gets_extras_named_as_ckanext_dcat_reads_them() -> None:
     assert extras["identifier"] == "urn:cdx:package:kenya-lnob/scores@1.0.0"
     assert fields["maintainer_email"] == "data@example.org" and fields["notes"] == ""
     assert "temporal_coverage" not in fields and "publisher" not in fields
+    assert "access_rights" not in extras  # unknown until the caller says
+    public = dataset_fields(descriptor(), MANIFEST, PACKAGE, private=False)
+    assert {"key": "access_rights", "value": f"{EU}/access-right/PUBLIC"} in public["extras"]
 
 
 def test_a_dcat_ap_portal_gets_schema_fields_and_never_an_extra_of_that_name() -> None:

@@ -124,7 +124,7 @@ class CkanCatalogue:
                 return outcome
         else:
             fields = meta.dataset_fields(
-                descriptor, manifest, _as_published(ref), self.schema_fields
+                descriptor, manifest, _as_published(ref), self.schema_fields, private=True
             )
             fields["extras"].append({"key": meta.STATE, "value": meta.INCOMPLETE})
             dataset = self._client.call(
@@ -229,7 +229,13 @@ class CkanCatalogue:
         ref: PackageRef,
     ) -> dict[str, Any]:
         signature = json.loads((package_dir / SIGNATURE).read_text(encoding="utf-8"))
-        fields = meta.dataset_fields(descriptor, manifest, _as_published(ref), self.schema_fields)
+        fields = meta.dataset_fields(
+            descriptor,
+            manifest,
+            _as_published(ref),
+            self.schema_fields,
+            private=self.settings.keep_private,
+        )
         committed = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         extras = {item["key"]: item["value"] for item in fields["extras"]}
         extras |= {meta.STATE: meta.COMPLETE, meta.KEY_ID: signature["keyId"]}

@@ -35,11 +35,18 @@ DCAT_AP_FULL_FIELDS = frozenset(
 )  # fmt: skip
 LISTS = ("conforms_to", "theme", "language")
 TEXTS = ("identifier", "provenance", "issued", "modified", "version_notes", "frequency")
+ACCESS_RIGHTS = f"{vocab.EU_AUTHORITY}/access-right"
 AGENTS = {"publisher": ("name", "email", "type", "uri"), "contact": ("name", "email")}
 
 
-def version_facts(descriptor: dict[str, Any], package: dict[str, str]) -> dict[str, Any]:
-    """The DCAT-AP facts of one version (empty ones left out), named as dcat_ap_full does."""
+def version_facts(
+    descriptor: dict[str, Any], package: dict[str, str], *, private: bool | None = None
+) -> dict[str, Any]:
+    """The DCAT-AP facts of one version (empty ones left out), named as dcat_ap_full does.
+
+    `private`: whether the CKAN dataset is private (`dct:accessRights` PUBLIC or
+    NON_PUBLIC); None leaves access rights out.
+    """
     citizen: dict[str, Any] = descriptor.get("citizenData", {})
     contact = citizen.get("contact", {})
     period = citizen.get("collectionPeriod", {})
@@ -59,6 +66,9 @@ def version_facts(descriptor: dict[str, Any], package: dict[str, str]) -> dict[s
         "modified": optional("modified") or descriptor.get("created"),
         "version_notes": optional("versionNotes") or optional("version_notes"),
         "frequency": vocab.frequency_uri(optional("frequency") or optional("updateFrequency")),
+        "access_rights": None
+        if private is None
+        else f"{ACCESS_RIGHTS}/{'NON_PUBLIC' if private else 'PUBLIC'}",
         "publisher": _agent(
             name=coalition.get("name"),
             email=contact.get("email"),

@@ -47,17 +47,22 @@ def dataset_fields(
     manifest: dict[str, Any],
     package: dict[str, str],
     schema_fields: Collection[str] = (),
+    *,
+    private: bool | None = None,
 ) -> dict[str, Any]:
     """The CKAN dataset dict (without name, owner_org, private) for one sealed version.
 
-    `package` holds the coalition, dataset and version it is published as;
+    `package` holds the coalition, dataset and version it is published as; `private`
+    whether the dataset is (its access rights);
     `schema_fields` the dataset fields of the portal's scheming schema (none on a plain
     CKAN): DCAT-AP facts named there go top-level, the rest into extras.
     """
     citizen: dict[str, Any] = descriptor.get("citizenData", {})
     contact = citizen.get("contact", {})
     licence = (descriptor.get("licenses") or [{}])[0]
-    top, dcat_extras = dcat.place(dcat.version_facts(descriptor, package), schema_fields)
+    top, dcat_extras = dcat.place(
+        dcat.version_facts(descriptor, package, private=private), schema_fields
+    )
     extras = {
         COALITION: package["coalition"],
         DATASET: package["dataset"],
