@@ -10,7 +10,11 @@ next to this file. It uses the local PostgreSQL (127.0.0.1:5432, user postgres, 
 auth) and Redis (127.0.0.1:6379), or starts throwaway ones when those do not answer.
 Each service gets a fresh database, dropped on exit. Standard library only.
 
-Run ``python infra/ckan/ckan_service.py`` to start one by hand.
+``CkanService(variant="dcat")`` also runs ckanext-scheming with ckanext-dcat's DCAT-AP
+schema and RDF endpoints (profile ``euro_dcat_ap_3``), installed into the same
+virtualenv next to CKAN; the plain variant does not enable them.
+
+Run ``python infra/ckan/ckan_service.py [plain|dcat]`` to start one by hand.
 """
 
 from __future__ import annotations
@@ -43,6 +47,19 @@ LOOPBACK = "127.0.0.1"
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
 START_TIMEOUT_S = 90.0
+# The DCAT variant's extensions, pinned; installed additively (the plain variant ignores them).
+DCAT_EXTENSIONS = ("ckanext-dcat==2.4.4", "ckanext-scheming==3.1.0")
+PLUGINS = {
+    # activity: the dataset activity streams (package_activity_list), so tests can show
+    # that a no-op publish leaves no trace.
+    "plain": ["activity pgsearch"],
+    "dcat": [
+        "activity scheming_datasets dcat dcat_json_interface structured_data pgsearch",
+        "scheming.dataset_schemas = ckanext.dcat.schemas:dcat_ap_full.yaml",
+        "scheming.presets = ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml",
+        "ckanext.dcat.rdf.profiles = euro_dcat_ap_3",
+    ],
+}
 HTTP_TIMEOUT_S = 30.0
 
 
@@ -53,7 +70,12 @@ class CkanServiceError(RuntimeError):
 class CkanService:
     """A running CKAN with a sysadmin; a context manager that removes everything on exit."""
 
-    def __init__(self, venv: Path | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, venv: Path | None = None, port: int | None = None, variant: str = "plain"
+    ) -> None:
+        if variant not in PLUGINS:
+            raise CkanServiceError(f"unknown CKAN variant {variant!r}: {', '.join(PLUGINS)}")
+        self.variant = variant
         self.venv = venv or Path(os.environ.get("CDX_CKAN_VENV") or DEFAULT_VENV)
         self.port = port or _free_port()
         self.url = f"http://{LOOPBACK}:{self.port}"
@@ -112,7 +134,7 @@ class CkanService:
             raise CkanServiceError(f"{action} failed ({e.code}): {e.read().decode()}") from e
 
     def _start(self) -> None:
-        venv = install_ckan(self.venv)
+        venv = install_ckan(self.venv, dcat=self.variant == "dcat")
         self._workdir = Path(tempfile.mkdtemp(prefix="cdx-ckan-"))
         self._stack.callback(shutil.rmtree, self._workdir, ignore_errors=True)
         postgres_port = self._stack.enter_context(local_postgres())
@@ -130,9 +152,8 @@ class CkanService:
                 f"ckan.storage_path = {storage}",
                 f"ckan.redis.url = {redis_url}",
                 "solr_url = http://127.0.0.1:8983/solr/unused-replaced-by-pgsearch",
-                # activity: the dataset activity streams (package_activity_list), so
-                # tests can show that a no-op publish leaves no trace.
-                "ckan.plugins = activity pgsearch",
+                f"ckan.plugins = {PLUGINS[self.variant][0]}",
+                *PLUGINS[self.variant][1:],
                 "ckan.views.default_views = ",
                 f"ckan.devserver.host = {LOOPBACK}",
             ],
@@ -188,38 +209,47 @@ class CkanService:
 # --- Installing CKAN ------------------------------------------------------------------
 
 
-def install_ckan(venv: Path) -> Path:
-    """Make sure ``venv`` holds CKAN and the current pgsearch plugin; returns ``venv``."""
+def install_ckan(venv: Path, *, dcat: bool = False) -> Path:
+    """Make sure ``venv`` holds CKAN and the current pgsearch plugin; returns ``venv``.
+
+    With ``dcat``, also ckanext-dcat and ckanext-scheming (``DCAT_EXTENSIONS``), added to
+    the same venv: a later plain install keeps them, a plain CKAN just leaves them off.
+    """
     venv.parent.mkdir(parents=True, exist_ok=True)
     marker = venv / ".cdx-install.json"
     wanted = {"ckan": CKAN_VERSION, "plugin": _plugin_digest()}
     with _file_lock(venv.with_name(venv.name + ".lock")):
         installed = json.loads(marker.read_text()) if marker.exists() else {}
-        if installed == wanted:
-            return venv
         pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
-        if installed.get("ckan") != CKAN_VERSION:
-            _ensure_build_tools()
-            shutil.rmtree(venv, ignore_errors=True)
-            _run([sys.executable, "-m", "venv", str(venv)])
-            print(f"Installing ckan[requirements]=={CKAN_VERSION} into {venv} …", file=sys.stderr)
-            _run([*pip, "install", f"ckan[requirements]=={CKAN_VERSION}", "wheel"])
-        with tempfile.TemporaryDirectory() as build_dir:
-            # Build from a copy: setuptools leaves build/ and *.egg-info beside the source.
-            source = Path(build_dir) / "ckanext-pgsearch"
-            shutil.copytree(PLUGIN_SOURCE, source, ignore=_not_source)
-            _run(
-                [
-                    *pip,
-                    "install",
-                    "--no-deps",
-                    "--no-build-isolation",
-                    "--force-reinstall",
-                    str(source),
-                ]
-            )
-        marker.write_text(json.dumps(wanted))
+        if {key: installed.get(key) for key in wanted} != wanted:
+            installed = _install_ckan_and_plugin(venv, pip, installed) | wanted
+            marker.write_text(json.dumps(installed))
+        if dcat and installed.get("dcat") != list(DCAT_EXTENSIONS):
+            print(f"Installing {', '.join(DCAT_EXTENSIONS)} into {venv} …", file=sys.stderr)
+            _run([*pip, "install", *DCAT_EXTENSIONS])
+            marker.write_text(json.dumps(installed | {"dcat": list(DCAT_EXTENSIONS)}))
     return venv
+
+
+def _install_ckan_and_plugin(
+    venv: Path, pip: list[str], installed: dict[str, Any]
+) -> dict[str, Any]:
+    """CKAN itself (a fresh venv when its version differs) and the pgsearch plugin."""
+    if installed.get("ckan") != CKAN_VERSION:
+        installed = {}
+        _ensure_build_tools()
+        shutil.rmtree(venv, ignore_errors=True)
+        _run([sys.executable, "-m", "venv", str(venv)])
+        print(f"Installing ckan[requirements]=={CKAN_VERSION} into {venv} …", file=sys.stderr)
+        _run([*pip, "install", f"ckan[requirements]=={CKAN_VERSION}", "wheel"])
+    with tempfile.TemporaryDirectory() as build_dir:
+        # Build from a copy: setuptools leaves build/ and *.egg-info beside the source.
+        source = Path(build_dir) / "ckanext-pgsearch"
+        shutil.copytree(PLUGIN_SOURCE, source, ignore=_not_source)
+        _run(
+            [*pip, "install", "--no-deps", "--no-build-isolation", "--force-reinstall", str(source)]
+        )
+    return installed
 
 
 def _not_source(directory: str, names: list[str]) -> list[str]:
@@ -417,8 +447,9 @@ def main() -> None:
     # SIGTERM exits through the context manager, so the server stops and the database goes.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     started = time.monotonic()
-    with CkanService() as ckan:
-        print(f"CKAN {CKAN_VERSION} ready in {time.monotonic() - started:.1f} s")
+    variant = sys.argv[1] if len(sys.argv) > 1 else "plain"
+    with CkanService(variant=variant) as ckan:
+        print(f"CKAN {CKAN_VERSION} ({variant}) ready in {time.monotonic() - started:.1f} s")
         print(f"URL:             {ckan.url}")
         print(f"Sysadmin:        {ckan.sysadmin_name}")
         print(f"Sysadmin token:  {ckan.sysadmin_token}")

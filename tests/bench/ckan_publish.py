@@ -1,6 +1,6 @@
 """Benchmark: publish 100 small packages to a real CKAN; compare with bare ckanapi calls.
 
-    .venv/bin/python tests/bench/ckan_publish.py [--packages 100]
+    .venv/bin/python tests/bench/ckan_publish.py [--packages 100] [--variant plain|dcat]
 
 Starts a throwaway CKAN (infra/ckan), seals the example package once, then publishes it
 under 100 dataset names through `CkanCatalogue.publish`, interleaved with the same
@@ -57,7 +57,8 @@ def bare_publish(remote: RemoteCKAN, package: Path, name: str) -> None:
         remote.call_action("package_show", {"id": name}, requests_kwargs=TIMEOUT)
     dataset = remote.call_action(
         "package_create",
-        {"name": name, "owner_org": COALITION, "private": True},
+        # notes: a DCAT-AP schema (--variant dcat) requires a description.
+        {"name": name, "owner_org": COALITION, "private": True, "notes": "bench"},
         requests_kwargs=TIMEOUT,
     )
     paths = [f["path"] for f in read_manifest(package / MANIFEST)["files"]]
@@ -80,7 +81,7 @@ def bare_publish(remote: RemoteCKAN, package: Path, name: str) -> None:
         remote.call_action("package_show", {"id": f"{name}--series"}, requests_kwargs=TIMEOUT)
     remote.call_action(
         "package_create",
-        {"name": f"{name}--series", "owner_org": COALITION, "private": False},
+        {"name": f"{name}--series", "owner_org": COALITION, "private": False, "notes": "bench"},
         requests_kwargs=TIMEOUT,
     )
 
@@ -88,8 +89,10 @@ def bare_publish(remote: RemoteCKAN, package: Path, name: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packages", type=int, default=100)
-    count = parser.parse_args().packages
-    with tempfile.TemporaryDirectory() as workdir, CkanService() as ckan:
+    parser.add_argument("--variant", choices=("plain", "dcat"), default="plain")
+    args = parser.parse_args()
+    count = args.packages
+    with tempfile.TemporaryDirectory() as workdir, CkanService(variant=args.variant) as ckan:
         package = seal_small_package(Path(workdir))
         size = _size(package)
         token = ckan.sysadmin_token

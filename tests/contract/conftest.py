@@ -2,7 +2,8 @@
 
 Adding a backend to the contract is adding one opener below and one `pytest.param` to
 `catalogue_backend`. Real services only: S3 is the SeaweedFS of tests/services, CKAN the
-CKAN 2.12 of tests/services; the local backend is a temporary directory.
+CKAN 2.12 of tests/services, plain and with ckanext-dcat's DCAT-AP schema; the local
+backend is a temporary directory.
 """
 
 from __future__ import annotations
@@ -84,19 +85,25 @@ def ckan_backend(
     """The session's CKAN with the sysadmin's token; refused: a token CKAN never issued."""
     from cdx.connectors.ckan.backend import CkanCredentials
 
-    service = request.getfixturevalue("ckan_service")
+    fixture = "ckan_dcat_service" if request.param == "ckan-dcat" else "ckan_service"
+    service = request.getfixturevalue(fixture)
     monkeypatch.delenv("CDX_CKAN_TOKEN", raising=False)
     location = f"ckan+{service.url}"
     made_up = f"not-a-token-{uuid.uuid4().hex}"
     return BackendUnderTest(
-        "ckan",
+        request.param,
         open=lambda: open_catalogue(location, credentials=CkanCredentials(service.sysadmin_token)),
         open_refused=lambda: open_catalogue(location, credentials=CkanCredentials(made_up)),
         refused=NotAllowed,
     )
 
 
-OPENERS: dict[str, Opener] = {"local": local_backend, "s3": s3_backend, "ckan": ckan_backend}
+OPENERS: dict[str, Opener] = {
+    "local": local_backend,
+    "s3": s3_backend,
+    "ckan": ckan_backend,
+    "ckan-dcat": ckan_backend,  # a CKAN with ckanext-scheming's DCAT-AP schema
+}
 
 
 @pytest.fixture(
@@ -104,6 +111,7 @@ OPENERS: dict[str, Opener] = {"local": local_backend, "s3": s3_backend, "ckan": 
         pytest.param("local"),
         pytest.param("s3", marks=pytest.mark.integration),
         pytest.param("ckan", marks=pytest.mark.integration),
+        pytest.param("ckan-dcat", marks=pytest.mark.integration),
     ]
 )
 def catalogue_backend(

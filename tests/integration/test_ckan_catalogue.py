@@ -120,6 +120,13 @@ def test_metadata_is_visible_through_package_show(ckan_service: CkanService, sea
     assert dataset["maintainer_email"] == "data@lnob-kenya.example.org"
     assert extras["temporal_start"] == "2026-03-01" and extras["temporal_end"] == "2026-05-31"
     assert extras["spatial_text"].startswith("Kisumu")
+    assert extras["spatial_uri"] == "http://publications.europa.eu/resource/authority/country/KEN"
+    assert json.loads(extras["theme"]) == [
+        "http://metadata.un.org/sdg/3.8.1",
+        "http://metadata.un.org/sdg/16.7.2",
+    ]
+    assert extras["publisher_name"] == "Leave No One Behind Kenya Coalition"
+    assert extras["access_rights"].endswith("/access-right/PUBLIC")
     assert extras["contact_email"] == "data@lnob-kenya.example.org"
     assert "datapackage.org" in extras["conforms_to"]
     assert "community-scorecard" in extras["provenance"]
@@ -139,6 +146,7 @@ def test_metadata_is_visible_through_package_show(ckan_service: CkanService, sea
     data = resources["data/scores.csv"]
     assert data["url_type"] == "upload" and len(data["hash"]) == 64
     assert data["hash_algorithm"] == "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
 
 
 def test_latest_is_the_highest_version_and_every_version_stays(

@@ -22,6 +22,9 @@ How cdx maps onto CKAN (docs/ckan-catalogue.md says why):
 - A coalition's public keys (convenience, never trust) sit in the extras of one dataset,
   `<coalition>--public-keys`.
 
+DCAT-AP facts go where the portal keeps them: top-level fields of its ckanext-scheming
+schema (asked once, `portal_schema.py`), else extras (`dcat_fields.py`).
+
 Every CKAN call goes through `cdx.connectors.ckan.client`, which sets timeouts, retries
 passing failures and translates ckanapi's errors into coded cdx errors.
 """
@@ -37,6 +40,7 @@ from typing import Any
 from cdx.connectors.catalogue import LATEST, CatalogueEntry, PackageRef, PublishOutcome
 from cdx.connectors.ckan import metadata as meta
 from cdx.connectors.ckan.client import READ_ROLE, WRITE_ROLE, CkanClient
+from cdx.connectors.ckan.portal_schema import schema_fields
 from cdx.connectors.ckan.reader import CkanPackageReader
 from cdx.connectors.ckan.series import (
     is_series,
@@ -85,6 +89,14 @@ class CkanCatalogue:
         self.base_url = self._client.base_url
         self.location = self._client.location
         self._organisations: set[str] = set()
+        self._schema_fields: frozenset[str] | None = None
+
+    @property
+    def schema_fields(self) -> frozenset[str]:
+        """The portal's scheming dataset fields (empty on a plain CKAN), asked once."""
+        if self._schema_fields is None:
+            self._schema_fields = schema_fields(self._client, self.settings.portal_schema)
+        return self._schema_fields
 
     @classmethod
     def from_url(cls, location: str, settings: CkanSettings | None = None) -> CkanCatalogue:
@@ -112,7 +124,9 @@ class CkanCatalogue:
                 self._update_series(ref, dataset)  # repairs a series a crash left stale
                 return outcome
         else:
-            fields = meta.dataset_fields(descriptor, manifest, _as_published(ref))
+            fields = meta.dataset_fields(
+                descriptor, manifest, _as_published(ref), self.schema_fields, private=True
+            )
             fields["extras"].append({"key": meta.STATE, "value": meta.INCOMPLETE})
             dataset = self._client.call(
                 "package_create",
@@ -177,6 +191,7 @@ class CkanCatalogue:
         for path in (MANIFEST, SIGNATURE):
             wanted[path] = (sha256_file(package_dir / path), (package_dir / path).stat().st_size)
         org = dataset["organization"]["name"]
+        licence = _licence_url(package_dir)
         kept: dict[str, dict[str, Any]] = {}
         for resource in dataset.get("resources", []):
             # Leftovers of an interrupted or different run: duplicates and strangers go.
@@ -188,7 +203,7 @@ class CkanCatalogue:
             current = kept.get(path)
             if current and (current.get("hash"), current.get("size")) == (sha256, size):
                 continue  # already uploaded by an earlier run: not sent again
-            fields = meta.resource_fields(path, sha256)
+            fields = meta.resource_fields(path, sha256, licence)
             if current:
                 fields["id"] = current["id"]
             else:
@@ -222,7 +237,13 @@ class CkanCatalogue:
         ref: PackageRef,
     ) -> dict[str, Any]:
         signature = json.loads((package_dir / SIGNATURE).read_text(encoding="utf-8"))
-        fields = meta.dataset_fields(descriptor, manifest, _as_published(ref))
+        fields = meta.dataset_fields(
+            descriptor,
+            manifest,
+            _as_published(ref),
+            self.schema_fields,
+            private=self.settings.keep_private,
+        )
         committed = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         extras = {item["key"]: item["value"] for item in fields["extras"]}
         extras |= {meta.STATE: meta.COMPLETE, meta.KEY_ID: signature["keyId"]}
@@ -240,13 +261,24 @@ class CkanCatalogue:
     def _update_series(self, ref: PackageRef, committed: dict[str, Any]) -> None:
         """Bring the dataset's series up to date with its committed versions (and this one)."""
         versions = [*self._committed_versions(ref.coalition, ref.dataset), committed]
-        update_series(self._client, ref, versions, keep_private=self.settings.keep_private)
+        update_series(
+            self._client,
+            ref,
+            versions,
+            keep_private=self.settings.keep_private,
+            schema_fields=self.schema_fields,
+        )
 
     def refresh_series(self, coalition: str, dataset: str) -> bool:
         """Make the dataset's series list its committed versions; True when it was written."""
         versions = self._committed_versions(coalition, dataset)
         return sync_series(
-            self._client, coalition, dataset, versions, keep_private=self.settings.keep_private
+            self._client,
+            coalition,
+            dataset,
+            versions,
+            keep_private=self.settings.keep_private,
+            schema_fields=self.schema_fields,
         )
 
     def _ensure_organisation(self, coalition: str, descriptor: dict[str, Any]) -> None:
@@ -390,6 +422,12 @@ class CkanCatalogue:
             start += rows
             if start >= page["count"]:
                 return
+
+
+def _licence_url(package_dir: Path) -> str | None:
+    descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
+    path = ((descriptor.get("licenses") or [{}])[0]).get("path")
+    return path if isinstance(path, str) and path.startswith(("http://", "https://")) else None
 
 
 def _as_published(ref: PackageRef) -> dict[str, str]:

@@ -1,12 +1,13 @@
 """Our package profile → CKAN dataset and resource fields, named as ckanext-dcat reads them.
 
 CKAN core keeps only its own dataset fields (title, notes, version, license_id, tags,
-maintainer…) and drops anything else unless it sits in `extras`. The extras below use
-the names ckanext-dcat's `euro_dcat_ap` / `euro_dcat_ap_2` profiles read without any
-schema (`temporal_start`, `spatial_uri`, `contact_email`, `conforms_to`, …), so a portal
-running ckanext-dcat exposes them as DCAT-AP without a mapping of its own. A portal on
-ckanext-scheming's `dcat_ap_full` schema holds the same facts in repeating subfields
-(`temporal_coverage`, `spatial_coverage`, `contact`); docs/ckan-catalogue.md lists both.
+maintainer…) and drops anything else unless it sits in `extras`. On such a plain CKAN
+the DCAT-AP facts go into extras named as ckanext-dcat's profiles read them without
+any schema (`temporal_start`, `spatial_uri`, `contact_email`, `conforms_to`, …). A
+portal on ckanext-scheming (e.g. ckanext-dcat's `dcat_ap_full` schema) gets the facts
+its schema names as top-level fields (`temporal_coverage`, `publisher`, `theme`, …) and
+only the rest as extras (connectors/ckan/dcat_fields.py); docs/ckan-catalogue.md lists
+both.
 
 Resources carry `hash` (hex SHA-256) and `hash_algorithm` (the SPDX URI ckanext-dcat
 writes as `spdx:algorithm`), as core resource fields and resource extras.
@@ -17,11 +18,11 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
+from collections.abc import Collection
 from typing import Any
 
+from cdx.connectors.ckan import dcat_fields as dcat
 from cdx.core.hashing import sha256_bytes
-from cdx.core.layout import CDX_PROFILE, DATAPACKAGE_V2
-from cdx.core.names import package_id
 
 SHA256_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 # Our own bookkeeping extras: which coalition/dataset/version a CKAN dataset holds and
@@ -32,7 +33,9 @@ CONTENT_DIGEST = "cdx_content_digest"
 KEY_ID = "cdx_key_id"
 COMMITTED = "cdx_committed"
 STATE = "cdx_state"
-FREQUENCY = "frequency"  # DCAT's dct:accrualPeriodicity, as ckanext-dcat names the extra
+# coalition.yaml's update frequency word, for the index entry (dct:accrualPeriodicity,
+# as an EU frequency URI, is the DCAT `frequency` fact beside it).
+FREQUENCY = "cdx_update_frequency"
 COMPLETE = "complete"
 INCOMPLETE = "incomplete"
 # DCAT-AP 3 series membership, named as ckanext-dcat reads it (docs/ckan-catalogue.md).
@@ -43,50 +46,56 @@ CKAN_LICENCES = {"CC-BY-4.0": "cc-by", "CC-BY-SA-4.0": "cc-by-sa", "CC0-1.0": "c
 
 
 def dataset_fields(
-    descriptor: dict[str, Any], manifest: dict[str, Any], package: dict[str, str]
+    descriptor: dict[str, Any],
+    manifest: dict[str, Any],
+    package: dict[str, str],
+    schema_fields: Collection[str] = (),
+    *,
+    private: bool | None = None,
 ) -> dict[str, Any]:
     """The CKAN dataset dict (without name, owner_org, private) for one sealed version.
 
-    `package` holds the coalition, dataset and version it is published as.
+    `package` holds the coalition, dataset and version it is published as; `private`
+    whether the dataset is (its access rights);
+    `schema_fields` the dataset fields of the portal's scheming schema (none on a plain
+    CKAN): DCAT-AP facts named there go top-level, the rest into extras.
     """
     citizen: dict[str, Any] = descriptor.get("citizenData", {})
     contact = citizen.get("contact", {})
-    period = citizen.get("collectionPeriod", {})
-    coverage = citizen.get("geographicCoverage", {})
     licence = (descriptor.get("licenses") or [{}])[0]
+    top, dcat_extras = dcat.place(
+        dcat.version_facts(descriptor, package, private=private), schema_fields
+    )
     extras = {
         COALITION: package["coalition"],
         DATASET: package["dataset"],
         CONTENT_DIGEST: manifest["contentDigest"],
-        "identifier": package_id(package["coalition"], package["dataset"], package["version"]),
-        "conforms_to": json.dumps([DATAPACKAGE_V2, CDX_PROFILE]),
-        "provenance": _provenance_statement(citizen),
-        "temporal_start": period.get("start"),
-        "temporal_end": period.get("end"),
-        "spatial_text": ", ".join(coverage.get("areas", [])) or None,
-        "spatial_uri": _country_uri(coverage.get("country")),
-        "contact_name": contact.get("name"),
-        "contact_email": contact.get("email"),
-        "publisher_name": citizen.get("coalition", {}).get("name"),
+        **dcat_extras,
         "sdg_indicators": json.dumps(citizen.get("sdgIndicators", [])),
         "disaggregation": json.dumps(citizen.get("disaggregation", [])),
         "population": citizen.get("population"),
         "collection_method": citizen.get("collectionMethod"),
         FREQUENCY: citizen.get("updateFrequency"),
-        "issued": citizen.get("issued"),
-        "modified": citizen.get("modified"),
-        "language": json.dumps(citizen["languages"]) if citizen.get("languages") else None,
     }
-    return {
-        "title": descriptor.get("title") or package["dataset"],
-        "notes": (descriptor.get("description") or "").strip(),
+    title = descriptor.get("title") or package["dataset"]
+    notes = (descriptor.get("description") or "").strip()
+    fields = {
+        "title": title,
+        # A DCAT-AP schema requires a description (dct:description is mandatory).
+        "notes": notes or (title if schema_fields else ""),
         "version": package["version"],
         "license_id": CKAN_LICENCES.get(licence.get("name", ""), licence.get("name", "")),
-        "maintainer": contact.get("name"),
-        "maintainer_email": contact.get("email"),
         "tags": [{"name": tag} for tag in dataset_tags(descriptor)],
-        "extras": [{"key": k, "value": str(v)} for k, v in extras.items() if v is not None],
+        **top,
+        "extras": [
+            {"key": k, "value": str(v)}
+            for k, v in extras.items()
+            if v is not None and k not in schema_fields
+        ],
     }
+    if "contact" not in top:  # a schema's `contact` is the contact point; no second one
+        fields |= {"maintainer": contact.get("name"), "maintainer_email": contact.get("email")}
+    return fields
 
 
 def within_name_limit(name: str) -> str:
@@ -106,8 +115,11 @@ def dataset_tags(descriptor: dict[str, Any]) -> list[str]:
     return sorted(tag for tag in cleaned if len(tag) >= 2)
 
 
-def resource_fields(path: str, sha256: str) -> dict[str, Any]:
-    """CKAN resource fields for one file of the package (its name is its package path)."""
+def resource_fields(path: str, sha256: str, licence: str | None = None) -> dict[str, Any]:
+    """CKAN resource fields for one file of the package (its name is its package path).
+
+    `licence` (the licence's URL) becomes the distribution's `dct:license` in DCAT-AP.
+    """
     mimetype = mimetypes.guess_type(path)[0] or (
         "application/ld+json" if path.endswith(".jsonld") else "application/octet-stream"
     )
@@ -117,6 +129,7 @@ def resource_fields(path: str, sha256: str) -> dict[str, Any]:
         "mimetype": mimetype,
         "hash": sha256,
         "hash_algorithm": SHA256_ALGORITHM,
+        **({"license": licence} if licence else {}),
     }
 
 
@@ -130,21 +143,3 @@ def with_extras(dataset: dict[str, Any], **updates: str) -> list[dict[str, str]]
     extras = extras_of(dataset)
     extras.update(updates)
     return [{"key": key, "value": value} for key, value in sorted(extras.items())]
-
-
-def _provenance_statement(citizen: dict[str, Any]) -> str:
-    labels = {
-        "collectionMethod": "Collection method",
-        "methodology": "Methodology",
-        "participationLevel": "Participation",
-        "consentBasis": "Consent",
-    }
-    parts = [f"{label}: {citizen[key]}" for key, label in labels.items() if key in citizen]
-    parts.append("Signed provenance (W3C PROV-O): resource provenance.jsonld")
-    return ". ".join(parts)
-
-
-def _country_uri(country: str | None) -> str | None:
-    # The EU Publications Office country authority is keyed by ISO 3166-1 alpha-3, which
-    # we do not hold; the GeoNames-free fallback is the ISO alpha-2 code as a URN.
-    return f"urn:iso:std:iso:3166:-1:{country}" if country else None

@@ -9,8 +9,9 @@ each version (a list), `series_navigation` (`first`, `last`) on the series — a
 because CKAN core keeps no other fields (docs/ckan-catalogue.md has the table):
 
 - each version's commit patch sets its extra `in_series` to `["<the series name>"]`;
-- the series holds `version` (the highest version), the title, description, contact
-  and coverage of that version (the temporal coverage spans all versions), the extras
+- the series holds `version` (the highest version), the title, description, publisher,
+  contact and coverage of that version (the temporal coverage spans all versions;
+  these facts are placed like a version's, dcat_fields.place), the extras
   `cdx_versions` (every version and its dataset name, oldest first),
   `series_navigation` and, as cdx's bookkeeping, `cdx_coalition`, `cdx_dataset` and
   `cdx_kind = dataset-series`. It has no `cdx_state`, so readers never take it for a
@@ -35,10 +36,11 @@ type breaks every page that lists it (docs/decisions/0047-ckan-dataset-per-versi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from cdx.connectors.catalogue import PackageRef
+from cdx.connectors.ckan import dcat_fields as dcat
 from cdx.connectors.ckan import metadata as meta
 from cdx.connectors.ckan.client import CkanClient
 from cdx.core.errors import CatalogueError, CdxError
@@ -50,7 +52,8 @@ SERIES_KIND = "dataset-series"
 VERSIONS = "cdx_versions"
 NAVIGATION = "series_navigation"
 CORE_FIELDS = ("title", "notes", "version", "maintainer", "maintainer_email")
-FROM_LATEST = ("publisher_name", "contact_name", "contact_email", "spatial_text", "spatial_uri")
+FROM_LATEST = ("publisher", "contact", "spatial_coverage")
+FROM_TOP = (*FROM_LATEST, "temporal_coverage")  # top-level on a DCAT-AP schema
 
 
 def series_dataset_name(coalition: str, dataset: str) -> str:
@@ -68,10 +71,18 @@ def update_series(
     versions: Iterable[dict[str, Any]],
     *,
     keep_private: bool,
+    schema_fields: Collection[str] = (),
 ) -> bool:
     """`sync_series` after publishing `ref`; an error says that `ref` itself is published."""
     try:
-        return sync_series(client, ref.coalition, ref.dataset, versions, keep_private=keep_private)
+        return sync_series(
+            client,
+            ref.coalition,
+            ref.dataset,
+            versions,
+            keep_private=keep_private,
+            schema_fields=schema_fields,
+        )
     except CdxError as e:
         name = series_dataset_name(ref.coalition, ref.dataset)
         raise type(e)(
@@ -89,11 +100,13 @@ def sync_series(
     versions: Iterable[dict[str, Any]],
     *,
     keep_private: bool,
+    schema_fields: Collection[str] = (),
 ) -> bool:
     """Make the series list the committed `versions`; True when it had to be written.
 
     `versions` are the CKAN datasets of the committed versions (package_show or
     package_search dicts); the caller includes the one it has just committed.
+    `schema_fields`: the portal's scheming dataset fields (dcat_fields.place).
     """
     name = series_dataset_name(coalition, dataset)
     current = client.find("package_show", {"id": name}, org=coalition)
@@ -104,7 +117,7 @@ def sync_series(
     members = [v for v in versions if private or not v.get("private")]
     if not members:
         return False
-    fields = series_fields(coalition, dataset, members, private=private)
+    fields = series_fields(coalition, dataset, members, private=private, schema=schema_fields)
     if current is None:
         client.call(
             "package_create", {**fields, "name": name, "owner_org": coalition}, org=coalition
@@ -117,28 +130,37 @@ def sync_series(
 
 
 def series_fields(
-    coalition: str, dataset: str, versions: Iterable[dict[str, Any]], *, private: bool
+    coalition: str,
+    dataset: str,
+    versions: Iterable[dict[str, Any]],
+    *,
+    private: bool,
+    schema: Collection[str] = (),
 ) -> dict[str, Any]:
     """The series record's fields (without name and owner_org) for these versions."""
     by_name = {v["name"]: v for v in versions}
     members = sorted(by_name.values(), key=lambda v: version_key(v["version"]))
     first, latest = members[0], members[-1]
-    latest_extras = meta.extras_of(latest)
-    periods = [meta.extras_of(v) for v in members]
-    starts = [p["temporal_start"] for p in periods if p.get("temporal_start")]
-    ends = [p["temporal_end"] for p in periods if p.get("temporal_end")]
+    latest_facts = dcat.facts_of(latest)
+    periods = [p for v in members for p in dcat.facts_of(v).get("temporal_coverage", [])]
+    starts = [p["start"] for p in periods if p.get("start")]
+    ends = [p["end"] for p in periods if p.get("end")]
+    span = {"start": min(starts) if starts else None, "end": max(ends) if ends else None}
+    facts = {key: latest_facts[key] for key in FROM_LATEST if key in latest_facts}
+    if any(span.values()):  # ISO dates order as text
+        facts["temporal_coverage"] = [{k: v for k, v in span.items() if v}]
+    top, fact_extras = dcat.place(facts, schema)
     extras: dict[str, str | None] = {
         meta.COALITION: coalition,
         meta.DATASET: dataset,
         KIND: SERIES_KIND,
         VERSIONS: json.dumps([{"version": v["version"], "name": v["name"]} for v in members]),
         NAVIGATION: json.dumps({"first": _link(first), "last": _link(latest)}, sort_keys=True),
-        "temporal_start": min(starts) if starts else None,  # ISO dates order as text
-        "temporal_end": max(ends) if ends else None,
-        **{key: latest_extras.get(key) for key in FROM_LATEST},
+        **fact_extras,
     }
     title = latest.get("title") or dataset
     return {
+        **top,
         "title": f"{title} (all versions)",
         "notes": latest.get("notes") or "",
         "version": latest["version"],
@@ -146,13 +168,19 @@ def series_fields(
         "maintainer_email": latest.get("maintainer_email"),
         "private": private,
         "tags": [{"name": tag["name"]} for tag in latest.get("tags", [])],
-        "extras": [{"key": k, "value": v} for k, v in sorted(extras.items()) if v is not None],
+        "extras": [
+            {"key": k, "value": v}
+            for k, v in sorted(extras.items())
+            if v is not None and k not in schema
+        ],
     }
 
 
 def differs(current: dict[str, Any], fields: dict[str, Any]) -> bool:
     """Whether writing `fields` would change the stored series record."""
     if any((current.get(key) or "") != (fields.get(key) or "") for key in CORE_FIELDS):
+        return True
+    if any(current.get(key) != fields[key] for key in FROM_TOP if key in fields):
         return True
     if bool(current.get("private")) != fields["private"]:
         return True

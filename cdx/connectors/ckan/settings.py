@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -19,4 +21,9 @@ class CkanSettings(BaseSettings):
     backoff_s: float = Field(default=0.5, ge=0, description="First wait between tries, doubling")
     keep_private: bool = Field(
         default=False, description="Leave published datasets private (CDX_CKAN_KEEP_PRIVATE)"
+    )
+    portal_schema: Literal["auto", "plain", "dcat-ap"] = Field(
+        default="auto",
+        description="How the portal keeps DCAT-AP fields (CDX_CKAN_PORTAL_SCHEMA): auto asks its "
+        "ckanext-scheming schema; plain = extras only; dcat-ap = ckanext-dcat's dcat_ap_full",
     )
