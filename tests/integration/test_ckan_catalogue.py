@@ -118,7 +118,7 @@ def test_metadata_is_visible_through_package_show(ckan_service: CkanService, sea
     assert dataset["version"] == "1.0.0" and dataset["private"] is False
     assert dataset["license_id"] == "cc-by"
     assert dataset["maintainer_email"] == "data@lnob-kenya.example.org"
-    assert extras["temporal_start"] == "2026-03-01" and extras["temporal_end"] == "2026-05-31"
+    assert extras["temporal_start"] == "2026-01-01" and extras["temporal_end"] == "2026-03-31"
     assert extras["spatial_text"].startswith("Kisumu")
     assert extras["spatial_uri"] == "http://publications.europa.eu/resource/authority/country/KEN"
     assert json.loads(extras["theme"]) == [
@@ -292,7 +292,7 @@ def test_versions_are_grouped_in_a_series_that_points_at_the_highest(
     assert navigation["first"]["id"] == show(ckan_service, older)["id"]
     assert navigation["last"]["id"] == show(ckan_service, newer)["id"]
     assert navigation["last"]["version"] == "1.10.0"
-    assert (found["temporal_start"], found["temporal_end"]) == ("2026-03-01", "2026-05-31")
+    assert (found["temporal_start"], found["temporal_end"]) == ("2026-01-01", "2026-03-31")
     for ref in (older, newer):
         assert json.loads(extras(show(ckan_service, ref))["in_series"]) == [series["name"]]
     assert catalogue.resolve(PackageRef(coalition, "scores")) == newer

@@ -99,7 +99,7 @@ def test_publish_uses_the_schema_fields_and_the_portal_serves_them_as_dcat_ap(
     assert dataset["contact"] == [
         {"name": "Data officer, LNOB Kenya", "email": "data@lnob-kenya.example.org"}
     ]
-    assert dataset["temporal_coverage"] == [{"start": "2026-03-01", "end": "2026-05-31"}]
+    assert dataset["temporal_coverage"] == [{"start": "2026-01-01", "end": "2026-03-31"}]
     assert dataset["spatial_coverage"][0]["uri"] == str(KENYA)
     assert dataset["issued"] and dataset["modified"]
     stored_extras = extras(dataset)
@@ -116,8 +116,8 @@ def test_publish_uses_the_schema_fields_and_the_portal_serves_them_as_dcat_ap(
     publisher = graph.value(node, DCTERMS.publisher)
     assert graph.value(publisher, FOAF.name) == Literal("Leave No One Behind Kenya Coalition")
     period = graph.value(node, DCTERMS.temporal)
-    assert str(graph.value(period, DCAT.startDate)) == "2026-03-01"
-    assert str(graph.value(period, DCAT.endDate)) == "2026-05-31"
+    assert str(graph.value(period, DCAT.startDate)) == "2026-01-01"
+    assert str(graph.value(period, DCAT.endDate)) == "2026-03-31"
     assert (node, DCTERMS.spatial, KENYA) in graph
     assert (node, DCTERMS.accessRights, PUBLIC) in graph
     assert (node, DCAT.theme, URIRef("http://metadata.un.org/sdg/3.8.1")) in graph
@@ -178,7 +178,7 @@ def test_the_series_keeps_schema_fields_and_a_republish_writes_nothing(
     name = series_dataset_name(coalition, "scores")
     series = show(ckan_dcat_service, name)
     assert series["version"] == "1.1.0"
-    assert series["temporal_coverage"] == [{"start": "2026-03-01", "end": "2026-05-31"}]
+    assert series["temporal_coverage"] == [{"start": "2026-01-01", "end": "2026-03-31"}]
     assert series["publisher"][0]["name"] == "Leave No One Behind Kenya Coalition"
     assert json.loads(extras(series)["cdx_versions"])[-1]["version"] == "1.1.0"
     assert "temporal_start" not in extras(series)

@@ -117,3 +117,11 @@ def test_facts_read_back_from_either_form() -> None:
     as_plain = {"extras": [{"key": k, "value": v} for k, v in plain.items()]}
     assert facts_of(top) == facts_of(as_plain)
     assert facts_of(top)["temporal_coverage"] == [{"start": "2026-03-01", "end": "2026-05-31"}]
+
+
+def test_the_temporal_coverage_is_the_reference_period_when_one_is_declared() -> None:
+    quarter = {"start": "2026-01-01", "end": "2026-03-31"}
+    fields = dataset_fields(
+        descriptor(referencePeriod=quarter), MANIFEST, PACKAGE, DCAT_AP_FULL_FIELDS
+    )
+    assert fields["temporal_coverage"] == [quarter]  # not the collection period beside it
