@@ -69,8 +69,12 @@ class CatalogueEntry:
     content_digest: str
     key_id: str
     committed: str
+    # What a person reads in an index; absent from indexes written before they were listed.
+    title: str = ""
+    description: str = ""
 
     def to_dict(self) -> dict[str, str]:
+        said = {"title": self.title, "description": self.description}
         return {
             "coalition": self.coalition,
             "dataset": self.dataset,
@@ -78,6 +82,7 @@ class CatalogueEntry:
             "contentDigest": self.content_digest,
             "keyId": self.key_id,
             "committed": self.committed,
+            **{key: value for key, value in said.items() if value},
         }
 
     @classmethod
@@ -88,7 +93,10 @@ class CatalogueEntry:
         values = [data[name] for name in ENTRY_FIELDS]
         if not all(isinstance(value, str) for value in values):
             raise TypeError("a package entry's fields must all be text")
-        return cls(*values)
+        said = [data.get(name, "") for name in ("title", "description")]
+        if not all(isinstance(value, str) for value in said):
+            raise TypeError("a package entry's title and description must be text")
+        return cls(*values, *said)
 
 
 ENTRY_FIELDS = ("coalition", "dataset", "version", "contentDigest", "keyId", "committed")

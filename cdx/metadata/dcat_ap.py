@@ -126,8 +126,7 @@ def distribution(dataset_id: str, resource: dict[str, Any], licence: str) -> dic
         "@type": "dcat:Distribution",
         "dct:title": resource.get("title") or resource["name"],
         "dct:description": resource.get("description")
-        or f"The table `{resource['name']}` as UTF-8 CSV; its Table Schema is in "
-        "datapackage.json.",
+        or f"The table `{resource['name']}` as UTF-8 CSV; its Table Schema is in datapackage.json.",
         "dcat:accessURL": {"@id": PACKAGE_ROOT + path},
         "dcat:downloadURL": {"@id": PACKAGE_ROOT + path},
         "dcat:mediaType": {"@id": media_type_iri(media_type)},
@@ -138,13 +137,19 @@ def distribution(dataset_id: str, resource: dict[str, Any], licence: str) -> dic
         },
     }
     if "bytes" in resource:
-        node["dcat:byteSize"] = {"@value": str(resource["bytes"]), "@type": "xsd:nonNegativeInteger"}
+        node["dcat:byteSize"] = {
+            "@value": str(resource["bytes"]),
+            "@type": "xsd:nonNegativeInteger",
+        }
     digest = str(resource.get("hash", ""))
     if digest.startswith("sha256:"):
         node["spdx:checksum"] = {
             "@type": "spdx:Checksum",
             "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
-            "spdx:checksumValue": {"@value": digest.removeprefix("sha256:"), "@type": "xsd:hexBinary"},
+            "spdx:checksumValue": {
+                "@value": digest.removeprefix("sha256:"),
+                "@type": "xsd:hexBinary",
+            },
         }
     return node
 
@@ -188,7 +193,6 @@ def agents(citizen: CitizenData) -> list[dict[str, Any]]:
             "foaf:name": organisation["name"],
             "dct:identifier": organisation_iri(coalition, organisation),
             "dct:type": {"@id": NGO},
-            "foaf:member": {"@id": agent_iri(coalition)},
         }
         if organisation.get("role"):
             node["rdfs:comment"] = f"Role in the coalition: {organisation['role']}"
@@ -208,9 +212,7 @@ def contact_point(citizen: CitizenData) -> dict[str, Any]:
 
 def spatial(citizen: CitizenData) -> list[dict[str, Any]]:
     places: list[dict[str, Any]] = [{"@id": country_iri(citizen.coverage_country)}]
-    places += [
-        {"@type": "dct:Location", "locn:geographicName": area} for area in citizen.areas
-    ]
+    places += [{"@type": "dct:Location", "locn:geographicName": area} for area in citizen.areas]
     return places
 
 

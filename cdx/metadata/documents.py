@@ -27,8 +27,6 @@ def write_metadata(
     ):
         path = package_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written

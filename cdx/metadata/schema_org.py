@@ -47,9 +47,7 @@ def schema_org_dataset(
         "keywords": descriptor.get("keywords", []),
         "license": licence.get("path") or licence.get("name", ""),
         "isAccessibleForFree": True,
-        "creator": [
-            _organisation(o["name"], o.get("url")) for o in citizen.collectors()
-        ]
+        "creator": [_organisation(o["name"], o.get("url")) for o in citizen.collectors()]
         or [_organisation(citizen.coalition_name)],
         "publisher": _organisation(citizen.coalition_name, email=citizen.contact_email),
         "dateCreated": descriptor["created"],

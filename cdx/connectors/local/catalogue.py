@@ -36,6 +36,7 @@ from cdx.connectors.catalogue import (
 from cdx.connectors.fetching import fetch_package, read_capped
 from cdx.connectors.local.files import (
     CATALOG,
+    CATALOG_DOCUMENT,
     CATALOG_LOCK,
     KEYS,
     SIG_PREFIX,
@@ -50,8 +51,8 @@ from cdx.connectors.local.files import (
 )
 from cdx.connectors.local.reader import LocalPackageReader
 from cdx.core.errors import CatalogueError, CdxError, NotAllowed, VersionConflict
-from cdx.core.layout import MANIFEST, SIGNATURE
-from cdx.core.names import is_version, version_key
+from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
+from cdx.core.names import is_version, package_id, version_key
 from cdx.core.package_limits import PackageLimits
 from cdx.seal.manifest import read_manifest
 
@@ -166,6 +167,7 @@ class LocalCatalogue:
                 for name in rebuilt
                 for (dataset, version), folder in committed_versions(self.root, name)
             }
+            self._reconcile_document(rebuilt, committed)
             ours = {(e.coalition, e.dataset, e.version) for e in listed if e.coalition in rebuilt}
             added = [
                 self._entry_of(name, dataset, version, folder)
@@ -189,8 +191,35 @@ class LocalCatalogue:
             )
             return added
 
+    def _reconcile_document(
+        self, coalitions: list[str], committed: dict[tuple[str, str, str], Path]
+    ) -> None:
+        """catalog.jsonld (DCAT-AP) lists the same committed versions as catalog.json."""
+        from cdx.metadata.catalogue_document import describe_version, reconcile
+
+        path = self.root / CATALOG_DOCUMENT
+        try:
+            current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        except ValueError:
+            current = None  # damaged: rebuilt from the commits in scope
+        folders = {package_id(*key): folder for key, folder in committed.items()}
+        document = reconcile(
+            current,
+            committed=folders,
+            scope=coalitions,
+            describe=lambda pid: describe_version(
+                lambda member: _read_member(folders[pid], member), folders[pid].as_uri()
+            ),
+            document_url=path.as_uri(),
+            location=self.location,
+        )
+        if document is not None:
+            self._write_json(path, document)
+
     @staticmethod
     def _entry_of(coalition: str, dataset: str, version: str, folder: Path) -> CatalogueEntry:
+        from cdx.metadata.catalogue_document import title_and_description
+
         manifest = read_manifest(folder / MANIFEST)
         signature = folder / SIGNATURE
         return CatalogueEntry(
@@ -200,6 +229,7 @@ class LocalCatalogue:
             manifest["contentDigest"],
             json.loads(signature.read_bytes())["keyId"],
             now_iso(signature.stat().st_mtime),
+            *title_and_description(_read_member(folder, DESCRIPTOR)),
         )
 
     def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
@@ -294,5 +324,13 @@ class LocalCatalogue:
     @staticmethod
     def _write_json(path: Path, data: object) -> None:
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        temporary.write_text(
+            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         temporary.replace(path)
+
+
+def _read_member(folder: Path, member: str) -> bytes | None:
+    """A committed version's file, None when it has none (a package sealed without it)."""
+    path = folder / member
+    return path.read_bytes() if path.is_file() and not path.is_symlink() else None
