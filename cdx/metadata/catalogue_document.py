@@ -36,7 +36,7 @@ def absolute(document: dict[str, Any], version_url: str) -> dict[str, Any]:
             return [walk(item) for item in value]
         return value
 
-    return walk(document)  # type: ignore[no-any-return]
+    return dict(walk(document))
 
 
 def describe_version(read: Callable[[str], bytes | None], version_url: str) -> dict[str, Any]:
@@ -70,11 +70,13 @@ def reconcile(
     describe: Callable[[str], dict[str, Any]],
     document_url: str,
     location: str,
+    remove_gone: bool = True,
 ) -> dict[str, Any] | None:
     """The catalogue document listing exactly the `committed` package ids of the
     coalitions in `scope` (others kept as they are); None when nothing changes.
 
-    `describe(package_id)` gives a version's DCAT document with absolute links."""
+    `describe(package_id)` gives a version's DCAT document with absolute links. With
+    `remove_gone=False` versions are only added (for stores whose listing may lag)."""
     graph: dict[str, dict[str, Any]] = {
         node["@id"]: node
         for node in (current or {}).get("@graph", [])
@@ -84,7 +86,7 @@ def reconcile(
     wanted = set(committed)
     listed = {i for i, node in graph.items() if _is_dataset(node)}
     ours = {i for i in listed if split_package_id(i)[0] in in_scope}
-    added, gone = sorted(wanted - listed), ours - wanted
+    added, gone = sorted(wanted - listed), (ours - wanted) if remove_gone else set()
     if current is not None and not added and not gone:
         return None
     for package_id in gone:
