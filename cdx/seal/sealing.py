@@ -62,6 +62,7 @@ def seal_package(
         ended_at=dt.datetime.now(dt.UTC),
         validation=validation,
         extra_decisions=decisions,
+        descriptor=descriptor,
     )
     write_provenance(package_dir, provenance)
     if metadata:
