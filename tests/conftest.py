@@ -109,6 +109,10 @@ def reseal_as(package: Path, coalition: str, dataset: str, version: str, keys: P
     descriptor["version"] = version
     descriptor["citizenData"]["coalition"]["id"] = coalition
     (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    if (package / "metadata").is_dir():  # the metadata documents follow the descriptor
+        from cdx.metadata.documents import write_metadata
+
+        write_metadata(package, descriptor)
     key_path = keys / f"{coalition}.key"
     key = (
         load_signing_key(coalition, key_path)

@@ -39,19 +39,30 @@ def absolute(document: dict[str, Any], version_url: str) -> dict[str, Any]:
     return dict(walk(document))
 
 
-def describe_version(read: Callable[[str], bytes | None], version_url: str) -> dict[str, Any]:
+def describe_version(
+    package_id: str, read: Callable[[str], bytes | None], version_url: str
+) -> dict[str, Any]:
     """A committed version's DCAT document with absolute links: its signed
-    metadata/dcat.jsonld, or for a package sealed before cdx wrote one, built from its
-    datapackage.json. `read(member)` gives a member's bytes, None when absent."""
-    signed = read(DCAT_METADATA)
-    if signed is not None:
-        document = json.loads(signed)
-    else:
+    metadata/dcat.jsonld when that describes `package_id`; else (a package sealed before
+    cdx wrote one, or one that does not match) built from its datapackage.json.
+    `read(member)` gives a member's bytes, None when absent."""
+    document = _json_object(read(DCAT_METADATA))
+    if document is None or package_id not in {
+        node.get("@id") for node in document.get("@graph", []) if isinstance(node, dict)
+    }:
         descriptor = read(DESCRIPTOR)
         if descriptor is None:
             raise ValueError(f"{version_url} has no {DESCRIPTOR}")
         document = dcat_description(json.loads(descriptor))
     return absolute(document, version_url)
+
+
+def _json_object(text: bytes | None) -> dict[str, Any] | None:
+    try:
+        found = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def title_and_description(descriptor: bytes | None) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from typing import Any
 from cdx.core.hashing import sha256_bytes
 from cdx.core.layout import CDX_PROFILE, DATAPACKAGE_V2
 from cdx.core.names import package_id
+from cdx.metadata.vocabularies import country_iri
 
 SHA256_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 # Our own bookkeeping extras: which coalition/dataset/version a CKAN dataset holds and
@@ -140,6 +141,6 @@ def _provenance_statement(citizen: dict[str, Any]) -> str:
 
 
 def _country_uri(country: str | None) -> str | None:
-    # The EU Publications Office country authority is keyed by ISO 3166-1 alpha-3, which
-    # we do not hold; the GeoNames-free fallback is the ISO alpha-2 code as a URN.
-    return f"urn:iso:std:iso:3166:-1:{country}" if country else None
+    # The EU Publications Office country table, which DCAT-AP names for dct:spatial
+    # (KE → …/authority/country/KEN); the same IRI as the package's metadata/dcat.jsonld.
+    return country_iri(country) if country else None

@@ -208,7 +208,7 @@ class LocalCatalogue:
             committed=folders,
             scope=coalitions,
             describe=lambda pid: describe_version(
-                lambda member: _read_member(folders[pid], member), folders[pid].as_uri()
+                pid, lambda member: _read_member(folders[pid], member), folders[pid].as_uri()
             ),
             document_url=path.as_uri(),
             location=self.location,

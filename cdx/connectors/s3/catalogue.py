@@ -282,7 +282,9 @@ class S3Catalogue:
 
         def describe(pid: str) -> dict[str, Any]:
             base = bases[pid]
-            return describe_version(lambda member: self._member(base + member), self._url(base))
+            return describe_version(
+                pid, lambda member: self._member(base + member), self._url(base)
+            )
 
         self._swap_json(
             f"{root}{CATALOG_DOCUMENT}",
