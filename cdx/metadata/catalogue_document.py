@@ -12,24 +12,27 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urljoin
 
 from cdx.core.layout import DCAT_METADATA, DESCRIPTOR
 from cdx.metadata.citizen import agent_iri, split_package_id
-from cdx.metadata.dcat_ap import CONTEXT, dcat_description
+from cdx.metadata.dcat_ap import CONTEXT, PACKAGE_ROOT, dcat_description
 from cdx.metadata.vocabularies import SDG, country_iri
 
 CATALOGUE_DOCUMENT = "catalog.jsonld"
 
 
 def absolute(document: dict[str, Any], version_url: str) -> dict[str, Any]:
-    """A version's dcat.jsonld with its links into the package made absolute."""
-    base = urljoin(version_url.rstrip("/") + "/", DCAT_METADATA)
+    """A version's dcat.jsonld with its links into the package made absolute.
+
+    Joined by hand rather than by urljoin, which leaves s3:// references relative."""
+    base = version_url.rstrip("/") + "/"
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
             return {
-                key: urljoin(base, item) if key == "@id" and item.startswith("../") else walk(item)
+                key: base + item.removeprefix(PACKAGE_ROOT)
+                if key == "@id" and item.startswith(PACKAGE_ROOT)
+                else walk(item)
                 for key, item in value.items()
             }
         if isinstance(value, list):

@@ -10,7 +10,6 @@ A web page embeds `schema_org_dataset(...)` with its own `url` and `base_url`.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
 from cdx.metadata.citizen import CitizenData, split_package_id
 from cdx.metadata.vocabularies import SDG, country_name, sdg_iris
@@ -76,7 +75,9 @@ def schema_org_dataset(
                 "@type": "DataDownload",
                 "name": resource["name"],
                 "encodingFormat": resource.get("mediatype", "text/csv"),
-                "contentUrl": urljoin(base_url, resource["path"]) if base_url else resource["path"],
+                "contentUrl": f"{base_url.rstrip('/')}/{resource['path']}"
+                if base_url
+                else resource["path"],
                 **({"contentSize": f"{resource['bytes']} B"} if "bytes" in resource else {}),
                 **(
                     {"sha256": str(resource["hash"]).removeprefix("sha256:")}
