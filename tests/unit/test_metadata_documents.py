@@ -297,3 +297,21 @@ def test_a_package_sealed_without_metadata_still_verifies(
     write_signature(sealed / "manifest.sig", sign_manifest(manifest, key))
     verification = verify_package(sealed, TrustStore.load(trust_file))
     assert verification.ok, [p.message for p in verification.problems]
+
+
+def test_cdx_metadata_prints_turtle_also_for_a_package_without_metadata(sealed: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cdx.cli.app import app
+
+    runner = CliRunner()
+    shown = runner.invoke(app, ["metadata", str(sealed), "--format", "turtle"])
+    assert shown.exit_code == 0, shown.output
+    from_package = rdflib.Graph().parse(data=shown.output, format="turtle")
+    assert (None, DCAT.distribution, None) in from_package
+    shutil.rmtree(sealed / "metadata")
+    rebuilt = runner.invoke(app, ["metadata", str(sealed), "--document", "schema-org"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert json.loads(rebuilt.output)["@type"] == "Dataset"
+    missing = runner.invoke(app, ["metadata", str(sealed.parent), "--document", "provenance"])
+    assert missing.exit_code != 0 and "metadata-missing" in missing.output
