@@ -213,8 +213,8 @@ class LocalCatalogue:
             document_url=path.as_uri(),
             location=self.location,
         )
-        if document is not None:
-            self._write_json(path, document)
+        if document is not None:  # compact: the document grows with every version
+            self._write_json(path, document, indent=None)
 
     @staticmethod
     def _entry_of(coalition: str, dataset: str, version: str, folder: Path) -> CatalogueEntry:
@@ -322,10 +322,10 @@ class LocalCatalogue:
         return lock(self.root, name)
 
     @staticmethod
-    def _write_json(path: Path, data: object) -> None:
+    def _write_json(path: Path, data: object, *, indent: int | None = 2) -> None:
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
         temporary.write_text(
-            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(data, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         temporary.replace(path)
 

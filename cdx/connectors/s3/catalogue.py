@@ -298,6 +298,7 @@ class S3Catalogue:
                 remove_gone=False,  # as catalog.json: a listing may lag behind a commit
             ),
             content_type="application/ld+json",
+            indent=None,  # compact: the document grows with every version
         )
 
     def _member(self, key: str) -> bytes | None:
@@ -336,6 +337,7 @@ class S3Catalogue:
         change: Callable[[dict[str, Any]], dict[str, Any] | None],
         *,
         content_type: str = "application/json",
+        indent: int | None = 2,
     ) -> None:
         """Compare-and-swap a JSON document on its ETag, retrying when another writer won."""
         for attempt in range(CAS_TRIES):
@@ -347,7 +349,7 @@ class S3Catalogue:
             changed = change(current)
             if changed is None:
                 return
-            body = (json.dumps(changed, indent=2, ensure_ascii=False) + "\n").encode()
+            body = (json.dumps(changed, indent=indent, ensure_ascii=False) + "\n").encode()
             try:
                 etag = found[1] if found else None
                 self.store.put_bytes(key, body, if_match=etag, content_type=content_type)
