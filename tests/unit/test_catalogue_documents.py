@@ -89,3 +89,20 @@ def test_a_catalogue_document_is_rebuilt_when_damaged_and_forgets_removed_versio
         "urn:cdx:package:kenya-lnob/health-scorecard@1.0.0",
         "urn:cdx:package:kenya-lnob/health-scorecard@1.1.0",
     }
+
+
+def test_gc_removes_a_catalogue_document_temporary_a_killed_writer_left(
+    sealed: Path, tmp_path: Path
+) -> None:
+    import datetime as dt
+    import os
+
+    catalogue = LocalCatalogue(tmp_path / "catalogue")
+    package, ref = versions_of(sealed, tmp_path)[0]
+    catalogue.publish(package, ref)
+    leftover = catalogue.root / f".catalog.jsonld.{'0' * 32}"
+    leftover.write_text("{")
+    os.utime(leftover, (1_000_000_000, 1_000_000_000))
+    found = catalogue.collect_garbage(dt.timedelta(hours=1), apply=True)
+    assert [g.kind for g in found] == ["index temporary"]
+    assert not leftover.exists() and (catalogue.root / "catalog.jsonld").is_file()
