@@ -19,6 +19,9 @@ pytest_plugins = [
 ]
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# pyld (a test dependency) installs lxml, and openpyxl switches to it when present; cdx as
+# installed has no lxml, so the tests read and write workbooks without it too.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
