@@ -15,7 +15,8 @@ from typing import Any
 
 from cdx.core.layout import DCAT_METADATA, DESCRIPTOR
 from cdx.metadata.citizen import agent_iri, split_package_id
-from cdx.metadata.dcat_ap import CONTEXT, PACKAGE_ROOT, dcat_description
+from cdx.metadata.dcat_ap import CONTEXT, dcat_description
+from cdx.metadata.quality import PACKAGE_ROOT
 from cdx.metadata.vocabularies import SDG, country_iri
 
 CATALOGUE_DOCUMENT = "catalog.jsonld"
