@@ -19,6 +19,9 @@ pytest_plugins = [
 ]
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# pyld (a test dependency) installs lxml, and openpyxl switches to it when present; cdx as
+# installed has no lxml, so the tests read and write workbooks without it too.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
@@ -109,6 +112,10 @@ def reseal_as(package: Path, coalition: str, dataset: str, version: str, keys: P
     descriptor["version"] = version
     descriptor["citizenData"]["coalition"]["id"] = coalition
     (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    if (package / "metadata").is_dir():  # the metadata documents follow the descriptor
+        from cdx.metadata.documents import write_metadata
+
+        write_metadata(package, descriptor)
     key_path = keys / f"{coalition}.key"
     key = (
         load_signing_key(coalition, key_path)

@@ -347,6 +347,15 @@ def _register_steward_commands() -> None:
 _register_steward_commands()
 
 
+def _register_metadata_command() -> None:
+    from cdx.cli.metadata_command import metadata
+
+    app.command()(speaks_errors(metadata))
+
+
+_register_metadata_command()
+
+
 catalogue_app = typer.Typer(
     help="Look after a catalogue.", no_args_is_help=True, pretty_exceptions_enable=False
 )

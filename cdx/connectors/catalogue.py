@@ -73,9 +73,13 @@ class CatalogueEntry:
     # The dataset's expected update frequency (datapackage.json's citizenData), so an
     # office computes freshness from the index; None in entries written before it.
     update_frequency: str | None = None
+    # What a person reads in an index; absent from indexes written before they were listed.
+    title: str = ""
+    description: str = ""
 
     def to_dict(self) -> dict[str, str]:
         frequency = {"updateFrequency": self.update_frequency} if self.update_frequency else {}
+        said = {"title": self.title, "description": self.description}
         return {
             "coalition": self.coalition,
             "dataset": self.dataset,
@@ -84,6 +88,7 @@ class CatalogueEntry:
             "keyId": self.key_id,
             "committed": self.committed,
             **frequency,
+            **{key: value for key, value in said.items() if value},
         }
 
     @classmethod
@@ -94,8 +99,12 @@ class CatalogueEntry:
         values = [data[name] for name in ENTRY_FIELDS]
         if not all(isinstance(value, str) for value in values):
             raise TypeError("a package entry's fields must all be text")
-        coalition, dataset, version, digest, key_id, committed = values
         frequency = data.get("updateFrequency")
+        said = [data.get(name, "") for name in ("title", "description")]
+        if not all(isinstance(value, str) for value in said):
+            raise TypeError("a package entry's title and description must be text")
+        coalition, dataset, version, digest, key_id, committed = values
+        title, description = said
         return cls(
             coalition,
             dataset,
@@ -104,6 +113,8 @@ class CatalogueEntry:
             key_id,
             committed,
             frequency if isinstance(frequency, str) else None,
+            title,
+            description,
         )
 
 

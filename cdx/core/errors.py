@@ -235,6 +235,12 @@ class PackageNotVerified(DatasetInvalid):
     code = "package-not-verified"
 
 
+class MetadataMissing(Terminal):
+    """`cdx metadata` on a folder that holds no package (or no provenance to print)."""
+
+    code = "metadata-missing"
+
+
 SYSTEM_FAILURE = "failure of the system"  # the notification body looks for these words
 
 

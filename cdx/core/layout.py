@@ -15,7 +15,11 @@ SIGNATURE = "manifest.sig"
 DATAPACKAGE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 CDX_PROFILE = "citizen-data-package/1.0"
 REPORTS_DIR = "reports"
+# Metadata for other systems (DCAT-AP 3, schema.org), signed with the package.
+METADATA_DIR = "metadata"
+DCAT_METADATA = "metadata/dcat.jsonld"
+SCHEMA_ORG_METADATA = "metadata/schema-org.jsonld"
 # Where a member of a package may be: these files at the top, or anything under these
 # folders (the manifest and its signature are the package's frame, not members).
 TOP_LEVEL_FILES = (DESCRIPTOR, PROVENANCE)
-MEMBER_DIRS = (DATA_DIR, REPORTS_DIR)
+MEMBER_DIRS = (DATA_DIR, REPORTS_DIR, METADATA_DIR)

@@ -1,8 +1,10 @@
 """provenance.jsonld: W3C PROV-O account of how a package came to be.
 
-Entities: the package and each source file (with its SHA-256). Activity: the run that
-built, validated and sealed it. Agents: the coalition (responsible) and the software
-(cdx and the libraries that judged the data, with their versions).
+Entities: the package and each source file (with its SHA-256). Activities: the
+fieldwork that produced the source files (over the collection period, by the
+data-collecting organisations) and the run that built, validated and sealed the package.
+Agents: the coalition (responsible), its organisations, and the software (cdx, with the
+libraries that judged the data and their versions).
 """
 
 from __future__ import annotations
@@ -18,11 +20,23 @@ from pathlib import Path
 from typing import Any
 
 from cdx.core.layout import PROVENANCE, REPORT_JSON
+from cdx.metadata.citizen import CitizenData, agent_iri, organisation_iri, split_package_id
+from cdx.metadata.vocabularies import CDX, country_iri, media_type_iri
 
-CONTEXT = {
+# Every key is a PROV-O, Dublin Core, RDF Schema or schema.org term, or one of cdx's own
+# terms (schemas/cdx-vocabulary.ttl); the records of judgements (validation, privacy,
+# neutralised formula cells) are JSON literals, kept whole by any JSON-LD processor.
+CONTEXT: dict[str, Any] = {
+    "@version": 1.1,
     "prov": "http://www.w3.org/ns/prov#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "cdx": "https://citizendata.exchange/ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "dct": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "cdx": CDX,
+    "cdx:validation": {"@type": "@json"},
+    "cdx:privacy": {"@type": "@json"},
+    "cdx:formulaCells": {"@type": "@json"},
 }
 LIBRARIES = ("cdx", "frictionless", "great-expectations", "prefect", "cryptography")
 
@@ -85,16 +99,21 @@ def build_provenance(
     ended_at: dt.datetime,
     validation: dict[str, Any],
     extra_decisions: dict[str, Any] | None = None,
+    descriptor: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The PROV-O graph; `descriptor` (datapackage.json) adds the fieldwork and the
+    organisations that collected the data."""
     versions = library_versions()
     software_id = f"urn:cdx:software:cdx@{versions.get('cdx', 'unknown')}"
-    coalition_id = f"urn:cdx:coalition:{coalition['id']}"
+    coalition_id = agent_iri(coalition["id"])
     run_id = f"urn:cdx:run:{run.run_id}"
     source_ids = [f"urn:cdx:source:sha256:{source.sha256}" for source in sources]
+    citizen = CitizenData(descriptor) if descriptor and "citizenData" in descriptor else None
+    fieldwork_id = "urn:cdx:fieldwork:" + package_id.removeprefix("urn:cdx:package:")
     activity: dict[str, Any] = {
         "@id": run_id,
         "@type": "prov:Activity",
-        "prov:label": "publish: stage, build, validate, seal",
+        "rdfs:label": "publish: stage, build, validate, protect, seal",
         "prov:startedAtTime": _time(run.started_at),
         "prov:endedAtTime": _time(ended_at),
         "prov:used": [{"@id": source_id} for source_id in source_ids],
@@ -102,6 +121,8 @@ def build_provenance(
         "cdx:orchestrator": run.orchestrator,
         "cdx:validation": {**validation, "report": REPORT_JSON},
     }
+    if citizen:
+        activity["prov:wasInformedBy"] = {"@id": fieldwork_id}
     if run.flow_run_id:
         activity["cdx:flowRunId"] = run.flow_run_id
         activity["cdx:flowRunName"] = run.flow_run_name
@@ -109,9 +130,19 @@ def build_provenance(
         activity.update(extra_decisions)
     software: dict[str, Any] = {
         "@id": software_id,
-        "@type": ["prov:SoftwareAgent", "prov:Agent"],
-        "prov:label": f"cdx {versions.get('cdx', 'unknown')}",
-        "cdx:libraries": versions,
+        "@type": ["prov:SoftwareAgent", "prov:Agent", "schema:SoftwareApplication"],
+        "rdfs:label": f"cdx {versions.get('cdx', 'unknown')}",
+        "schema:name": "cdx",
+        "schema:softwareVersion": versions.get("cdx", "unknown"),
+        "cdx:libraries": [
+            {
+                "@id": f"urn:cdx:software:{name}@{version}",
+                "@type": "schema:SoftwareApplication",
+                "schema:name": name,
+                "schema:softwareVersion": version,
+            }
+            for name, version in versions.items()
+        ],
     }
     commit = git_commit(Path(__file__).resolve().parent)
     if commit:
@@ -120,7 +151,7 @@ def build_provenance(
         {
             "@id": package_id,
             "@type": "prov:Entity",
-            "prov:label": "sealed citizen-data package",
+            "rdfs:label": "sealed citizen-data package",
             "prov:wasGeneratedBy": {"@id": run_id},
             "prov:wasDerivedFrom": [{"@id": source_id} for source_id in source_ids],
             "prov:wasAttributedTo": {"@id": coalition_id},
@@ -130,24 +161,74 @@ def build_provenance(
         {
             "@id": coalition_id,
             "@type": ["prov:Organization", "prov:Agent"],
-            "prov:label": coalition["name"],
-            "cdx:country": coalition["country"],
+            "rdfs:label": coalition["name"],
+            "dct:spatial": {"@id": country_iri(coalition["country"])},
         },
     ]
+    if citizen:
+        graph += fieldwork(fieldwork_id, package_id, citizen)
     for source_id, source in zip(source_ids, sources, strict=True):
-        graph.append(
-            {
-                "@id": source_id,
-                "@type": "prov:Entity",
-                "prov:label": source.name,
-                "prov:atLocation": source.location,
-                "cdx:sha256": source.sha256,
-                "cdx:bytes": source.bytes,
-                "cdx:mediaType": source.media_type,
-                "prov:wasAttributedTo": {"@id": coalition_id},
-            }
-        )
+        node: dict[str, Any] = {
+            "@id": source_id,
+            "@type": "prov:Entity",
+            "rdfs:label": source.name,
+            "prov:atLocation": _location(source.location),
+            "cdx:sha256": source.sha256,
+            "cdx:bytes": source.bytes,
+            "dct:format": {"@id": media_type_iri(source.media_type)},
+            "prov:wasAttributedTo": {"@id": coalition_id},
+        }
+        if citizen:
+            node["prov:wasGeneratedBy"] = {"@id": fieldwork_id}
+        graph.append(node)
     return {"@context": CONTEXT, "@graph": graph}
+
+
+def fieldwork(activity_id: str, package_id: str, citizen: CitizenData) -> list[dict[str, Any]]:
+    """The collection activity over the collection period, and the organisations that
+    carried it out (those whose role is collecting; the coalition when none is named)."""
+    coalition, _, _ = split_package_id(package_id)
+    start, end = citizen.collection_period()
+    collectors = citizen.collectors()
+    method = str(citizen.data.get("collectionMethod", "collection")).replace("-", " ")
+    places: list[dict[str, Any]] = [{"@id": country_iri(citizen.coverage_country)}]
+    places += [{"@type": "prov:Location", "rdfs:label": area} for area in citizen.areas]
+    activity = {
+        "@id": activity_id,
+        "@type": "prov:Activity",
+        "rdfs:label": f"fieldwork: {method}",
+        "rdfs:comment": f"About {citizen.data.get('population', 'the population described')}",
+        # whole days: PROV-O's times are xsd:dateTime, so from the first day's start
+        # to the last day's end
+        "prov:startedAtTime": {"@value": f"{start}T00:00:00", "@type": "xsd:dateTime"},
+        "prov:endedAtTime": {"@value": f"{end}T23:59:59", "@type": "xsd:dateTime"},
+        "prov:atLocation": places,
+        "prov:wasAssociatedWith": [{"@id": organisation_iri(coalition, o)} for o in collectors]
+        or [{"@id": agent_iri(coalition)}],
+    }
+    organisations = [
+        {
+            "@id": organisation_iri(coalition, organisation),
+            "@type": ["prov:Organization", "prov:Agent"],
+            "rdfs:label": organisation["name"],
+            "prov:actedOnBehalfOf": {"@id": agent_iri(coalition)},
+            **({"rdfs:comment": organisation["role"]} if organisation.get("role") else {}),
+            **({"schema:url": organisation["url"]} if organisation.get("url") else {}),
+        }
+        for organisation in citizen.organisations
+    ]
+    return [activity, *organisations]
+
+
+def _location(location: str) -> dict[str, Any]:
+    """A source's place: its URL, or a prov:Location naming its path beside coalition.yaml."""
+    if location.startswith(("http://", "https://", "s3://")):
+        return {"@id": location}
+    return {
+        "@type": "prov:Location",
+        "rdfs:label": location,
+        "rdfs:comment": "path relative to the coalition's coalition.yaml",
+    }
 
 
 def write_provenance(package_dir: Path, provenance: dict[str, Any]) -> Path:

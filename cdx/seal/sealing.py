@@ -10,6 +10,7 @@ from typing import Any
 
 from cdx.core.keys import SigningKey
 from cdx.core.layout import DESCRIPTOR, SIGNATURE
+from cdx.metadata.documents import write_metadata
 from cdx.seal.manifest import build_manifest, write_manifest
 from cdx.seal.provenance import RunRecord, SourceRecord, build_provenance, write_provenance
 from cdx.seal.signature import sign_manifest, write_signature
@@ -35,8 +36,13 @@ def seal_package(
     run: RunRecord,
     validation: dict[str, Any],
     decisions: dict[str, Any] | None = None,
+    metadata: bool = True,
 ) -> SealedPackage:
-    """Write provenance.jsonld and manifest.json, then sign the manifest (manifest.sig)."""
+    """Write provenance.jsonld, the metadata documents (DCAT-AP, schema.org) and
+    manifest.json, then sign the manifest (manifest.sig).
+
+    `metadata=False` seals a package as cdx did before it wrote metadata/ (such packages
+    are still published and verified)."""
     descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
     version = descriptor["version"]
     # Cells the build step changed (formula cells neutralised, decision 0061), by table:
@@ -56,8 +62,12 @@ def seal_package(
         ended_at=dt.datetime.now(dt.UTC),
         validation=validation,
         extra_decisions=decisions,
+        descriptor=descriptor,
     )
     write_provenance(package_dir, provenance)
+    if metadata:
+        privacy = (decisions or {}).get("cdx:privacy")
+        write_metadata(package_dir, descriptor, validation=validation, privacy=privacy)
     manifest = build_manifest(
         package_dir, coalition=coalition["id"], dataset=dataset, version=version
     )

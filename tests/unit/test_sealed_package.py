@@ -45,14 +45,17 @@ def test_provenance_names_sources_run_software_and_outcome(
     source = next(n for n in by_type["prov:Entity"] if "cdx:sha256" in n)
     original = coalition_dir / "data" / "health-scorecard-2026q1.csv"
     assert source["cdx:sha256"] == sha256_file(original)
-    (activity,) = by_type["prov:Activity"]
-    assert activity["cdx:validation"]["valid"] is True  # type: ignore[index]
-    assert "prov:startedAtTime" in activity and "prov:endedAtTime" in activity
+    run, fieldwork = by_type["prov:Activity"]  # the publish run, then the fieldwork
+    assert run["cdx:validation"]["valid"] is True  # type: ignore[index]
+    assert "prov:startedAtTime" in run and "prov:endedAtTime" in run
+    assert run["prov:wasInformedBy"] == {"@id": fieldwork["@id"]}
+    assert source["prov:wasGeneratedBy"] == {"@id": fieldwork["@id"]}
     (software,) = by_type["prov:SoftwareAgent"]
-    libraries = software["cdx:libraries"]
-    assert {"cdx", "frictionless", "great-expectations", "prefect"} <= set(libraries)  # type: ignore[arg-type]
-    (coalition,) = by_type["prov:Organization"]
+    libraries = {library["schema:name"] for library in software["cdx:libraries"]}  # type: ignore[attr-defined, index]
+    assert {"cdx", "frictionless", "great-expectations", "prefect"} <= libraries
+    coalition, *collectors = by_type["prov:Organization"]
     assert coalition["@id"] == "urn:cdx:coalition:kenya-lnob"
+    assert {c["prov:actedOnBehalfOf"]["@id"] for c in collectors} == {coalition["@id"]}  # type: ignore[index]
 
 
 def test_warnings_are_reported_but_do_not_block(coalition_dir: Path) -> None:

@@ -393,6 +393,8 @@ class CkanCatalogue:
                     extras.get(meta.KEY_ID, ""),
                     extras.get(meta.COMMITTED, ""),
                     extras.get(meta.FREQUENCY),
+                    str(dataset.get("title") or ""),
+                    " ".join(str(dataset.get("notes") or "").split()),
                 )
             )
         return sorted(found, key=lambda e: (e.coalition, e.dataset, version_key(e.version)))

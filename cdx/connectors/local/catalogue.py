@@ -37,6 +37,7 @@ from cdx.connectors.catalogue import (
 from cdx.connectors.fetching import fetch_package, read_capped
 from cdx.connectors.local.files import (
     CATALOG,
+    CATALOG_DOCUMENT,
     CATALOG_LOCK,
     KEYS,
     SIG_PREFIX,
@@ -53,7 +54,7 @@ from cdx.connectors.local.reader import LocalPackageReader
 from cdx.core.errors import CatalogueError, CdxError, NotAllowed, VersionConflict
 from cdx.core.i18n import tr
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
-from cdx.core.names import is_version, version_key
+from cdx.core.names import is_version, package_id, version_key
 from cdx.core.package_limits import PackageLimits
 from cdx.seal.manifest import read_manifest
 
@@ -170,6 +171,7 @@ class LocalCatalogue:
                 for name in rebuilt
                 for (dataset, version), folder in committed_versions(self.root, name)
             }
+            self._reconcile_document(rebuilt, committed)
             ours = {(e.coalition, e.dataset, e.version) for e in listed if e.coalition in rebuilt}
             added = [
                 self._entry_of(name, dataset, version, folder)
@@ -193,10 +195,38 @@ class LocalCatalogue:
             )
             return added
 
+    def _reconcile_document(
+        self, coalitions: list[str], committed: dict[tuple[str, str, str], Path]
+    ) -> None:
+        """catalog.jsonld (DCAT-AP) lists the same committed versions as catalog.json."""
+        from cdx.metadata.catalogue_document import describe_version, reconcile
+
+        path = self.root / CATALOG_DOCUMENT
+        try:
+            current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        except ValueError:
+            current = None  # damaged: rebuilt from the commits in scope
+        folders = {package_id(*key): folder for key, folder in committed.items()}
+        document = reconcile(
+            current,
+            committed=folders,
+            scope=coalitions,
+            describe=lambda pid: describe_version(
+                pid, lambda member: _read_member(folders[pid], member), folders[pid].as_uri()
+            ),
+            document_url=path.as_uri(),
+            location=self.location,
+        )
+        if document is not None:  # compact: the document grows with every version
+            self._write_json(path, document, indent=None)
+
     @staticmethod
     def _entry_of(coalition: str, dataset: str, version: str, folder: Path) -> CatalogueEntry:
+        from cdx.metadata.catalogue_document import title_and_description
+
         manifest = read_manifest(folder / MANIFEST)
         signature = folder / SIGNATURE
+        descriptor = _read_member(folder, DESCRIPTOR)
         return CatalogueEntry(
             coalition,
             dataset,
@@ -204,7 +234,8 @@ class LocalCatalogue:
             manifest["contentDigest"],
             json.loads(signature.read_bytes())["keyId"],
             now_iso(signature.stat().st_mtime),
-            update_frequency_of((folder / DESCRIPTOR).read_bytes()),
+            update_frequency_of(descriptor or b""),
+            *title_and_description(descriptor),
         )
 
     def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
@@ -297,7 +328,15 @@ class LocalCatalogue:
         return lock(self.root, name)
 
     @staticmethod
-    def _write_json(path: Path, data: object) -> None:
+    def _write_json(path: Path, data: object, *, indent: int | None = 2) -> None:
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        temporary.write_text(
+            json.dumps(data, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         temporary.replace(path)
+
+
+def _read_member(folder: Path, member: str) -> bytes | None:
+    """A committed version's file, None when it has none (a package sealed without it)."""
+    path = folder / member
+    return path.read_bytes() if path.is_file() and not path.is_symlink() else None

@@ -19,6 +19,7 @@ from cdx.core.layout import SIGNATURE
 from cdx.core.names import check_slug
 
 CATALOG = "catalog.json"
+CATALOG_DOCUMENT = "catalog.jsonld"  # the DCAT-AP catalogue (cdx/metadata)
 KEYS = "keys.json"
 TMP = ".cdx-tmp"
 LOCKS = ".cdx-locks"
@@ -28,7 +29,7 @@ DISCARD_PREFIX = "discard-"  # an uncommitted version being removed, in TMP
 # name is ever removed from a committed version.
 STRAY_SIGNATURE = re.compile(rf"^\.{re.escape(SIGNATURE)}\.[0-9a-f]{{32}}$")
 # catalog.json and keys.json are replaced through a temporary beside them.
-TEMPORARY_JSON = re.compile(r"^\.(?P<name>catalog\.json|keys\.json)\.[0-9a-f]{32}$")
+TEMPORARY_JSON = re.compile(r"^\.(?P<name>catalog\.json|catalog\.jsonld|keys\.json)\.[0-9a-f]{32}$")
 
 
 def temporary(root: Path, name: str) -> Path:

@@ -27,6 +27,7 @@ from typing import Literal
 
 from cdx.connectors.local.files import (
     CATALOG,
+    CATALOG_DOCUMENT,
     CATALOG_LOCK,
     DISCARD_PREFIX,
     SIG_PREFIX,
@@ -130,14 +131,18 @@ def _json_temporaries(
     root: Path, folder: Path, now: float, older_than: dt.timedelta, apply: bool
 ) -> list[Garbage]:
     found = []
-    for leftover in sorted(folder.glob(".*.json.*")):
+    for leftover in sorted(folder.glob(".*.json*.*")):
         match = TEMPORARY_JSON.match(leftover.name)
         age = _age(leftover, now)
         if not match or age is None or age <= older_than:
             continue
         if apply:
             # Its writer holds this lock from writing the temporary until the rename.
-            name = CATALOG_LOCK if match["name"] == CATALOG else keys_lock(folder.name)
+            name = (
+                CATALOG_LOCK
+                if match["name"] in (CATALOG, CATALOG_DOCUMENT)
+                else keys_lock(folder.name)
+            )
             with lock(root, name):
                 leftover.unlink(missing_ok=True)
         found.append(Garbage("index temporary", str(leftover), age, apply))

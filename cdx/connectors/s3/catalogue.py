@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +55,7 @@ from cdx.core.errors import (
 from cdx.core.hashing import sha256_file
 from cdx.core.i18n import tr
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
-from cdx.core.names import check_slug, is_version, version_key
+from cdx.core.names import check_slug, is_version, package_id, version_key
 from cdx.core.package_limits import PackageLimits
 from cdx.core.package_paths import safe_member_path
 from cdx.seal.manifest import read_manifest
@@ -67,6 +67,7 @@ if TYPE_CHECKING:
 
 SCHEME = "s3://"
 CATALOG = "catalog.json"
+CATALOG_DOCUMENT = "catalog.jsonld"  # the DCAT-AP catalogue (cdx/metadata)
 KEYS = "keys.json"
 CAS_TRIES = 60
 
@@ -274,14 +275,50 @@ class S3Catalogue:
             return {"updated": now_iso(), "packages": [e.to_dict() for e in entries]}
 
         self._swap_json(f"{root}{CATALOG}", add)
+        self._reconcile_document(coalition, committed)
+
+    def _reconcile_document(self, coalition: str, committed: Iterable[tuple[str, str]]) -> None:
+        """The coalition's catalog.jsonld (DCAT-AP) lists its committed versions too."""
+        from cdx.metadata.catalogue_document import describe_version, reconcile
+
+        root = f"{self.prefix}{coalition}/"
+        bases = {package_id(coalition, *key): f"{root}{key[0]}/{key[1]}/" for key in committed}
+
+        def describe(pid: str) -> dict[str, Any]:
+            base = bases[pid]
+            return describe_version(
+                pid, lambda member: self._member(base + member), self._url(base)
+            )
+
+        self._swap_json(
+            f"{root}{CATALOG_DOCUMENT}",
+            lambda current: reconcile(
+                current or None,
+                committed=bases,
+                scope=[coalition],
+                describe=describe,
+                document_url=self._url(f"{root}{CATALOG_DOCUMENT}"),
+                location=self.location,
+                remove_gone=False,  # as catalog.json: a listing may lag behind a commit
+            ),
+            content_type="application/ld+json",
+            indent=None,  # compact: the document grows with every version
+        )
+
+    def _member(self, key: str) -> bytes | None:
+        found = self.store.find_bytes(key)
+        return found[0] if found else None
 
     def _entry_of(
         self, coalition: str, dataset: str, version: str, committed: dt.datetime | None
     ) -> CatalogueEntry:
         """The index entry of a committed version, from its own manifest and signature."""
         base = f"{self.prefix}{coalition}/{dataset}/{version}/"
+        from cdx.metadata.catalogue_document import title_and_description
+
         manifest, _, _ = self.store.get_bytes(base + MANIFEST)
         signature, _, _ = self.store.get_bytes(base + SIGNATURE)
+        descriptor = self._member(base + DESCRIPTOR)
         return CatalogueEntry(
             coalition,
             dataset,
@@ -289,7 +326,8 @@ class S3Catalogue:
             json.loads(manifest)["contentDigest"],
             json.loads(signature)["keyId"],
             now_iso(committed.timestamp() if committed else None),
-            update_frequency_of(self.store.get_bytes(base + DESCRIPTOR)[0]),
+            update_frequency_of(descriptor or b""),
+            *title_and_description(descriptor),
         )
 
     def publish_key(self, coalition: str, entry: dict[str, Any]) -> None:
@@ -300,7 +338,12 @@ class S3Catalogue:
         )
 
     def _swap_json(
-        self, key: str, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+        self,
+        key: str,
+        change: Callable[[dict[str, Any]], dict[str, Any] | None],
+        *,
+        content_type: str = "application/json",
+        indent: int | None = 2,
     ) -> None:
         """Compare-and-swap a JSON document on its ETag, retrying when another writer won."""
         for attempt in range(CAS_TRIES):
@@ -312,10 +355,10 @@ class S3Catalogue:
             changed = change(current)
             if changed is None:
                 return
-            body = (json.dumps(changed, indent=2) + "\n").encode()
+            body = (json.dumps(changed, indent=indent, ensure_ascii=False) + "\n").encode()
             try:
                 etag = found[1] if found else None
-                self.store.put_bytes(key, body, if_match=etag, content_type="application/json")
+                self.store.put_bytes(key, body, if_match=etag, content_type=content_type)
                 return
             except PreconditionLost:
                 time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))

@@ -1,0 +1,73 @@
+"""`cdx metadata`: a package's DCAT-AP, schema.org or provenance document, as JSON-LD or
+Turtle, for a catalogue, a portal or a triple store."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cdx.cli import output
+
+
+class Document(StrEnum):
+    dcat = "dcat"
+    schema_org = "schema-org"
+    provenance = "provenance"
+
+
+class Format(StrEnum):
+    jsonld = "jsonld"
+    turtle = "turtle"
+
+
+def metadata(
+    directory: Annotated[Path, typer.Argument(help="A package directory (sealed or pulled)")],
+    document: Annotated[
+        Document, typer.Option(help="dcat (DCAT-AP 3), schema-org, or provenance (PROV-O)")
+    ] = Document.dcat,
+    to: Annotated[Format, typer.Option("--format", help="jsonld or turtle")] = Format.jsonld,
+) -> None:
+    """Print a package's metadata document; links into the package resolve to its folder."""
+    from cdx.core.layout import DCAT_METADATA, PROVENANCE, SCHEMA_ORG_METADATA
+    from cdx.metadata.serialise import serialise
+
+    member = {
+        Document.dcat: DCAT_METADATA,
+        Document.schema_org: SCHEMA_ORG_METADATA,
+        Document.provenance: PROVENANCE,
+    }[document]
+    found = _document(directory, member, document)
+    base = (directory / member).resolve().as_uri()
+    output.out.print(
+        serialise(found, to.value, base=base), markup=False, highlight=False, end="", soft_wrap=True
+    )
+
+
+def _document(directory: Path, member: str, document: Document) -> dict[str, Any]:
+    """The package's own document; for a package sealed before cdx wrote metadata/, the
+    DCAT-AP or schema.org document built from its datapackage.json."""
+    from cdx.core.errors import MetadataMissing
+    from cdx.core.layout import DESCRIPTOR
+
+    path = directory / member
+    if path.is_file():
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+    descriptor = directory / DESCRIPTOR
+    if document is Document.provenance or not descriptor.is_file():
+        raise MetadataMissing(
+            f"{directory} has no {member}" + ("" if descriptor.is_file() else f" nor {DESCRIPTOR}"),
+            hint="give the folder of a sealed or pulled package (the one holding "
+            "datapackage.json and manifest.json)",
+        )
+    from cdx.metadata.dcat_ap import dcat_description
+    from cdx.metadata.schema_org import schema_org_dataset
+
+    described = json.loads(descriptor.read_text(encoding="utf-8"))
+    if document is Document.dcat:
+        return dcat_description(described)
+    return schema_org_dataset(described)
