@@ -1,0 +1,50 @@
+"""A package's schema.org Dataset: the one it carries, or a minimal one made here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_ORG_FILES = ("metadata/schema-org.jsonld", "metadata/schema.org.jsonld")
+DCAT_FILES = ("metadata/dcat-ap.jsonld", "metadata/dcat-ap.rdf", "metadata/dcat-ap.ttl")
+
+
+def minimal_dataset(descriptor: dict[str, Any], files: list[str]) -> dict[str, Any]:
+    """schema.org Dataset from datapackage.json: name, description, version, license,
+    creator, temporalCoverage, spatialCoverage and one distribution per file."""
+    citizen = descriptor.get("citizenData", {})
+    coalition = citizen.get("coalition", {})
+    period = citizen.get("collectionPeriod", {})
+    coverage = citizen.get("geographicCoverage", {})
+    dataset: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": descriptor.get("title") or descriptor.get("name", ""),
+        "description": (descriptor.get("description") or descriptor.get("title") or "").strip(),
+        "version": descriptor.get("version", ""),
+        "identifier": descriptor.get("id", ""),
+        "creator": {"@type": "Organization", "name": coalition.get("name", "")},
+        "keywords": descriptor.get("keywords", []),
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "contentUrl": f"files/{path}",
+                "encodingFormat": _media_type(path),
+            }
+            for path in files
+        ],
+    }
+    licences = [item.get("path") or item.get("name") for item in descriptor.get("licenses", [])]
+    if licences:
+        dataset["license"] = licences[0]
+    if period.get("start") and period.get("end"):
+        dataset["temporalCoverage"] = f"{period['start']}/{period['end']}"
+    if coverage:
+        places = [coverage.get("country", "")] + list(coverage.get("areas", []))
+        dataset["spatialCoverage"] = {"@type": "Place", "name": ", ".join(p for p in places if p)}
+    return dataset
+
+
+def _media_type(path: str) -> str:
+    from cdx.site.media_types import media_type
+
+    return media_type(path)
