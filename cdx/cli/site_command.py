@@ -39,6 +39,22 @@ def frequencies_from(configs: list[Path]) -> dict[tuple[str, str], str]:
     return found
 
 
+def _open_existing(location: str) -> Any:
+    """The catalogue; a directory that is not there is an error, not an empty site."""
+    from cdx.connectors.registry import PATH_SCHEME, open_catalogue, scheme_of
+    from cdx.core.errors import CatalogueNotFound
+
+    if scheme_of(location) == PATH_SCHEME:
+        path = Path(location.removeprefix("file:")).expanduser()
+        if not path.is_dir():
+            raise CatalogueNotFound(
+                f"there is no catalogue directory {path}",
+                hint="check the path (a local catalogue is the directory `cdx publish` "
+                "wrote to), or give s3://BUCKET/PREFIX",
+            )
+    return open_catalogue(location)
+
+
 def site(
     catalogue: Annotated[str, typer.Argument(help=CATALOGUE_HELP)],
     out: Annotated[Path, typer.Option("--out", help="Directory of the site (kept between builds)")],
@@ -64,12 +80,11 @@ def site(
     as_json: JsonOption = False,
 ) -> None:
     """Build a static website of a catalogue: datasets, versions, metadata, downloads."""
-    from cdx.cli.app import _existing_catalogue
     from cdx.site.build import build_site
 
     moment = parse_now(now)
     frequencies = frequencies_from(config or [])
-    opened = _existing_catalogue(catalogue)
+    opened = _open_existing(catalogue)
     result = build_site(opened, out, now=moment, frequencies=frequencies, lang=lang)
     uploaded: list[str] = []
     if upload:
