@@ -32,8 +32,7 @@ def direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0].split("_")[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 
-@functools.cache
-def _base_environment() -> jinja2.Environment:
+def _new_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -43,14 +42,18 @@ def _base_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    # Templates are compiled once, here: newstyle gettext (`_("…", n=…)`) fixed at compile time.
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
 def environment(translations: Any | None = None) -> jinja2.Environment:
-    """An environment speaking `translations` (gettext.NullTranslations when None)."""
-    env = _base_environment().overlay()
+    """An environment speaking `translations` (gettext.NullTranslations when None); one
+    per translations object, so each compiles the templates once."""
+    return _environment_for(translations)
+
+
+@functools.lru_cache(maxsize=32)
+def _environment_for(translations: Any | None) -> jinja2.Environment:
+    env = _new_environment()
     env.filters["code"] = code_spans
     env.filters["number"] = lambda value: f"{value:,}" if isinstance(value, int) else value
     env.install_gettext_translations(  # type: ignore[attr-defined]
