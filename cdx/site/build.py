@@ -64,7 +64,7 @@ def build_site(
         catalogue.entries(), key=lambda e: (e.coalition, e.dataset, version_key(e.version))
     )
     keys: dict[str, dict[str, Any]] = {}
-    context = {"lang": lang, "translations": translations}
+    context: dict[str, Any] = {"lang": lang, "translations": translations}
     for entry in entries:
         _version_page(catalogue, entry, out, state, keys, result, context)
     by_dataset: dict[tuple[str, str], list[CatalogueEntry]] = defaultdict(list)
@@ -208,5 +208,5 @@ def _union(lists: Any) -> list[str]:
 def _cdx_version() -> str:
     try:
         return installed_version("cdx")
-    except Exception:  # noqa: BLE001 - a source checkout without metadata
+    except Exception:
         return "unknown"

@@ -57,9 +57,9 @@ def version_facts(
             "algorithm": signature.get("algorithm", ""),
             "fingerprint": fingerprint(published_keys.get(key_id)),
         },
-        "schemaOrg": schema_org if isinstance(schema_org, dict) else minimal_dataset(
-            descriptor, paths
-        ),
+        "schemaOrg": schema_org
+        if isinstance(schema_org, dict)
+        else minimal_dataset(descriptor, paths),
         "schemaOrgCarried": isinstance(schema_org, dict),
         "dcat": next((name for name in DCAT_FILES if name in present), None),
         "summary": summary(descriptor, entry),

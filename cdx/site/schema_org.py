@@ -39,7 +39,7 @@ def minimal_dataset(descriptor: dict[str, Any], files: list[str]) -> dict[str, A
     if period.get("start") and period.get("end"):
         dataset["temporalCoverage"] = f"{period['start']}/{period['end']}"
     if coverage:
-        places = [coverage.get("country", "")] + list(coverage.get("areas", []))
+        places = [coverage.get("country", ""), *coverage.get("areas", [])]
         dataset["spatialCoverage"] = {"@type": "Place", "name": ", ".join(p for p in places if p)}
     return dataset
 

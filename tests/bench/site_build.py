@@ -94,13 +94,19 @@ def main() -> None:
         one, third = timed(lambda: build_site(catalogue, out, now=NOW))
         pages = sorted(p for p in third.written if "/files/" not in p)
         print(f"reference (fetch every version): {reference:.2f} s")
-        print(f"full build:  {full:.2f} s, {len(first.written):,} files written, "
-              f"{first.fetched:,} packages copied; {full / reference:.2f}× the reference")
-        print(f"no change:   {again:.3f} s, {len(second.written)} files written "
-              f"({', '.join(sorted(second.written))})")
-        print(f"one new version: {one:.3f} s, {len(third.written)} files written "
-              f"({third.fetched} package copied), pages: {', '.join(pages)}; "
-              f"{one / full:.3f}× the full build")
+        print(
+            f"full build:  {full:.2f} s, {len(first.written):,} files written, "
+            f"{first.fetched:,} packages copied; {full / reference:.2f}× the reference"
+        )
+        print(
+            f"no change:   {again:.3f} s, {len(second.written)} files written "
+            f"({', '.join(sorted(second.written))})"
+        )
+        print(
+            f"one new version: {one:.3f} s, {len(third.written)} files written "
+            f"({third.fetched} package copied), pages: {', '.join(pages)}; "
+            f"{one / full:.3f}× the full build"
+        )
 
 
 if __name__ == "__main__":

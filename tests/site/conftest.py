@@ -22,12 +22,52 @@ AXE = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
 NOW = dt.datetime(2026, 6, 30, tzinfo=dt.UTC)
 # (coalition, dataset, version, committed, country, sdg indicators, title)
 PUBLISHED = [
-    ("kenya-lnob", "health-scorecard", "1.0.0", "2026-01-10T08:00:00+00:00", "KE", ["3.8.1", "16.7.2"], "Health score card, Q4 2025"),
-    ("kenya-lnob", "health-scorecard", "1.1.0", "2026-05-20T08:00:00+00:00", "KE", ["3.8.1", "16.7.2"], "Health score card, Q1 2026"),
+    (
+        "kenya-lnob",
+        "health-scorecard",
+        "1.0.0",
+        "2026-01-10T08:00:00+00:00",
+        "KE",
+        ["3.8.1", "16.7.2"],
+        "Health score card, Q4 2025",
+    ),
+    (
+        "kenya-lnob",
+        "health-scorecard",
+        "1.1.0",
+        "2026-05-20T08:00:00+00:00",
+        "KE",
+        ["3.8.1", "16.7.2"],
+        "Health score card, Q1 2026",
+    ),
     ("kenya-lnob", "youth-survey", "1.0.0", "2026-06-01T08:00:00+00:00", "KE", ["8.6.1"], None),
-    ("nepal-dalit-forum", "clinic-scores", "1.0.0", "2026-03-01T08:00:00+00:00", "NP", ["3.8.1"], "Clinic score card, Karnali"),
-    ("nepal-dalit-forum", "clinic-scores", "2.0.0", "2026-04-20T08:00:00+00:00", "NP", ["3.8.1"], "Clinic score card, Karnali and Lumbini"),
-    ("bangladesh-char", "water-points", "1.0.0", "2025-11-15T08:00:00+00:00", "BD", ["6.1.1"], "Water points of char villages"),
+    (
+        "nepal-dalit-forum",
+        "clinic-scores",
+        "1.0.0",
+        "2026-03-01T08:00:00+00:00",
+        "NP",
+        ["3.8.1"],
+        "Clinic score card, Karnali",
+    ),
+    (
+        "nepal-dalit-forum",
+        "clinic-scores",
+        "2.0.0",
+        "2026-04-20T08:00:00+00:00",
+        "NP",
+        ["3.8.1"],
+        "Clinic score card, Karnali and Lumbini",
+    ),
+    (
+        "bangladesh-char",
+        "water-points",
+        "1.0.0",
+        "2025-11-15T08:00:00+00:00",
+        "BD",
+        ["6.1.1"],
+        "Water points of char villages",
+    ),
 ]
 # Freshness against NOW, by the latest version's age and the HDX thresholds (due,
 # overdue, delinquent days): health-scorecard 41 days, monthly (30, 44, 60) → due;
@@ -73,7 +113,9 @@ def publish_all(location: Path, packages: list[tuple[Path, tuple[Any, ...]]]) ->
     catalogue = open_catalogue(str(location))
     for package, row in packages:
         catalogue.publish(package, PackageRef(row[0], row[1], row[2]))
-        catalogue.publish_key(row[0], json.loads((package.parent / "keys" / f"{row[0]}.pub.json").read_text()))
+        catalogue.publish_key(
+            row[0], json.loads((package.parent / "keys" / f"{row[0]}.pub.json").read_text())
+        )
     redate(location)
 
 

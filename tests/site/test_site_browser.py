@@ -40,15 +40,24 @@ def page(browser: Any) -> Any:
 
 
 def visible_keys(page: Any) -> set[str]:
-    return set(page.eval_on_selector_all("li.dataset:not([hidden])", "items => items.map(i => i.dataset.key)"))
+    return set(
+        page.eval_on_selector_all(
+            "li.dataset:not([hidden])", "items => items.map(i => i.dataset.key)"
+        )
+    )
 
 
-def test_index_to_dataset_to_version_to_download(page: Any, site: Path, site_catalogue: Path) -> None:
+def test_index_to_dataset_to_version_to_download(
+    page: Any, site: Path, site_catalogue: Path
+) -> None:
     page.goto((site / "index.html").as_uri())
     assert page.title() == "Citizen data catalogue"
     page.get_by_role("link", name="Clinic score card, Karnali and Lumbini").click()
     assert page.url.endswith("nepal-dalit-forum/clinic-scores/index.html")
-    assert page.get_by_role("heading", level=1).inner_text() == "Clinic score card, Karnali and Lumbini"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Clinic score card, Karnali and Lumbini"
+    )
     page.get_by_role("link", name="1.0.0", exact=True).click()
     assert page.url.endswith("nepal-dalit-forum/clinic-scores/1.0.0/index.html")
     assert "Clinic score card, Karnali" in page.get_by_role("heading", level=1).inner_text()
@@ -100,7 +109,9 @@ def test_each_version_page_carries_schema_org_json_ld(page: Any, site: Path) -> 
         text = page.eval_on_selector('script[type="application/ld+json"]', "e => e.textContent")
         document = json.loads(text)
         assert document["@type"] == "Dataset" and document["version"] == version
-        assert document["name"] == page.get_by_role("heading", level=1).inner_text().rsplit(" ", 1)[0]
+        assert (
+            document["name"] == page.get_by_role("heading", level=1).inner_text().rsplit(" ", 1)[0]
+        )
         for item in document["distribution"]:
             assert (site / coalition / dataset / version / item["contentUrl"]).is_file()
 

@@ -43,7 +43,9 @@ def test_every_version_has_a_page_with_its_files_and_metadata(
         assert 'href="files/data/' in page and 'href="../index.html"' in page
         document = json_ld(page)
         assert document["@type"] == "Dataset" and document["version"] == version
-        period = json.loads((out / coalition / dataset / version / "files/datapackage.json").read_text())["citizenData"]["collectionPeriod"]
+        period = json.loads(
+            (out / coalition / dataset / version / "files/datapackage.json").read_text()
+        )["citizenData"]["collectionPeriod"]
         assert document["temporalCoverage"] == f"{period['start']}/{period['end']}"
         assert "attribute disclosure within classes (l-diversity)" in page
         assert "cdx pull " in page and "cdx verify " in page
@@ -58,7 +60,9 @@ def test_every_version_has_a_page_with_its_files_and_metadata(
     assert "<td><code>score</code><br>Score (1 very bad – 5 very good)</td><td>integer</td>" in page
     assert "required; minimum 1; maximum 5" in page
     dataset_page = (out / "kenya-lnob/health-scorecard/index.html").read_text()
-    assert dataset_page.index('href="1.1.0/index.html"') < dataset_page.index('href="1.0.0/index.html"')
+    assert dataset_page.index('href="1.1.0/index.html"') < dataset_page.index(
+        'href="1.0.0/index.html"'
+    )
 
 
 def test_a_rebuild_rewrites_only_the_indexes_then_only_what_a_new_version_changes(
@@ -84,7 +88,11 @@ def test_a_rebuild_rewrites_only_the_indexes_then_only_what_a_new_version_change
         "static/search-index.js",
     ]
     assert result.fetched == 1
-    assert all(p.startswith("nepal-dalit-forum/clinic-scores/2.1.0/files/") for p in result.written if "/files/" in p)
+    assert all(
+        p.startswith("nepal-dalit-forum/clinic-scores/2.1.0/files/")
+        for p in result.written
+        if "/files/" in p
+    )
 
 
 def test_a_carried_schema_org_document_is_embedded_and_dcat_linked(
@@ -102,8 +110,14 @@ def test_a_carried_schema_org_document_is_embedded_and_dcat_linked(
     carried = {"@context": "https://schema.org/", "@type": "Dataset", "name": "carried </script>"}
     (package / "metadata" / "schema-org.jsonld").write_text(json.dumps(carried))
     (package / "metadata" / "dcat-ap.jsonld").write_text('{"@type": "dcat:Dataset"}')
-    entry = {"coalition": row[0], "dataset": row[1], "version": row[2], "committed": row[3],
-             "keyId": "", "contentDigest": ""}
+    entry = {
+        "coalition": row[0],
+        "dataset": row[1],
+        "version": row[2],
+        "committed": row[3],
+        "keyId": "",
+        "contentDigest": "",
+    }
     facts = version_facts(package, entry, {})
     page = render("site_version.html", root="../../../", facts=facts, catalogue="cat", ref="r")
     assert json_ld(page) == carried

@@ -19,7 +19,17 @@ from tests.integration.test_s3_catalogue import catalogue_as, keys_under
 
 def run_site(location: str, out: Path) -> dict[str, Any]:
     result = CliRunner().invoke(
-        app, ["site", location, "--out", str(out), "--upload", "--now", "2026-06-30T00:00:00Z", "--json"]
+        app,
+        [
+            "site",
+            location,
+            "--out",
+            str(out),
+            "--upload",
+            "--now",
+            "2026-06-30T00:00:00Z",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)  # type: ignore[no-any-return]
