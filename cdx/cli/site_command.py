@@ -76,7 +76,6 @@ def site(
             "--upload", help="Also publish the site beside the S3 catalogue, under _site/"
         ),
     ] = False,
-    lang: Annotated[str, typer.Option(help="Language of the pages, e.g. en, fr, ar")] = "en",
     as_json: JsonOption = False,
 ) -> None:
     """Build a static website of a catalogue: datasets, versions, metadata, downloads."""
@@ -85,7 +84,7 @@ def site(
     moment = parse_now(now)
     frequencies = frequencies_from(config or [])
     opened = _open_existing(catalogue)
-    result = build_site(opened, out, now=moment, frequencies=frequencies, lang=lang)
+    result = build_site(opened, out, now=moment, frequencies=frequencies)
     uploaded: list[str] = []
     if upload:
         from cdx.site.upload import upload_site

@@ -22,12 +22,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from cdx.connectors.catalogue import Catalogue, CatalogueEntry, PackageRef
 from cdx.core.freshness import classify
 from cdx.core.names import version_key
 from cdx.reports.rendering import render, templates_fingerprint
 from cdx.site.build_state import BuildState, input_hash, write_atomically
-from cdx.site.package_facts import version_facts
+from cdx.site.package_facts import degraded, version_facts
 
 STATIC = files("cdx.site") / "static"
 FILES_DIR = "files"
@@ -135,14 +137,19 @@ def _version_page(
         if p.is_file()
     ]
     facts = version_facts(target, entry.to_dict(), keys[entry.coalition])
-    html = render(
-        "site_version.html",
+    page_context = {
         **context,
-        root="../../../",
-        facts=facts,
-        catalogue=catalogue.location,
-        ref=str(PackageRef(entry.coalition, entry.dataset, entry.version)),
-    )
+        "root": "../../../",
+        "catalogue": catalogue.location,
+        "ref": str(PackageRef(entry.coalition, entry.dataset, entry.version)),
+    }
+    try:
+        html = render("site_version.html", facts=facts, **page_context)
+    except (TypeError, AttributeError, ValueError, jinja2.TemplateError) as error:
+        # A document of the right name but the wrong shape: a page that says so.
+        problem = f"a report or the provenance could not be read ({type(error).__name__})"
+        facts = degraded(facts, problem)
+        html = render("site_version.html", facts=facts, **page_context)
     _write(out, page, html, result)
     state.pages[page] = digest
     state.summaries[key] = facts["summary"]

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from cdx.core.layout import DESCRIPTOR, MANIFEST, PROVENANCE, REPORT_JSON, SIGNATURE
-from cdx.site.schema_org import DCAT_FILES, SCHEMA_ORG_FILES, minimal_dataset
+from cdx.site.schema_org import DCAT, SCHEMA_ORG, minimal_dataset
+from cdx.verify.profile import profile_problems
 
 PRIVACY_JSON = "reports/privacy.json"
 NOT_A_GROUP = frozenset({"safe", "direct-identifier"})  # roles of non-population dimensions
@@ -30,14 +31,22 @@ def version_facts(
     package_dir: Path, entry: dict[str, str], published_keys: dict[str, Any]
 ) -> dict[str, Any]:
     """Everything the version page shows about the package in `package_dir`."""
-    descriptor = read_json(package_dir / DESCRIPTOR) or {}
+    descriptor = read_json(package_dir / DESCRIPTOR)
+    problems = (
+        profile_problems(descriptor)
+        if isinstance(descriptor, dict)
+        else ["datapackage.json is not a JSON object"]
+    )
+    if problems:  # the page says so and shows what the catalogue entry and manifest say
+        descriptor = {}
     manifest = read_json(package_dir / MANIFEST) or {}
     signature = read_json(package_dir / SIGNATURE) or {}
     files = [item for item in manifest.get("files", []) if isinstance(item, dict)]
     paths = [str(item.get("path", "")) for item in files]
     present = {p.relative_to(package_dir).as_posix() for p in package_dir.rglob("*") if p.is_file()}
     schema_org = next(
-        (read_json(package_dir / name) for name in SCHEMA_ORG_FILES if name in present), None
+        (read_json(package_dir / name) for name in sorted(present) if SCHEMA_ORG.match(name)),
+        None,
     )
     key_id = str(signature.get("keyId", entry.get("keyId", "")))
     return {
@@ -49,8 +58,8 @@ def version_facts(
             for name in (MANIFEST, SIGNATURE)
             if name in present
         ],
-        "validation": read_json(package_dir / REPORT_JSON),
-        "privacy": read_json(package_dir / PRIVACY_JSON),
+        "validation": _object(read_json(package_dir / REPORT_JSON)),
+        "privacy": _object(read_json(package_dir / PRIVACY_JSON)),
         "provenance": provenance_chain(read_json(package_dir / PROVENANCE)),
         "signature": {
             "keyId": key_id,
@@ -61,9 +70,26 @@ def version_facts(
         if isinstance(schema_org, dict)
         else minimal_dataset(descriptor, paths),
         "schemaOrgCarried": isinstance(schema_org, dict),
-        "dcat": next((name for name in DCAT_FILES if name in present), None),
+        "dcat": next((name for name in sorted(present) if DCAT.match(name)), None),
+        "problems": problems[:5],
         "summary": summary(descriptor, entry),
     }
+
+
+def degraded(facts: dict[str, Any], problem: str) -> dict[str, Any]:
+    """The facts without the documents the page could not show (their shapes are wrong)."""
+    return {
+        **facts,
+        "descriptor": {},
+        "validation": None,
+        "privacy": None,
+        "provenance": [],
+        "problems": [*facts["problems"], problem],
+    }
+
+
+def _object(value: object) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
 
 
 def fingerprint(key: object) -> str:

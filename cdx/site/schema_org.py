@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-SCHEMA_ORG_FILES = ("metadata/schema-org.jsonld", "metadata/schema.org.jsonld")
-DCAT_FILES = ("metadata/dcat-ap.jsonld", "metadata/dcat-ap.rdf", "metadata/dcat-ap.ttl")
+# What a package carries under metadata/ (written by the metadata step, when it ran).
+SCHEMA_ORG = re.compile(r"^metadata/[^/]*schema[-_.]?org[^/]*\.jsonld$", re.IGNORECASE)
+DCAT = re.compile(r"^metadata/[^/]*dcat[^/]*\.(jsonld|json|rdf|ttl|xml)$", re.IGNORECASE)
 
 
 def minimal_dataset(descriptor: dict[str, Any], files: list[str]) -> dict[str, Any]:

@@ -148,3 +148,34 @@ def test_text_from_a_package_cannot_inject_markup(
         text = page.read_text()
         assert "<img src=x" not in text and 'href="javascript:' not in text
     assert "<\\/script>" in (out / "static/search-index.js").read_text()
+
+
+def test_a_damaged_package_gets_a_page_that_says_so(
+    site_packages: list[tuple[Path, tuple[Any, ...]]], tmp_path: Path
+) -> None:
+    """Wrong shapes (a catalogue is not trusted): the build goes on, the page names them."""
+    source, _ = site_packages[0]
+    (tmp_path / "keys").mkdir()
+    location = tmp_path / "catalogue"
+    for version, damage in (("5.0.0", "descriptor"), ("5.1.0", "privacy")):
+        package = tmp_path / version
+        shutil.copytree(source, package)
+        if damage == "descriptor":
+            descriptor = json.loads((package / "datapackage.json").read_text())
+            descriptor["citizenData"]["population"] = {"not": "text"}
+            descriptor["citizenData"]["sdgIndicators"] = "3.8.1"
+            (package / "datapackage.json").write_text(json.dumps(descriptor))
+        else:
+            (package / "reports" / "privacy.json").write_text('{"policy": [1], "resources": 3}')
+        reseal_as(package, "kenya-lnob", "health-scorecard", version, tmp_path / "keys")
+        open_catalogue(str(location)).publish(
+            package, PackageRef("kenya-lnob", "health-scorecard", version)
+        )
+    out = tmp_path / "site"
+    assert build(location, out).versions == 2
+    first = (out / "kenya-lnob/health-scorecard/5.0.0/index.html").read_text()
+    assert "does not follow the citizen-data profile" in first
+    assert "citizenData/population" in first
+    second = (out / "kenya-lnob/health-scorecard/5.1.0/index.html").read_text()
+    assert "could not be read (UndefinedError)" in second
+    assert 'href="files/data/scores.csv"' in first and 'href="files/data/scores.csv"' in second
