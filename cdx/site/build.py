@@ -92,7 +92,8 @@ def build_site(
         datasets.append(row)
         page = f"{coalition}/{dataset}/index.html"
         pages = [state.summaries[_key(e)] for e in reversed(versions)]
-        digest = input_hash({"dataset": row, "versions": pages})
+        shown = {name: value for name, value in row.items() if name != "ageDays"}  # not shown
+        digest = input_hash({"dataset": shown, "versions": pages})
         if not state.unchanged(out, page, digest):
             html = render("site_dataset.html", **context, root="../../", row=row, versions=pages)
             _write(out, page, html, result)

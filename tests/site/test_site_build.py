@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import re
@@ -71,6 +72,13 @@ def test_a_rebuild_rewrites_only_the_indexes_then_only_what_a_new_version_change
     out = tmp_path / "site"
     build(site_catalogue, out)
     assert sorted(build(site_catalogue, out).written) == ["index.html", "static/search-index.js"]
+    half_a_day_later = build_site(
+        open_catalogue(str(site_catalogue)),
+        out,
+        now=NOW + dt.timedelta(hours=12),
+        frequencies=FREQUENCIES,
+    )  # ages change, no freshness does: no dataset page is rewritten
+    assert sorted(half_a_day_later.written) == ["index.html", "static/search-index.js"]
     source, _ = site_packages[0]
     package = tmp_path / "new"
     shutil.copytree(source, package)
