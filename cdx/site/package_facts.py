@@ -115,7 +115,7 @@ def provenance_chain(document: object) -> list[dict[str, Any]]:
         chain.append(
             {
                 "id": str(node.get("@id", "")),
-                "type": str(node.get("@type", "")).removeprefix("prov:"),
+                "type": ", ".join(str(t).removeprefix("prov:") for t in _listed(node.get("@type"))),
                 "label": str(node.get("prov:label", "")),
                 "started": _value(node.get("prov:startedAtTime")),
                 "ended": _value(node.get("prov:endedAtTime")),
