@@ -84,6 +84,10 @@ def site(
     moment = parse_now(now)
     frequencies = frequencies_from(config or [])
     opened = _open_existing(catalogue)
+    if upload:
+        from cdx.site.upload import check_uploadable
+
+        check_uploadable(opened)  # before any page is written
     result = build_site(opened, out, now=moment, frequencies=frequencies)
     uploaded: list[str] = []
     if upload:

@@ -21,8 +21,8 @@ def site_prefix(catalogue: Any) -> str:
     return f"{getattr(catalogue, 'prefix', '')}{SITE_PREFIX}"
 
 
-def upload_site(site_dir: Path, catalogue: Any, written: Iterable[str]) -> list[str]:
-    """Upload `written` and every file the bucket lacks; the keys uploaded."""
+def check_uploadable(catalogue: Any) -> Any:
+    """The catalogue's S3 store; CatalogueError when it has none (checked before building)."""
     store = getattr(catalogue, "store", None)
     if store is None or not hasattr(store, "client"):
         raise CatalogueError(
@@ -31,6 +31,12 @@ def upload_site(site_dir: Path, catalogue: Any, written: Iterable[str]) -> list[
             hint="--upload publishes beside an s3:// catalogue; for a local catalogue, "
             "copy the --out directory to your web server",
         )
+    return store
+
+
+def upload_site(site_dir: Path, catalogue: Any, written: Iterable[str]) -> list[str]:
+    """Upload `written` and every file the bucket lacks; the keys uploaded."""
+    store = check_uploadable(catalogue)
     prefix = site_prefix(catalogue)
     present = {item.key for item in store.objects(prefix)}
     local = [

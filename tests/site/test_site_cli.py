@@ -52,3 +52,13 @@ def test_a_bad_clock_or_a_missing_catalogue_is_a_coded_error(tmp_path: Path) -> 
     )
     assert missing.exit_code != 0 and "[catalogue-not-found]" in missing.output
     assert not (tmp_path / "s").exists()
+
+
+def test_upload_beside_a_local_catalogue_is_refused_before_building(
+    site_catalogue: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["site", str(site_catalogue), "--out", str(out), "--upload"])
+    assert result.exit_code != 0 and "[catalogue-error]" in result.output, result.output
+    assert "not in S3" in " ".join(result.output.split())
+    assert not out.exists()
