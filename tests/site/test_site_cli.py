@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cdx.cli.app import app
 from tests.conftest import EXAMPLE
+
+pytestmark = pytest.mark.e2e
 
 
 def test_frequencies_come_from_coalition_yaml_and_the_clock_from_now(

@@ -16,6 +16,8 @@ from cdx.cli.app import app
 from cdx.connectors.catalogue import PackageRef
 from tests.integration.test_s3_catalogue import catalogue_as, keys_under
 
+pytestmark = pytest.mark.integration
+
 
 def run_site(location: str, out: Path) -> dict[str, Any]:
     result = CliRunner().invoke(
