@@ -31,7 +31,11 @@ $CDX pull "$DEMO/catalogue" kenya-lnob/health-scorecard@latest \
   --to "$DEMO/statistics-office/health-scorecard" --trust "$DEMO/statistics-office/trust.json"
 $CDX verify "$DEMO/statistics-office/health-scorecard" --trust "$DEMO/statistics-office/trust.json"
 
+echo "== 5. A static website of the catalogue (freshness from coalition.yaml)"
+$CDX site "$DEMO/catalogue" --out "$DEMO/site" --config "$DEMO/kenya-lnob/coalition.yaml"
+
 echo
 echo "Catalogue:          $DEMO/catalogue (index: $DEMO/catalogue/catalog.json)"
+echo "Catalogue site:      $DEMO/site/index.html"
 echo "Pulled and verified: $DEMO/statistics-office/health-scorecard"
 echo "Validation report:   $DEMO/statistics-office/health-scorecard/reports/validation.html"

@@ -336,12 +336,14 @@ def schema_infer(
 
 def _register_steward_commands() -> None:
     from cdx.cli.export_command import export
+    from cdx.cli.site_command import site
     from cdx.cli.steward import deploy, notify, status
 
     app.command()(speaks_errors(deploy))
     app.command()(speaks_errors(notify))
     app.command()(speaks_errors(status))
     app.command()(speaks_errors(export))
+    app.command()(speaks_errors(site))
 
 
 _register_steward_commands()

@@ -1,12 +1,11 @@
 """The privacy decision: what the protect step did, why, and the risk it left.
 
-Written to reports/privacy.json, shown in reports/validation.html, and put into
+Written to reports/privacy.json, shown in reports/validation.html (cdx/reports), and put into
 provenance.jsonld by the seal step, so a statistics office reads it under the signature.
 """
 
 from __future__ import annotations
 
-import html
 import importlib.metadata
 import json
 from dataclasses import dataclass, field
@@ -131,45 +130,6 @@ def write_privacy_report(package_dir: Path, decision: PrivacyDecision) -> Path:
         json.dumps(decision.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return path
-
-
-def privacy_section(decision: PrivacyDecision) -> str:
-    """The privacy decision as a section of reports/validation.html."""
-    verdict = "passed" if decision.accepted else "refused publication"
-    risk = decision.residual_risk()
-    policy = decision.policy
-    items = [
-        f"k = {policy['k']}, smallest published count = {policy['cell_threshold']}, "
-        f"coordinates to {policy['coordinate_decimals']} decimal places",
-        f"Relaxations: {', '.join(policy['relaxations']) or 'none'}"
-        + (f" — reason: {policy['reason']}" if policy.get("reason") else ""),
-        f"Smallest equivalence class: {risk['smallestEquivalenceClass']}; smallest published "
-        f"count: {risk['smallestPublishedCount']}",
-        f"Records generalised: {risk['recordsGeneralised']:,}; records suppressed: "
-        f"{risk['recordsSuppressed']:,}; cells suppressed: {risk['cellsSuppressed']:,}",
-        f"Detector: {decision.detector()['name']} {decision.detector()['version']}",
-    ]
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(str(cell))}</td>"
-            for cell in (
-                r.resource,
-                r.kind,
-                f"{r.rows_in:,} → {'' if r.rows_out is None else f'{r.rows_out:,}'}",
-                ", ".join(f"{c}: {t}" for c, t in r.identifiers.items()) or "none",
-                ", ".join(f"{d}: {n:,}" for d, n in r.hits.items()) or "none",
-            )
-        )
-        + "</tr>"
-        for r in decision.resources
-    )
-    return f"""<h2>Privacy gate: {html.escape(verdict)}</h2>
-<ul>{"".join(f"<li>{html.escape(item)}</li>" for item in items)}</ul>
-<table><thead><tr><th>Table</th><th>Kind</th><th>Rows</th><th>Direct identifiers</th>
-<th>Personal data found</th></tr></thead><tbody>{rows}</tbody></table>
-<p>Full decision: <code>{PRIVACY_REPORT}</code>.</p>
-"""
 
 
 def _version(name: str) -> str:

@@ -50,6 +50,15 @@ WHAT = {
     "address": "an exact address",
     "coordinates": "GPS coordinates finer than the policy allows",
 }
+# What may make a hit publishable, by detector: each kind of personal data has its own case.
+PUBLIC_CASE = {
+    "name": "if it names a public figure or a place (a clinic named after someone)",
+    "phone": "if it is public (a facility's phone line)",
+    "email": "if it is public (an organisation's contact address)",
+    "id-number": "if it is not a person's number (a facility or registry code)",
+    "address": "if it is a public place (a facility's address)",
+    "coordinates": "if they locate a public place (a facility)",
+}
 
 
 @dataclass
@@ -156,9 +165,9 @@ def scan_table(
             findings.append(
                 Finding(
                     code=f"personal-data-{detector}",
-                    message=f"{WHAT[detector]} ({shown}): remove or blur it in the source; if "
-                    "it is public (a facility's phone line), accept it under `privacy.allow` "
-                    "in coalition.yaml with a reason",
+                    message=f"{WHAT[detector]} ({shown}): remove or blur it in the source; "
+                    f"{PUBLIC_CASE.get(detector, 'if it is public')}, accept it under "
+                    "`privacy.allow` in coalition.yaml with a reason",
                     origin=Origin.PRIVACY,
                     resource=protection.resource,
                     row=row + 2,

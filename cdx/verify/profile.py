@@ -22,13 +22,17 @@ def _profile() -> dict[str, Any]:
     return data
 
 
-def profile_problems(descriptor: dict[str, Any]) -> list[str]:
-    """Readable problems of `descriptor` against the profile; empty when it conforms."""
+@cache
+def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    validator = Draft202012Validator(_profile())
+    return Draft202012Validator(_profile())
+
+
+def profile_problems(descriptor: dict[str, Any]) -> list[str]:
+    """Readable problems of `descriptor` against the profile; empty when it conforms."""
     problems = []
-    for error in sorted(validator.iter_errors(descriptor), key=lambda e: list(e.absolute_path)):
+    for error in sorted(_validator().iter_errors(descriptor), key=lambda e: list(e.absolute_path)):
         where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
         problems.append(f"{where}: {error.message}")
     return problems

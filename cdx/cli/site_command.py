@@ -1,0 +1,114 @@
+"""`cdx site CATALOGUE --out DIR`: the catalogue's static website, and --upload beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cdx.cli import output
+from cdx.cli.options import CATALOGUE_HELP, JsonOption
+from cdx.core.errors import ConfigError
+
+
+def parse_now(text: str | None) -> dt.datetime:
+    """`--now 2026-06-30T00:00:00Z` (a fixed clock for freshness), else the current time."""
+    if text is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"--now {text!r} is not a date and time",
+            hint="write it as ISO 8601, e.g. 2026-06-30T00:00:00Z",
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def frequencies_from(configs: list[Path]) -> dict[tuple[str, str], str]:
+    """Each dataset's expected update frequency from the coalition.yaml files given."""
+    from cdx.core.coalition import load_coalition
+
+    found: dict[tuple[str, str], str] = {}
+    for config in configs:
+        coalition = load_coalition(config)
+        for name, dataset in coalition.config.datasets.items():
+            found[(coalition.id, name)] = dataset.update_frequency
+    return found
+
+
+def _open_existing(location: str) -> Any:
+    """The catalogue; a directory that is not there is an error, not an empty site."""
+    from cdx.connectors.registry import PATH_SCHEME, open_catalogue, scheme_of
+    from cdx.core.errors import CatalogueNotFound
+
+    if scheme_of(location) == PATH_SCHEME:
+        path = Path(location.removeprefix("file:")).expanduser()
+        if not path.is_dir():
+            raise CatalogueNotFound(
+                f"there is no catalogue directory {path}",
+                hint="check the path (a local catalogue is the directory `cdx publish` "
+                "wrote to), or give s3://BUCKET/PREFIX",
+            )
+    return open_catalogue(location)
+
+
+def site(
+    catalogue: Annotated[str, typer.Argument(help=CATALOGUE_HELP)],
+    out: Annotated[Path, typer.Option("--out", help="Directory of the site (kept between builds)")],
+    config: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--config",
+            help="A coalition.yaml whose update frequencies drive the freshness badges "
+            "(repeat for several coalitions); without it a dataset is 'as-needed'",
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(help="Judge freshness at this time (ISO 8601) instead of now"),
+    ] = None,
+    upload: Annotated[
+        bool,
+        typer.Option(
+            "--upload", help="Also publish the site beside the S3 catalogue, under _site/"
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Build a static website of a catalogue: datasets, versions, metadata, downloads."""
+    from cdx.site.build import build_site
+
+    moment = parse_now(now)
+    frequencies = frequencies_from(config or [])
+    opened = _open_existing(catalogue)
+    if upload:
+        from cdx.site.upload import check_uploadable
+
+        check_uploadable(opened)  # before any page is written
+    result = build_site(opened, out, now=moment, frequencies=frequencies)
+    uploaded: list[str] = []
+    if upload:
+        from cdx.site.upload import upload_site
+
+        uploaded = upload_site(out, opened, result.written)
+    summary: dict[str, Any] = {
+        "out": str(out),
+        "versions": result.versions,
+        "datasets": result.datasets,
+        "fetched": result.fetched,
+        "written": len(result.written),
+        "uploaded": len(uploaded),
+    }
+    if as_json:
+        output.print_json(summary)
+        return
+    output.out.print(
+        f"Site of {result.datasets} datasets, {result.versions} versions in {out}: "
+        f"{len(result.written)} files written, {result.fetched} packages copied"
+        + (f", {len(uploaded)} objects uploaded" if upload else ""),
+        markup=False,
+    )
+    output.out.print(f"Open {(out / 'index.html').resolve().as_uri()}", markup=False)

@@ -1,0 +1,180 @@
+"""What a version page shows, read from one fetched package: a JSON-ready dict.
+
+The dict is the page's whole input (the build state keeps a hash of it) and its short
+summary feeds the index and the search; nothing here is verified: the page says how to.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from cdx.core.layout import DESCRIPTOR, MANIFEST, PROVENANCE, REPORT_JSON, SIGNATURE
+from cdx.site.schema_org import DCAT, SCHEMA_ORG, minimal_dataset
+from cdx.verify.profile import profile_problems
+
+PRIVACY_JSON = "reports/privacy.json"
+NOT_A_GROUP = frozenset({"safe", "direct-identifier"})  # roles of non-population dimensions
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def version_facts(
+    package_dir: Path, entry: dict[str, str], published_keys: dict[str, Any]
+) -> dict[str, Any]:
+    """Everything the version page shows about the package in `package_dir`."""
+    descriptor = read_json(package_dir / DESCRIPTOR)
+    problems = (
+        profile_problems(descriptor)
+        if isinstance(descriptor, dict)
+        else ["datapackage.json is not a JSON object"]
+    )
+    if problems:  # the page says so and shows what the catalogue entry and manifest say
+        descriptor = {}
+    manifest = read_json(package_dir / MANIFEST) or {}
+    signature = read_json(package_dir / SIGNATURE) or {}
+    files = [item for item in manifest.get("files", []) if isinstance(item, dict)]
+    paths = [str(item.get("path", "")) for item in files]
+    present = {p.relative_to(package_dir).as_posix() for p in package_dir.rglob("*") if p.is_file()}
+    schema_org = next(
+        (read_json(package_dir / name) for name in sorted(present) if SCHEMA_ORG.match(name)),
+        None,
+    )
+    key_id = str(signature.get("keyId", entry.get("keyId", "")))
+    return {
+        "entry": entry,
+        "descriptor": descriptor,
+        "files": files
+        + [
+            {"path": name, "bytes": (package_dir / name).stat().st_size, "sha256": ""}
+            for name in (MANIFEST, SIGNATURE)
+            if name in present
+        ],
+        "validation": _object(read_json(package_dir / REPORT_JSON)),
+        "privacy": _object(read_json(package_dir / PRIVACY_JSON)),
+        "provenance": provenance_chain(read_json(package_dir / PROVENANCE)),
+        "signature": {
+            "keyId": key_id,
+            "algorithm": signature.get("algorithm", ""),
+            "fingerprint": fingerprint(published_keys.get(key_id)),
+        },
+        "schemaOrg": schema_org
+        if isinstance(schema_org, dict)
+        else minimal_dataset(descriptor, paths),
+        "schemaOrgCarried": isinstance(schema_org, dict),
+        "dcat": next((name for name in sorted(present) if DCAT.match(name)), None),
+        "problems": problems[:5],
+        "summary": summary(descriptor, entry),
+    }
+
+
+def degraded(facts: dict[str, Any], problem: str) -> dict[str, Any]:
+    """The facts without the documents the page could not show (their shapes are wrong)."""
+    return {
+        **facts,
+        "descriptor": {},
+        "validation": None,
+        "privacy": None,
+        "provenance": [],
+        "problems": [*facts["problems"], problem],
+    }
+
+
+def _object(value: object) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def fingerprint(key: object) -> str:
+    """SHA-256 of the raw Ed25519 public key the catalogue publishes, in groups of four."""
+    if not isinstance(key, dict) or not isinstance(key.get("public_key"), str):
+        return ""
+    try:
+        raw = base64.b64decode(key["public_key"], validate=True)
+    except ValueError:
+        return ""
+    digest = hashlib.sha256(raw).hexdigest()
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+def provenance_chain(document: object) -> list[dict[str, Any]]:
+    """The PROV nodes in order: id, type, label, times, and what each used or came from."""
+    if not isinstance(document, dict) or not isinstance(document.get("@graph"), list):
+        return []
+    chain = []
+    for node in document["@graph"]:
+        if not isinstance(node, dict):
+            continue
+        chain.append(
+            {
+                "id": str(node.get("@id", "")),
+                "type": ", ".join(str(t).removeprefix("prov:") for t in _listed(node.get("@type"))),
+                "label": str(node.get("prov:label", "")),
+                "started": _value(node.get("prov:startedAtTime")),
+                "ended": _value(node.get("prov:endedAtTime")),
+                "links": [
+                    (relation.removeprefix("prov:"), _value(target))
+                    for relation in (
+                        "prov:wasDerivedFrom",
+                        "prov:wasGeneratedBy",
+                        "prov:used",
+                        "prov:wasAssociatedWith",
+                        "prov:wasAttributedTo",
+                    )
+                    for target in _listed(node.get(relation))
+                ],
+            }
+        )
+    return chain
+
+
+def summary(descriptor: dict[str, Any], entry: dict[str, str]) -> dict[str, Any]:
+    """What the index and the search know of a version."""
+    citizen = descriptor.get("citizenData", {})
+    return {
+        "coalition": entry["coalition"],
+        "coalitionName": citizen.get("coalition", {}).get("name", entry["coalition"]),
+        "dataset": entry["dataset"],
+        "version": entry["version"],
+        "committed": entry["committed"],
+        "title": descriptor.get("title") or entry["dataset"],
+        "description": (descriptor.get("description") or "").strip()[:300],
+        "country": citizen.get("geographicCoverage", {}).get("country")
+        or citizen.get("coalition", {}).get("country", ""),
+        "sdg": list(citizen.get("sdgIndicators", [])),
+        "groups": population_groups(descriptor),
+        "population": citizen.get("population", ""),
+    }
+
+
+def population_groups(descriptor: dict[str, Any]) -> list[str]:
+    """Values of the disaggregation dimensions that describe people: fields the profile
+    lists under `disaggregation` whose role is not `safe` and whose values are an enum."""
+    dimensions = set(descriptor.get("citizenData", {}).get("disaggregation", []))
+    groups: list[str] = []
+    for resource in descriptor.get("resources", []):
+        for field in resource.get("schema", {}).get("fields", []):
+            if field.get("name") in dimensions and field.get("cdx:role") not in NOT_A_GROUP:
+                for value in field.get("constraints", {}).get("enum", []):
+                    if str(value) not in groups:
+                        groups.append(str(value))
+    return groups
+
+
+def _listed(value: object) -> list[object]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, dict):
+        return str(value.get("@value", value.get("@id", "")))
+    return "" if value is None else str(value)
