@@ -40,7 +40,10 @@ def speak_language_of(kwargs: dict[str, Any]) -> None:
 
 def _coalition_language(config: Any) -> str | None:
     """coalition.yaml's `language:`, read before the command loads the file itself; a file
-    that cannot be read says nothing here (the command reports it, in the locale's language)."""
+    that cannot be read says nothing here (the command reports it, in the locale's language).
+    A command given several (`cdx site --config A --config B`) takes the language of none."""
+    if isinstance(config, list) and len(config) == 1:
+        config = config[0]
     if not isinstance(config, Path):
         return None
     path = config / "coalition.yaml" if config.is_dir() else config

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cdx.cli import output
 from cdx.cli.output import err
 from cdx.core.errors import CdxError, Terminal
-from cdx.core.i18n import localise, say, tr
+from cdx.core.i18n import language_in_use, localise, say, tr
 
 if TYPE_CHECKING:
     from cdx.core.coalition import Coalition
@@ -71,7 +71,9 @@ def _publish_here(coalition: Coalition, names: list[str]) -> dict[str, dict[str,
             )
         ):
             try:
-                results[name] = publish_directly(coalition, name, settings)
+                results[name] = publish_directly(
+                    coalition, name, settings, language=language_in_use()
+                )
             except CdxError as error:
                 results[name] = {"error": error}
             except Exception as error:
@@ -123,7 +125,7 @@ def _publish_each(
                 total=len(names),
             )
         ):
-            state = publish_dataset(str(coalition.path), name, return_state=True)
+            state = publish_dataset(str(coalition.path), name, language_in_use(), return_state=True)
         if state.is_completed():
             results[name] = state.result()
             continue

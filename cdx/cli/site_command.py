@@ -11,6 +11,7 @@ import typer
 from cdx.cli import output
 from cdx.cli.options import CATALOGUE_HELP, JsonOption
 from cdx.core.errors import ConfigError
+from cdx.core.i18n import language_in_use, say, say_n, tr
 
 
 def parse_now(text: str | None) -> dt.datetime:
@@ -21,8 +22,8 @@ def parse_now(text: str | None) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ConfigError(
-            f"--now {text!r} is not a date and time",
-            hint="write it as ISO 8601, e.g. 2026-06-30T00:00:00Z",
+            tr("--now {text!r} is not a date and time", text=text),
+            hint=tr("write it as ISO 8601, e.g. 2026-06-30T00:00:00Z"),
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
@@ -48,9 +49,11 @@ def _open_existing(location: str) -> Any:
         path = Path(location.removeprefix("file:")).expanduser()
         if not path.is_dir():
             raise CatalogueNotFound(
-                f"there is no catalogue directory {path}",
-                hint="check the path (a local catalogue is the directory `cdx publish` "
-                "wrote to), or give s3://BUCKET/PREFIX",
+                tr("there is no catalogue directory {path}", path=path),
+                hint=tr(
+                    "check the path (a local catalogue is the directory `cdx publish` "
+                    "wrote to), or give s3://BUCKET/PREFIX"
+                ),
             )
     return open_catalogue(location)
 
@@ -78,7 +81,10 @@ def site(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Build a static website of a catalogue: datasets, versions, metadata, downloads."""
+    """Build a static website of a catalogue: datasets, versions, metadata, downloads.
+
+    The pages speak the language --lang, the coalition.yaml given with --config (when
+    there is one) or the locale asks for."""
     from cdx.site.build import build_site
 
     moment = parse_now(now)
@@ -88,7 +94,7 @@ def site(
         from cdx.site.upload import check_uploadable
 
         check_uploadable(opened)  # before any page is written
-    result = build_site(opened, out, now=moment, frequencies=frequencies)
+    result = build_site(opened, out, now=moment, frequencies=frequencies, lang=language_in_use())
     uploaded: list[str] = []
     if upload:
         from cdx.site.upload import upload_site
@@ -105,10 +111,16 @@ def site(
     if as_json:
         output.print_json(summary)
         return
-    output.out.print(
-        f"Site of {result.datasets} datasets, {result.versions} versions in {out}: "
-        f"{len(result.written)} files written, {result.fetched} packages copied"
-        + (f", {len(uploaded)} objects uploaded" if upload else ""),
-        markup=False,
-    )
-    output.out.print(f"Open {(out / 'index.html').resolve().as_uri()}", markup=False)
+    parts = [
+        say_n("{count:,} dataset", "{count:,} datasets", result.datasets),
+        say_n("{count:,} version", "{count:,} versions", result.versions),
+        say_n("{count:,} file written", "{count:,} files written", len(result.written)),
+        say_n("{count:,} package copied", "{count:,} packages copied", result.fetched),
+    ]
+    if upload:
+        parts.append(
+            say_n("{count:,} object uploaded", "{count:,} objects uploaded", len(uploaded))
+        )
+    output.out.print(say("Site in {out}: {parts}", out=out, parts=", ".join(parts)), markup=False)
+    page = (out / "index.html").resolve().as_uri()
+    output.out.print(say("Open {page}", page=page), markup=False)

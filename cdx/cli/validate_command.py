@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdx.core.findings import ValidationReport
-from cdx.core.i18n import say
+from cdx.core.i18n import language_in_use, say
 
 if TYPE_CHECKING:
     from cdx.protect.decision import PrivacyDecision, ResourceProtection
@@ -68,7 +68,9 @@ def validate_dataset(name: str, config: Path) -> tuple[ValidationReport, Privacy
 
     coalition = load_coalition(config)
     # Validating neither publishes nor seals: no catalogues resolved, no key read.
-    run = start_run(coalition, name, RunRecord(), Settings(), publishing=False)
+    run = start_run(
+        coalition, name, RunRecord(), Settings(), publishing=False, language=language_in_use()
+    )
     try:
         _, staged = pipeline.stage_sources(run)
         pipeline.build(run, staged)

@@ -29,8 +29,10 @@ def publish_directly(
     settings: Settings,
     *,
     wait: Callable[[float], None] = time.sleep,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """stage → build → validate → protect → seal → publish one dataset, journalled."""
+    """stage → build → validate → protect → seal → publish one dataset, journalled; its
+    reports in `language` (default: the coalition's, the locale's or English)."""
     version = coalition.dataset(dataset).version
     record = RunRecord(orchestrator="cdx", flow_run_name=f"{coalition.id}/{dataset}@{version}")
     work_dir = settings.work_dir_for(coalition.base_dir)
@@ -39,7 +41,7 @@ def publish_directly(
     )
     run_journal.record(work_dir, started)
     try:
-        result = _publish(coalition, dataset, record, settings, wait)
+        result = _publish(coalition, dataset, record, settings, wait, language)
     except CdxError as error:
         failed = started.ending("Failed", error_code=error.code, message=error.message)
         run_journal.record(work_dir, failed)
@@ -59,10 +61,11 @@ def _publish(
     record: RunRecord,
     settings: Settings,
     wait: Callable[[float], None],
+    language: str | None,
 ) -> dict[str, Any]:
     # Fails before any work when a catalogue is undefined or the key is missing or
     # readable by others.
-    run = start_run(coalition, dataset, record, settings)
+    run = start_run(coalition, dataset, record, settings, language=language)
     try:
         return _steps(run, wait)
     finally:

@@ -44,7 +44,7 @@ def build(run: PublishRun, staged: list[Path]) -> None:
 def validate(run: PublishRun) -> ValidationReport:
     """Run every check, write reports/ into the package, and return the report."""
     report = validate_package(run.paths.package, load_suites(run), dataset=run.label)
-    write_reports(run.paths.package, report)
+    write_reports(run.paths.package, report, lang=run.language)
     return report
 
 
@@ -77,7 +77,7 @@ def protect(run: PublishRun, report: ValidationReport, *, preview: bool = False)
         # Only a sealed package carries its findings out; a refusal stays with the officer,
         # who needs the values to correct them (privacy findings mask their own).
         mask_finding_values(report, run.paths.package)
-    write_reports(run.paths.package, report, privacy=decision)
+    write_reports(run.paths.package, report, privacy=decision, lang=run.language)
     return decision
 
 

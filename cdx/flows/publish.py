@@ -124,9 +124,13 @@ def _run_name() -> str:
 
 
 @flow(name="publish_dataset", flow_run_name=_run_name)
-def publish_dataset(config_path: str, dataset: str) -> dict[str, Any]:
-    """stage → build → validate → protect → seal → publish one dataset to its catalogues."""
-    return _publish(load_coalition(Path(config_path)), dataset, runtime.flow_run.name, AS_TASKS)
+def publish_dataset(config_path: str, dataset: str, language: str | None = None) -> dict[str, Any]:
+    """stage → build → validate → protect → seal → publish one dataset to its catalogues.
+
+    `language` is that of the run's reports (`cdx publish --lang`); a deployment leaves it
+    out and the coalition's (or the worker's locale) is used."""
+    coalition = load_coalition(Path(config_path))
+    return _publish(coalition, dataset, runtime.flow_run.name, AS_TASKS, language)
 
 
 def _dataset_task_name() -> str:
@@ -144,18 +148,22 @@ def _dataset_task_name() -> str:
     retry_condition_fn=retry_only_transient,  # publishing again is idempotent
     cache_policy=NO_CACHE,
 )
-def publish_one_task(coalition: Coalition, dataset: str) -> dict[str, Any]:
+def publish_one_task(
+    coalition: Coalition, dataset: str, language: str | None = None
+) -> dict[str, Any]:
     """One dataset of a coalition run: the same steps as publish_dataset, in one task run."""
-    return _publish(coalition, dataset, runtime.flow_run.name, AS_CALLS)
+    return _publish(coalition, dataset, runtime.flow_run.name, AS_CALLS, language)
 
 
-def _publish(coalition: Coalition, dataset: str, run_name: str, steps: Steps) -> dict[str, Any]:
+def _publish(
+    coalition: Coalition, dataset: str, run_name: str, steps: Steps, language: str | None
+) -> dict[str, Any]:
     record = RunRecord(
         orchestrator="prefect", flow_run_id=str(runtime.flow_run.id), flow_run_name=run_name
     )
     # Fails before any work when a catalogue is undefined or the key is missing or
     # readable by others.
-    run = start_run(coalition, dataset, record, Settings())
+    run = start_run(coalition, dataset, record, Settings(), language=language)
     try:  # nothing unprotected outlives the run
         return _publish_steps(run, steps)
     finally:
@@ -237,7 +245,9 @@ def _coalition_run_name() -> str:
     flow_run_name=_coalition_run_name,
     task_runner=cast("TaskRunner[Any]", ThreadPoolTaskRunner(Settings().publish_workers)),
 )
-def publish_coalition(config_path: str, datasets: list[str] | None = None) -> dict[str, Any]:
+def publish_coalition(
+    config_path: str, datasets: list[str] | None = None, language: str | None = None
+) -> dict[str, Any]:
     """Publish every dataset (or the named ones); one failing dataset does not stop the rest.
 
     Each dataset is one task run (named coalition/dataset@version, with the same step
@@ -250,7 +260,7 @@ def publish_coalition(config_path: str, datasets: list[str] | None = None) -> di
     # The first dataset goes alone: it creates what a coalition's datasets share in a
     # catalogue (the CKAN organisation, the keys record), so the others never race to.
     for group in (names[:1], names[1:]):
-        futures = {name: publish_one_task.submit(coalition, name) for name in group}
+        futures = {name: publish_one_task.submit(coalition, name, language) for name in group}
         for name, future in futures.items():
             future.wait()
             states[name] = future.state

@@ -25,7 +25,7 @@ def mask_before_quarantine(run: PublishRun, report: ValidationReport) -> None:
     from cdx.reports.validation_report import write_reports
 
     if mask_finding_values(report, run.paths.package):
-        write_reports(run.paths.package, report)
+        write_reports(run.paths.package, report, lang=run.language)
 
 
 def refusal(

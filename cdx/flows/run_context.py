@@ -6,11 +6,13 @@ run's work area; the steps in flows/pipeline.py take the `PublishRun` it returns
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from cdx.core.coalition import Coalition, Dataset
+from cdx.core.i18n import SOURCE_LANGUAGE, choose_language
 from cdx.core.keys import SigningKey, load_signing_key
 from cdx.core.settings import Settings
 from cdx.seal.provenance import RunRecord
@@ -76,6 +78,8 @@ class PublishRun:
     work_dir: Path
     paths: RunPaths
     sealing_key: SealingKey
+    language: str = SOURCE_LANGUAGE
+    """The language the run's pages (reports/validation.html) are written in."""
 
     @property
     def label(self) -> str:
@@ -98,12 +102,15 @@ def start_run(
     settings: Settings,
     *,
     publishing: bool = True,
+    language: str | None = None,
 ) -> PublishRun:
     """Look the dataset up and make the run's work area.
 
     A publishing run also resolves its catalogues and reads the signing key first, so a
     misconfigured catalogue or a key that is missing or readable by others fails the run
-    before any work; a run that only validates needs neither.
+    before any work; a run that only validates needs neither. `language` is the one the
+    command chose (--lang, coalition.yaml, locale); a run no command started (a Prefect
+    deployment) takes coalition.yaml's `language:`, else the locale's, else English.
     """
     spec = coalition.dataset(dataset)
     sealing_key = SealingKey(coalition.id, coalition.resolve(coalition.config.signing.key))
@@ -114,7 +121,11 @@ def start_run(
     work_dir = settings.work_dir_for(coalition.base_dir)
     paths = RunPaths(work_dir / "runs" / record.run_id)
     paths.root.mkdir(parents=True, exist_ok=False)
-    return PublishRun(coalition, dataset, spec, catalogues, record, work_dir, paths, sealing_key)
+    if language is None:
+        language = choose_language(None, coalition.config.coalition.language, os.environ)
+    return PublishRun(
+        coalition, dataset, spec, catalogues, record, work_dir, paths, sealing_key, language
+    )
 
 
 def end_run(run: PublishRun) -> None:

@@ -2,7 +2,9 @@
 catalogue site (cdx/site) load the same templates (cdx/reports/templates/).
 
 Every human-visible string in a template is marked for gettext (`{% trans %}`, `_()`);
-`translations` is any gettext.NullTranslations-compatible object, English when None.
+`translations` is any gettext.NullTranslations-compatible object; when None, the page
+speaks `lang` from cdx's own catalogues (cdx/core/i18n.py), English for a language it has
+no catalogue of.
 """
 
 from __future__ import annotations
@@ -17,19 +19,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from cdx.core.i18n import catalogue
+from cdx.core.i18n import direction as direction  # `<html dir>`, for the pages' callers
+
 TEMPLATES = files("cdx.reports") / "templates"
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
 def code_spans(text: object) -> Markup:
     """Escape `text` and turn its Markdown code spans (`privacy.allow`) into <code>."""
     return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape("" if text is None else text))))
-
-
-def direction(lang: str) -> str:
-    """`rtl` for a right-to-left language code (ar, ar-PS, …), else `ltr`."""
-    return "rtl" if lang.split("-")[0].split("_")[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 
 def _new_environment() -> jinja2.Environment:
@@ -65,7 +64,9 @@ def _environment_for(translations: Any | None) -> jinja2.Environment:
 def render(
     template: str, *, lang: str = "en", translations: Any | None = None, **context: Any
 ) -> str:
-    """`template` rendered with `<html lang dir>` set from `lang`."""
+    """`template` rendered in `lang`, with `<html lang dir>` set from it."""
+    if translations is None:
+        translations = catalogue(lang)
     page = environment(translations).get_template(template)
     return page.render(lang=lang, dir=direction(lang), **context)
 

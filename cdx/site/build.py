@@ -13,6 +13,7 @@ website endpoint):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 from collections import defaultdict
@@ -59,7 +60,7 @@ def build_site(
     """
     frequencies = frequencies or {}
     out.mkdir(parents=True, exist_ok=True)
-    renderer = f"{templates_fingerprint()} cdx {_cdx_version()} {lang}"
+    renderer = f"{templates_fingerprint()} cdx {_cdx_version()} {lang} {_catalogue_digest(lang)}"
     state = BuildState.load(out, renderer)
     result = BuildResult()
     entries = sorted(
@@ -211,6 +212,14 @@ def _union(lists: Any) -> list[str]:
     for values in lists:
         seen += [v for v in values if v not in seen]
     return seen
+
+
+def _catalogue_digest(lang: str) -> str:
+    """The compiled messages of `lang`: a corrected translation rebuilds every page."""
+    from cdx.core.i18n import DOMAIN, LOCALES
+
+    compiled = LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    return hashlib.sha256(compiled.read_bytes()).hexdigest()[:16] if compiled.is_file() else "-"
 
 
 def _cdx_version() -> str:

@@ -74,7 +74,7 @@ def test_search_and_filters(page: Any, site: Path) -> None:
     page.goto((site / "index.html").as_uri())
     everything = set(EXPECTED_FRESHNESS)
     assert visible_keys(page) == everything
-    assert page.inner_text("#count") == "4 of 4 datasets shown"
+    assert page.inner_text("#count") == "Datasets shown: 4 of 4"
     page.fill("#q", "karnali")
     assert visible_keys(page) == {"nepal-dalit-forum/clinic-scores"}
     page.fill("#q", "")
