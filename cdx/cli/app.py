@@ -328,12 +328,14 @@ def schema_infer(
 
 def _register_steward_commands() -> None:
     from cdx.cli.export_command import export
+    from cdx.cli.load_command import load
     from cdx.cli.steward import deploy, notify, status
 
     app.command()(speaks_errors(deploy))
     app.command()(speaks_errors(notify))
     app.command()(speaks_errors(status))
     app.command()(speaks_errors(export))
+    app.command()(speaks_errors(load))
 
 
 _register_steward_commands()

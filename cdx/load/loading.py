@@ -24,6 +24,7 @@ from cdx.load.registry import open_target
 from cdx.verify.verification import Verification, verify_package
 
 PRIVACY_JSON = "reports/privacy.json"
+UNTRUSTED = "key-untrusted"  # the only problem --allow-untrusted lets pass
 
 
 @dataclass
@@ -49,14 +50,15 @@ def checked_package(
 ) -> Verification:
     """The package's verification; PackageNotVerified unless it may be loaded."""
     verification = verify_package(package_dir, trust, limits=limits)
-    if verification.ok or (verification.intact and allow_untrusted):
+    codes = {problem.code for problem in verification.problems}
+    if verification.ok or (allow_untrusted and codes <= {UNTRUSTED}):
         return verification
-    if verification.intact:
+    if codes == {UNTRUSTED}:
         raise PackageNotVerified(
-            f"{package_dir} is intact but signed by key {verification.key_id}, which is not "
-            "in your trust store, so nothing was loaded",
+            f"{package_dir} is signed by key {verification.key_id}, which is not in your "
+            "trust store, so nothing was loaded",
             hint="confirm the key with the coalition and add it to your trust store (--trust); "
-            "or load it anyway with --allow-untrusted (the load log records that)",
+            "or load it anyway with --allow-untrusted (cdx.load_log records that)",
         )
     first = verification.problems[0]
     raise PackageNotVerified(
