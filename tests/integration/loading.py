@@ -52,10 +52,20 @@ def trust_store_of(*files: Path, into: Path) -> Path:
     return into
 
 
-def resealed(package: Path, to: Path, version: str, keys: Path, coalition: str = "kenya-lnob") -> tuple[Path, Path]:
-    """A copy of `package` signed again as `version` (by `coalition`'s test key)."""
+def resealed(
+    package: Path,
+    to: Path,
+    version: str,
+    keys: Path,
+    coalition: str = "kenya-lnob",
+    rewrite: tuple[str, Any] | None = None,
+) -> tuple[Path, Path]:
+    """A copy of `package`, one table rewritten if asked (resource, text → text), signed
+    again as `version` by `coalition`'s key in `keys` (made there if missing)."""
     manifest = json.loads((package / "manifest.json").read_text())
     copy = copy_package(package, to)
+    if rewrite is not None:
+        rewrite_data(copy, *rewrite)
     public = reseal_as(copy, coalition, manifest["package"]["dataset"], version, keys)
     return copy, public
 
