@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -86,10 +86,7 @@ def _exists(directory: Path, given: str) -> None:
         )
 
 
-def _pull(
-    catalogue: str, ref: str, to: Path, store: object, allow_untrusted: bool
-) -> Path:
-    from cdx.cli.app import _existing_catalogue
+def _pull(catalogue: str, ref: str, to: Path, store: object, allow_untrusted: bool) -> Path:
     from cdx.cli.verify_command import print_verification
     from cdx.connectors.catalogue import PackageRef
     from cdx.connectors.pull import pull_package
@@ -98,7 +95,7 @@ def _pull(
     from cdx.core.settings import Settings
 
     resolved, verification = pull_package(
-        _existing_catalogue(catalogue),
+        _catalogue(catalogue),
         PackageRef.parse(ref),
         to,
         store if isinstance(store, TrustStore) else None,
@@ -112,6 +109,19 @@ def _pull(
             hint="add the coalition's key to your trust store (--trust), after confirming it",
         )
     return to
+
+
+def _catalogue(location: str) -> Any:
+    """The catalogue to pull from; a directory that is not there is an error, not empty."""
+    from cdx.connectors.registry import PATH_SCHEME, open_catalogue, scheme_of
+    from cdx.core.errors import CatalogueNotFound
+
+    if scheme_of(location) == PATH_SCHEME and not Path(location.removeprefix("file:")).is_dir():
+        raise CatalogueNotFound(
+            f"there is no catalogue directory {location}",
+            hint="check the path given with --from, or give s3://BUCKET/PREFIX or ckan+https://HOST",
+        )
+    return open_catalogue(location)
 
 
 def _print_result(result: object) -> None:

@@ -25,7 +25,7 @@ def column_kind(field: dict[str, Any]) -> Kind:
     if kind == "boolean" and not {"trueValues", "falseValues"} & set(field):
         return "boolean"
     if kind in ("date", "time", "datetime") and form == "default":
-        return kind  # type: ignore[return-value]
+        return kind
     if kind == "year":
         return "year"
     if kind in ("object", "array"):
@@ -36,4 +36,8 @@ def column_kind(field: dict[str, Any]) -> Kind:
 def holds_values_as_typed(field: dict[str, Any]) -> bool:
     """Whether enum, minimum and maximum can be compared in the database's own type."""
     kind = column_kind(field)
-    return kind in TYPED or kind == "boolean" or (kind == "text" and field.get("type", "string") == "string")
+    return (
+        kind in TYPED
+        or kind == "boolean"
+        or (kind == "text" and field.get("type", "string") == "string")
+    )

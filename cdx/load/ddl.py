@@ -94,10 +94,10 @@ class _Checks:
             if rule in lengths and kind == "text" and isinstance(value, int):
                 self.checks.append(f"length({column}) {lengths[rule]} {value}")
                 continue
-            if rule == "pattern" and spec.get("type", "string") == "string" and kind == "text":
-                if isinstance(value, str) and self.pattern_works(value):
-                    self.checks.append(self.dialect.pattern_check(column, value))
-                    continue
+            pattern = rule == "pattern" and isinstance(value, str) and kind == "text"
+            if pattern and spec.get("type", "string") == "string" and self.pattern_works(value):
+                self.checks.append(self.dialect.pattern_check(column, value))
+                continue
             self.not_enforced.append(where)
 
 
@@ -105,8 +105,7 @@ def _check_identifier(dialect: SqlDialect, name: str, what: str) -> None:
     limit = dialect.max_identifier
     if limit is not None and len(name.encode()) > limit:
         raise LoadFailed(
-            f"the {what} name {name[:40]!r}… is longer than {dialect.name} allows "
-            f"({limit} bytes)",
+            f"the {what} name {name[:40]!r}… is longer than {dialect.name} allows ({limit} bytes)",
             hint="ask the coalition for shorter names in its Table Schema",
         )
 
@@ -137,7 +136,9 @@ def _foreign_keys(
 def _keys(schema: dict[str, Any]) -> list[list[str]]:
     """The column lists a foreign key may refer to: the primary key and unique fields."""
     keys = [_as_list(schema.get("primaryKey"))] if schema.get("primaryKey") else []
-    unique = [f["name"] for f in schema.get("fields", []) if (f.get("constraints") or {}).get("unique")]
+    unique = [
+        f["name"] for f in schema.get("fields", []) if (f.get("constraints") or {}).get("unique")
+    ]
     return keys + [[name] for name in unique]
 
 
@@ -185,7 +186,9 @@ def plan_tables(
             checks.add(name, spec)
             text = _comment(spec)
             if text:
-                comments.append(f"COMMENT ON COLUMN {table}.{quoted(column_name)} IS {sql_string(text)}")
+                comments.append(
+                    f"COMMENT ON COLUMN {table}.{quoted(column_name)} IS {sql_string(text)}"
+                )
             missing = tuple(spec.get("missingValues", package_missing))
             columns.append(LoadColumn(column_name, kind, missing))
         if primary:
@@ -197,7 +200,10 @@ def plan_tables(
             comments.insert(0, f"COMMENT ON TABLE {table} IS {sql_string(text)}")
         create = f"CREATE TABLE {table} (\n  " + ",\n  ".join(lines) + "\n)"
         plans[name] = TablePlan(
-            name, create, comments, TableLoad(table, csv, tuple(columns)),
+            name,
+            create,
+            comments,
+            TableLoad(table, csv, tuple(columns)),
             checks.not_enforced + skipped,
         )
         parents_of[name] = parents

@@ -7,7 +7,7 @@ A table is filled by one `INSERT … SELECT` from `read_csv` with the columns' t
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ TYPES: dict[str, str] = {
 
 class DuckDBDialect:
     name = "DuckDB"
-    max_identifier = None
+    max_identifier: int | None = None
 
     def column_type(self, kind: Kind) -> str:
         return TYPES[kind]
@@ -129,8 +129,6 @@ class DuckDBTarget:
                 "what the message says if it is about their data",
             ) from error
         finally:
-            try:
+            with suppress(duckdb.Error):  # committed, or never begun
                 connection.rollback()
-            except duckdb.Error:
-                pass  # committed, or never begun
             connection.close()

@@ -89,15 +89,22 @@ def load_package(
     verification = checked_package(
         package_dir, trust, allow_untrusted=allow_untrusted, limits=limits or PackageLimits()
     )
-    coalition, dataset, version = (verification.package[k] for k in ("coalition", "dataset", "version"))
+    coalition, dataset, version = (
+        verification.package[k] for k in ("coalition", "dataset", "version")
+    )
     manifest_sha256 = sha256_file(package_dir / MANIFEST)
     manifest = _json_file(package_dir / MANIFEST)
     descriptor = _json_file(package_dir / DESCRIPTOR)
     schema, latest = version_schema(coalition, dataset, version), dataset_schema(coalition, dataset)
     result = LoadResult(
-        ref=f"{coalition}/{dataset}@{version}", target=target.shown, outcome="loaded",
-        schema=schema, latest_schema=latest, latest_version=version,
-        key_id=str(verification.key_id), key_trusted=verification.trusted,
+        ref=f"{coalition}/{dataset}@{version}",
+        target=target.shown,
+        outcome="loaded",
+        schema=schema,
+        latest_schema=latest,
+        latest_version=version,
+        key_id=str(verification.key_id),
+        key_trusted=verification.trusted,
         manifest_sha256=manifest_sha256,
     )
     with target.session() as session:
@@ -127,13 +134,21 @@ def load_package(
         load_log.record(
             session,
             load_log.LoadEntry(
-                schema_name=schema, coalition=coalition, dataset=dataset, version=version,
-                package_id=str(descriptor.get("id", "")), manifest_sha256=manifest_sha256,
-                content_digest=manifest.get("contentDigest"), key_id=result.key_id,
-                key_trusted=result.key_trusted, loaded_by=getpass.getuser(),
+                schema_name=schema,
+                coalition=coalition,
+                dataset=dataset,
+                version=version,
+                package_id=str(descriptor.get("id", "")),
+                manifest_sha256=manifest_sha256,
+                content_digest=manifest.get("contentDigest"),
+                key_id=result.key_id,
+                key_trusted=result.key_trusted,
+                loaded_by=getpass.getuser(),
                 loaded_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                cdx_version=installed_version("cdx"), files=manifest.get("files", []),
-                tables=result.tables, not_enforced=result.not_enforced,
+                cdx_version=installed_version("cdx"),
+                files=manifest.get("files", []),
+                tables=result.tables,
+                not_enforced=result.not_enforced,
             ),
             {
                 "descriptor": descriptor,

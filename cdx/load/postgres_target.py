@@ -35,7 +35,7 @@ LOAD_LOCK = 0x63_64_78_6C  # "cdxl": one load at a time per database
 
 class PostgresDialect:
     name = "PostgreSQL"
-    max_identifier = 63
+    max_identifier: int | None = 63
 
     def column_type(self, kind: Kind) -> str:
         return TYPES[kind]

@@ -62,4 +62,6 @@ def open_target(url: str) -> LoadTarget:
             "postgresql://USER@HOST/DATABASE",
         )
     module, _, attribute = opener.partition(":")
-    return cast("Callable[[str], LoadTarget]", getattr(importlib.import_module(module), attribute))(url)
+    return cast("Callable[[str], LoadTarget]", getattr(importlib.import_module(module), attribute))(
+        url
+    )

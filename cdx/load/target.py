@@ -33,8 +33,13 @@ class TableLoad:
 
 
 class SqlDialect(Protocol):
-    name: str
-    max_identifier: int | None  # bytes; None when the database has no limit
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def max_identifier(self) -> int | None:
+        """The longest name the database keeps, in bytes; None when it has no limit."""
+        ...
 
     def column_type(self, kind: Kind) -> str: ...
 
@@ -44,8 +49,13 @@ class SqlDialect(Protocol):
 
 
 class LoadSession(Protocol):
-    dialect: SqlDialect
-    placeholder: str  # how a query parameter is written: ? or %s
+    @property
+    def dialect(self) -> SqlDialect: ...
+
+    @property
+    def placeholder(self) -> str:
+        """How a query parameter is written: ? or %s."""
+        ...
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
 
@@ -68,7 +78,8 @@ class LoadSession(Protocol):
 class LoadTarget(Protocol):
     """One database, named by a URL; `shown` is that URL without a password."""
 
-    shown: str
+    @property
+    def shown(self) -> str: ...
 
     def session(self) -> AbstractContextManager[LoadSession]:
         """Connect; leaving the block without `commit` rolls everything back."""

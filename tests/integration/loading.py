@@ -5,11 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.conftest import EXAMPLE, reseal_as, seal_example
 
@@ -104,14 +101,9 @@ def execute(url: str, sql: str) -> None:
 def schemas(url: str) -> set[str]:
     rows = query(url, "SELECT schema_name FROM information_schema.schemata")
     return {str(name) for (name,) in rows} - {
-        "main", "information_schema", "pg_catalog", "pg_toast", "public",
+        "main",
+        "information_schema",
+        "pg_catalog",
+        "pg_toast",
+        "public",
     }
-
-
-@pytest.fixture(params=TARGETS)
-def into(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database of each kind: a DuckDB file, a throwaway PostgreSQL database."""
-    if request.param == "duckdb":
-        yield str(tmp_path / "office.duckdb")
-        return
-    yield request.getfixturevalue("postgres_database")

@@ -4,6 +4,7 @@ in a real DuckDB file and a real PostgreSQL database (127.0.0.1:5432)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -15,13 +16,23 @@ import pytest
 
 from cdx.core.keys import TrustStore
 from cdx.load.loading import load_package
-from tests.integration.loading import examples, execute, into, query  # noqa: F401
+from tests.integration.loading import examples, execute, query
 
 TYPES = {
-    "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
-               "boolean": "BOOLEAN", "date": "DATE"},
-    "postgres": {"string": "text", "integer": "bigint", "number": "double precision",
-                 "boolean": "boolean", "date": "date"},
+    "duckdb": {
+        "string": "VARCHAR",
+        "integer": "BIGINT",
+        "number": "DOUBLE",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+    },
+    "postgres": {
+        "string": "text",
+        "integer": "bigint",
+        "number": "double precision",
+        "boolean": "boolean",
+        "date": "date",
+    },
 }
 CHECKED = ("enum", "minimum", "maximum", "minLength", "maxLength", "pattern")
 REFUSED = (duckdb.ConstraintException, psycopg.IntegrityError)
@@ -137,7 +148,8 @@ def test_codes_stay_text_dates_are_dates_and_missing_values_are_null(
     csv = (sealed_examples[1]["youth-survey"] / "data" / "responses.csv").read_text()
     empty = sum(1 for line in csv.splitlines()[1:] if line.split(",")[5] == "")
     ((nulls,),) = query(
-        into, "SELECT count(*) FROM kenya_lnob__youth_survey.responses WHERE employment_status IS NULL"
+        into,
+        "SELECT count(*) FROM kenya_lnob__youth_survey.responses WHERE employment_status IS NULL",
     )
     assert nulls == empty
 
@@ -157,9 +169,15 @@ def test_a_row_breaking_the_table_schema_is_refused_by_the_database(
 ) -> None:
     _load_both(into, sealed_examples)
     good = {
-        "scorecard_id": "'SC-99999'", "area": "'Kisumu'", "facility_code": "'0031'",
-        "group": "'women'", "indicator": "'waiting-time'", "score": "3",
-        "participants": "10", "session_date": "DATE '2026-04-03'", "comment": "NULL",
+        "scorecard_id": "'SC-99999'",
+        "area": "'Kisumu'",
+        "facility_code": "'0031'",
+        "group": "'women'",
+        "indicator": "'waiting-time'",
+        "score": "3",
+        "participants": "10",
+        "session_date": "DATE '2026-04-03'",
+        "comment": "NULL",
     }
     columns = ", ".join(f'"{c}"' for c in good)
 
@@ -172,5 +190,70 @@ def test_a_row_breaking_the_table_schema_is_refused_by_the_database(
     with pytest.raises(REFUSED):
         execute(into, insert({**good, change: value}))
     execute(into, insert(good))  # the same row within the schema is accepted
-    assert query(into, "SELECT count(*) FROM kenya_lnob__health_scorecard.scores "
-                 "WHERE scorecard_id = 'SC-99999'") == [(1,)]
+    assert query(
+        into,
+        "SELECT count(*) FROM kenya_lnob__health_scorecard.scores WHERE scorecard_id = 'SC-99999'",
+    ) == [(1,)]
+
+
+def _with_facilities(package: Path, keys: Path, to: Path) -> Path:
+    """The score card with a second table, facilities, that scores refer to by code."""
+    import csv
+
+    from tests.conftest import reseal_as
+    from tests.integration.loading import copy_package
+
+    copy = copy_package(package, to)
+    with (copy / "data" / "scores.csv").open(newline="") as handle:
+        codes = sorted({row["facility_code"] for row in csv.DictReader(handle)})
+    (copy / "data" / "facilities.csv").write_text(
+        "facility_code,name\n" + "".join(f"{code},Facility {code}\n" for code in codes)
+    )
+    descriptor = json.loads((copy / "datapackage.json").read_text())
+    scores = descriptor["resources"][0]
+    scores["schema"]["foreignKeys"] = [
+        {
+            "fields": ["facility_code"],
+            "reference": {"resource": "facilities", "fields": ["facility_code"]},
+        }
+    ]
+    descriptor["resources"].append(
+        {
+            "name": "facilities",
+            "type": "table",
+            "path": "data/facilities.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {
+                "fields": [
+                    {"name": "facility_code", "type": "string", "constraints": {"required": True}},
+                    {"name": "name", "type": "string", "title": "Facility name"},
+                ],
+                "primaryKey": ["facility_code"],
+            },
+        }
+    )
+    data = (copy / "data" / "facilities.csv").read_bytes()
+    descriptor["resources"][1]["bytes"] = len(data)
+    descriptor["resources"][1]["hash"] = f"sha256:{hashlib.sha256(data).hexdigest()}"
+    (copy / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    reseal_as(copy, "kenya-lnob", "health-scorecard", "1.0.0", keys)
+    return copy
+
+
+def test_foreign_keys_between_tables_are_the_databases_own(
+    into: str, sealed_examples: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    coalition, sealed = sealed_examples
+    package = _with_facilities(sealed["health-scorecard"], coalition / "keys", tmp_path / "fk")
+    trust = TrustStore.load(coalition / "keys" / "kenya-lnob.pub.json")
+    result = load_package(package, into, trust)
+    assert list(result.tables) == ["facilities", "scores"]  # the referred-to table first
+    assert _key_columns(into, result.schema, "scores", "FOREIGN KEY") == ["facility_code"]
+    with pytest.raises(REFUSED):
+        execute(
+            into,
+            f"UPDATE {result.schema}.scores SET facility_code = 'NO-SUCH' "
+            "WHERE scorecard_id = 'SC-00001'",
+        )

@@ -14,9 +14,8 @@ import pytest
 from cdx.core.errors import LoadFailed, LoadVersionConflict, PackageNotVerified
 from cdx.core.keys import TrustStore
 from cdx.load.loading import load_package
-from tests.integration.loading import (  # noqa: F401
+from tests.integration.loading import (
     examples,
-    into,
     query,
     resealed,
     schemas,
@@ -115,9 +114,7 @@ def test_a_tampered_package_is_refused_and_nothing_is_written(
     assert not Path(into).exists() or schemas(into) == set()
 
 
-def test_an_untrusted_key_is_refused_unless_the_office_allows_it(
-    into: str, survey: Path
-) -> None:
+def test_an_untrusted_key_is_refused_unless_the_office_allows_it(into: str, survey: Path) -> None:
     with pytest.raises(PackageNotVerified):
         load_package(survey, into, None)
     assert not Path(into).exists() or schemas(into) == set()
