@@ -32,6 +32,7 @@ class TablePlan:
     comments: list[str]
     load: TableLoad
     not_enforced: list[str] = field(default_factory=list)
+    after_load: str | None = None  # keys and checks added once the rows are in
 
 
 def _as_list(value: Any) -> list[str]:
@@ -167,7 +168,7 @@ def plan_tables(
         table = qualified(db_schema, name)
         by_name = {f["name"]: f for f in schema.get("fields", [])}
         checks = _Checks(dialect, pattern_works)
-        lines, comments = [], []
+        lines, keys, comments = [], [], []
         primary = _as_list(schema.get("primaryKey"))
         package_missing = tuple(schema.get("missingValues", [""]))
         csv = package_dir / str(safe_member_path(resource["path"]))
@@ -181,7 +182,7 @@ def plan_tables(
             if constraints.get("required") or column_name in primary:
                 line += " NOT NULL"
             if constraints.get("unique") and primary != [column_name]:
-                line += " UNIQUE"
+                keys.append(f"UNIQUE ({quoted(column_name)})")
             lines.append(line)
             checks.add(name, spec)
             text = _comment(spec)
@@ -192,19 +193,26 @@ def plan_tables(
             missing = tuple(spec.get("missingValues", package_missing))
             columns.append(LoadColumn(column_name, kind, missing))
         if primary:
-            lines.append(f"PRIMARY KEY ({', '.join(map(quoted, primary))})")
+            keys.insert(0, f"PRIMARY KEY ({', '.join(map(quoted, primary))})")
         foreign, skipped, parents = _foreign_keys(name, schema, keys_of, db_schema)
-        lines += [f"CHECK ({check})" for check in checks.checks] + foreign
+        keys += [f"CHECK ({check})" for check in checks.checks] + foreign
         text = _comment(schema) or _comment(resource)
         if text:
             comments.insert(0, f"COMMENT ON TABLE {table} IS {sql_string(text)}")
-        create = f"CREATE TABLE {table} (\n  " + ",\n  ".join(lines) + "\n)"
+        if dialect.constraints_after_load:  # one scan of the loaded rows checks them all
+            create = f"CREATE TABLE {table} (\n  " + ",\n  ".join(lines) + "\n)"
+            added = ",\n  ".join(f"ADD {k}" for k in keys)
+            after = f"ALTER TABLE {table}\n  {added}" if keys else None
+        else:
+            create = f"CREATE TABLE {table} (\n  " + ",\n  ".join(lines + keys) + "\n)"
+            after = None
         plans[name] = TablePlan(
             name,
             create,
             comments,
             TableLoad(table, csv, tuple(columns)),
             checks.not_enforced + skipped,
+            after,
         )
         parents_of[name] = parents
     return _parents_first(plans, parents_of)

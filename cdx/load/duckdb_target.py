@@ -33,6 +33,7 @@ TYPES: dict[str, str] = {
 class DuckDBDialect:
     name = "DuckDB"
     max_identifier: int | None = None
+    constraints_after_load = False  # DuckDB adds no CHECK to a table that exists
 
     def column_type(self, kind: Kind) -> str:
         return TYPES[kind]

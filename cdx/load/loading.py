@@ -130,6 +130,8 @@ def load_package(
             for comment in plan.comments:
                 session.execute(comment)
             result.tables[plan.resource] = session.bulk_load(plan.load)
+            if plan.after_load:
+                session.execute(plan.after_load)
             result.not_enforced += plan.not_enforced
         load_log.record(
             session,

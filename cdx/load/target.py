@@ -37,6 +37,11 @@ class SqlDialect(Protocol):
     def name(self) -> str: ...
 
     @property
+    def constraints_after_load(self) -> bool:
+        """Add keys and checks after the bulk load (one scan) rather than in CREATE TABLE."""
+        ...
+
+    @property
     def max_identifier(self) -> int | None:
         """The longest name the database keeps, in bytes; None when it has no limit."""
         ...
