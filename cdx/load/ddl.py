@@ -174,7 +174,13 @@ def plan_tables(
         csv = package_dir / str(safe_member_path(resource["path"]))
         columns = []
         for column_name in _header(csv):
-            spec = by_name[column_name]
+            spec = by_name.get(column_name)
+            if spec is None:
+                raise LoadFailed(
+                    f"{resource['path']} has a column {column_name!r} its Table Schema lacks",
+                    hint="ask the coalition to publish the package again; `cdx verify` checks "
+                    "files against the manifest, not columns against the schema",
+                )
             _check_identifier(dialect, column_name, "column")
             kind = column_kind(spec)
             constraints = spec.get("constraints") or {}
