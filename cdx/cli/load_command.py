@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cdx.cli import output
 from cdx.cli.options import CATALOGUE_HELP, JsonOption, TrustOption
+
+if TYPE_CHECKING:
+    from cdx.core.keys import TrustStore
+    from cdx.load.loading import LoadResult
 
 INTO_HELP = (
     "The database: a DuckDB file (a path, or duckdb:///office.duckdb; created if missing) "
@@ -86,27 +90,34 @@ def _exists(directory: Path, given: str) -> None:
         )
 
 
-def _pull(catalogue: str, ref: str, to: Path, store: object, allow_untrusted: bool) -> Path:
-    from cdx.cli.verify_command import print_verification
+def _pull(
+    catalogue: str, ref: str, to: Path, store: TrustStore | None, allow_untrusted: bool
+) -> Path:
+    """Pull `ref` into `to` as `cdx pull` does; PackageNotVerified if it is not accepted."""
     from cdx.connectors.catalogue import PackageRef
     from cdx.connectors.pull import pull_package
     from cdx.core.errors import PackageNotVerified
-    from cdx.core.keys import TrustStore
     from cdx.core.settings import Settings
 
     resolved, verification = pull_package(
         _catalogue(catalogue),
         PackageRef.parse(ref),
         to,
-        store if isinstance(store, TrustStore) else None,
+        store,
         accept_catalogue_keys=allow_untrusted,
         limits=Settings().package_limits(),
     )
     if not (verification.ok or (verification.intact and allow_untrusted)):
-        print_verification(verification, as_json=False, label=str(resolved))
+        problems = verification.problems
+        why = (
+            f"{problems[0].message} [{problems[0].code}]"
+            if problems
+            else f"it is signed by key {verification.key_id}, which is not in your trust store"
+        )
         raise PackageNotVerified(
-            f"{resolved} did not verify when pulled from {catalogue}, so nothing was loaded",
-            hint="add the coalition's key to your trust store (--trust), after confirming it",
+            f"{resolved} did not verify when pulled from {catalogue}, so nothing was loaded: {why}",
+            hint="add the coalition's key to your trust store (--trust), after confirming it "
+            "with the coalition; or pass --allow-untrusted",
         )
     return to
 
@@ -124,10 +135,7 @@ def _catalogue(location: str) -> Any:
     return open_catalogue(location)
 
 
-def _print_result(result: object) -> None:
-    from cdx.load.loading import LoadResult
-
-    assert isinstance(result, LoadResult)
+def _print_result(result: LoadResult) -> None:
     key = f"key {result.key_id}" + ("" if result.key_trusted else " (NOT in your trust store)")
     if result.outcome == "unchanged":
         output.out.print(

@@ -37,7 +37,8 @@ def _bounded(readable: str, ambiguous: bool, full: str) -> str:
 
 def dataset_schema(coalition: str, dataset: str) -> str:
     """The schema of the latest-version views of one coalition's dataset."""
-    check_slug(coalition, what="coalition"), check_slug(dataset, what="dataset")
+    check_slug(coalition, what="coalition")
+    check_slug(dataset, what="dataset")
     readable = f"{coalition}__{dataset}".replace("-", "_")
     ambiguous = "--" in coalition or "--" in dataset
     return _bounded(readable, ambiguous, f"{coalition}/{dataset}")

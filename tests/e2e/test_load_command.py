@@ -77,3 +77,17 @@ def test_an_unknown_database_kind_is_named(sealed: Path, trust_file: Path, tmp_p
     )
     assert refused.returncode == 2
     assert "[load-target-unknown]" in refused.stderr
+
+
+def test_a_reference_signed_by_an_unknown_key_is_refused_before_any_database_file(
+    sealed: Path, tmp_path: Path
+) -> None:
+    catalogue = _catalogue_with(sealed, tmp_path / "catalogue")
+    refused = cdx(
+        "load", "kenya-lnob/health-scorecard", "--from", str(catalogue),
+        "--into", "office.duckdb", cwd=tmp_path,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "[package-not-verified]" in refused.stderr
+    assert "which is not in your trust store" in refused.stderr
+    assert not (tmp_path / "office.duckdb").exists()
