@@ -17,6 +17,9 @@ from cdx.load.column_types import Kind
 from cdx.load.naming import quoted
 from cdx.load.target import LoadColumn, TableLoad
 
+# Cells may be 1 MiB each (CDX_MAX_CELL_CHARACTERS' default), a few in a row; DuckDB's
+# default line limit is 2 MB, and a far larger one makes its CSV reader's buffers larger.
+MAX_LINE = 8 * 1024 * 1024
 TYPES: dict[str, str] = {
     "text": "VARCHAR",
     "integer": "BIGINT",
@@ -51,7 +54,7 @@ def read_csv_sql(load: TableLoad, *, read_as: dict[str, str] | None = None) -> s
     return (
         f"read_csv({sql_string(str(load.csv))}, header = true, auto_detect = false, "
         f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}, "
-        f"nullstr = [{nulls}], max_line_size = 134217728)"
+        f"nullstr = [{nulls}], max_line_size = {MAX_LINE})"
     )
 
 
