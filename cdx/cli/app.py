@@ -336,8 +336,8 @@ def schema_infer(
 
 def _register_steward_commands() -> None:
     from cdx.cli.export_command import export
-    from cdx.cli.site_command import site
     from cdx.cli.load_command import load
+    from cdx.cli.site_command import site
     from cdx.cli.steward import deploy, notify, status
 
     app.command()(speaks_errors(deploy))
