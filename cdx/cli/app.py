@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
-from cdx.cli.language import speak_language_of, translate_help, with_lang_option
+from cdx.cli.language import speak_language_of, translate_help, unwrap_help, with_lang_option
 from cdx.cli.options import (
     CATALOGUE_HELP,
     DEFAULT_CONFIG,
@@ -397,6 +397,7 @@ def main() -> None:
 
     command = get_command(app)  # what app() runs, with its help in the person's language
     translate_help(command, sys.argv[1:], os.environ)
+    unwrap_help(command)
     command(prog_name="cdx")
 
 
