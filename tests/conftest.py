@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.services.ckan",
     "tests.services.seaweedfs",
     "tests.services.prefect_server",
+    "tests.services.postgres",
 ]
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

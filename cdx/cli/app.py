@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
-from cdx.cli.language import speak_language_of, translate_help, with_lang_option
+from cdx.cli.language import speak_language_of, translate_help, unwrap_help, with_lang_option
 from cdx.cli.options import (
     CATALOGUE_HELP,
     DEFAULT_CONFIG,
@@ -336,6 +336,7 @@ def schema_infer(
 
 def _register_steward_commands() -> None:
     from cdx.cli.export_command import export
+    from cdx.cli.load_command import load
     from cdx.cli.site_command import site
     from cdx.cli.steward import deploy, notify, status
 
@@ -344,6 +345,7 @@ def _register_steward_commands() -> None:
     app.command()(speaks_errors(status))
     app.command()(speaks_errors(export))
     app.command()(speaks_errors(site))
+    app.command()(speaks_errors(load))
 
 
 _register_steward_commands()
@@ -395,6 +397,7 @@ def main() -> None:
 
     command = get_command(app)  # what app() runs, with its help in the person's language
     translate_help(command, sys.argv[1:], os.environ)
+    unwrap_help(command)
     command(prog_name="cdx")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,16 @@ def translate_help(command: Any, argv: list[str], environ: Mapping[str, str]) ->
     rich_utils.REQUIRED_LONG_STRING = say("[required]")
     rich_utils.DEFAULT_STRING = say("[default: {}]")
     rich_utils.ENVVAR_STRING = say("[env var: {}]")
+
+
+# A line break inside a paragraph of a docstring, not before a list item or indented line.
+_WRAPPED = re.compile(r"(?<=\S)\n(?=[^\s\-*\d])")
+
+
+def unwrap_help(command: Any) -> None:
+    """Join the lines of each help paragraph, so the terminal wraps them at its own width
+    (Typer keeps a docstring's line breaks, leaving one word on a line of its own)."""
+    _translate_tree(command, lambda text: _WRAPPED.sub(" ", text))
 
 
 def _translate_tree(command: Any, gettext: Callable[[str], str]) -> None:

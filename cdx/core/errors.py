@@ -365,3 +365,30 @@ class FileModified(PackageRefused):
     """A member whose bytes do not hash to what its manifest entry says."""
 
     code = "file-modified"
+
+
+# --- loading into an office's database (cdx load) --------------------------------------
+
+
+class LoadTargetUnknown(Terminal):
+    """--into names a kind of database cdx cannot load into."""
+
+    code = "load-target-unknown"
+
+
+class LoadTargetUnreachable(Transient):
+    """The database did not answer or refused the connection."""
+
+    code = "load-target-unreachable"
+
+
+class LoadVersionConflict(DatasetInvalid):
+    """Another package (another manifest) already loaded as this coalition/dataset@version."""
+
+    code = "load-version-conflict"
+
+
+class LoadFailed(Terminal):
+    """The database refused the load; the transaction was rolled back, nothing was kept."""
+
+    code = "load-failed"
