@@ -31,6 +31,11 @@ def code_spans(text: object) -> Markup:
     return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape("" if text is None else text))))
 
 
+def left_to_right(value: object) -> Markup:
+    """A date, version or code kept in its own order inside a right-to-left sentence."""
+    return Markup('<bdi dir="ltr">') + escape("" if value is None else value) + Markup("</bdi>")
+
+
 def _new_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -54,6 +59,7 @@ def environment(translations: Any | None = None) -> jinja2.Environment:
 def _environment_for(translations: Any | None) -> jinja2.Environment:
     env = _new_environment()
     env.filters["code"] = code_spans
+    env.filters["ltr"] = left_to_right
     env.filters["number"] = lambda value: f"{value:,}" if isinstance(value, int) else value
     env.install_gettext_translations(  # type: ignore[attr-defined]
         translations if translations is not None else gettext.NullTranslations(), newstyle=True
