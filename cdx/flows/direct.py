@@ -82,7 +82,7 @@ def _steps(run: PublishRun, wait: Callable[[float], None]) -> dict[str, Any]:
     # valid data.
     privacy = pipeline.protect(run, report)
     if not report.valid or not privacy.accepted:
-        mask_before_quarantine(run, report)
+        mask_before_quarantine(run, report, privacy)
         private = report.error_count - errors_before
         raise refusal(run, report, pipeline.quarantine(run), private)
     sealed = pipeline.seal(run, sources, report, privacy)

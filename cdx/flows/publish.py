@@ -185,7 +185,7 @@ def _publish_steps(run: PublishRun, steps: Steps) -> dict[str, Any]:
     else:
         risk = {"accepted": "not assessed: the data failed validation first"}
     if not report.valid or not privacy.accepted:
-        mask_before_quarantine(run, report)
+        mask_before_quarantine(run, report, privacy)
         _refuse(run, report, risk, report.error_count - errors_before)
     sealed = steps.seal(run, sources, report, privacy)
     published = []

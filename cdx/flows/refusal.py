@@ -8,24 +8,31 @@ and the run fails with `dataset-invalid` naming the report.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cdx.core.errors import DatasetInvalid
 from cdx.core.findings import ValidationReport
 from cdx.core.i18n import tr, tr_n
 from cdx.flows.run_context import PublishRun
 
+if TYPE_CHECKING:
+    from cdx.protect.decision import PrivacyDecision
 
-def mask_before_quarantine(run: PublishRun, report: ValidationReport) -> None:
+
+def mask_before_quarantine(
+    run: PublishRun, report: ValidationReport, privacy: PrivacyDecision | None = None
+) -> None:
     """Mask quoted values of non-safe columns in a report the privacy gate never saw.
 
     A dataset that fails validation is refused before the gate runs, so its reports
-    still quote cells as read (a phone number in a column that breaks its pattern).
+    still quote cells as read (a phone number in a column that breaks its pattern). The
+    page is written again with the privacy decision, when there is one, still on it.
     """
     from cdx.protect.masking import mask_finding_values
     from cdx.reports.validation_report import write_reports
 
     if mask_finding_values(report, run.paths.package):
-        write_reports(run.paths.package, report, lang=run.language)
+        write_reports(run.paths.package, report, privacy, lang=run.language)
 
 
 def refusal(

@@ -88,9 +88,11 @@ def test_a_refusal_keeps_its_page_in_the_language_asked_and_the_same_code(
     assert "Seti ya data si halali:" in pages[0]
     assert "hitilafu 2 (hizi zinazuia uchapishaji)" in pages[0]
     assert '<h2 id="findings">Matokeo</h2>' in pages[0]
+    assert "Kichujio cha faragha: kimekataa kuchapisha" in pages[0]  # the decision stays
     assert html_tag(pages[1]) == '<html lang="ar" dir="rtl">'
     assert "مجموعة البيانات غير صالحة:" in pages[1]
     assert '<h2 id="findings">النتائج</h2>' in pages[1]
+    assert "بوابة الخصوصية: رُفض النشر" in pages[1]
 
     said = [json.loads(run.stdout)["health-scorecard"] for run in (swahili_run, arabic_run)]
     assert [entry["error"]["code"] for entry in said] == ["dataset-invalid"] * 2
