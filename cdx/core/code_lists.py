@@ -26,6 +26,7 @@ from cdx.core.errors import (
     LanguageTagInvalid,
 )
 from cdx.core.fitness import Area
+from cdx.core.i18n import tr
 from cdx.core.names import check_version, version_key
 from cdx.core.yaml_lines import line_of
 
@@ -74,16 +75,35 @@ def _check_areas(dataset: Dataset, at: Any) -> None:
         if code not in known:
             named = [c for c, n in known.items() if n.casefold().startswith(area.name.casefold())]
             sample = ", ".join(f"{c} {n}" for c, n in sorted(known.items())[:6])
-            hint = (
-                f"ISO 3166-2 names {area.name} {' or '.join(sorted(named))}"
-                if named
-                else f"use the code of {area.name} from ISO 3166-2:{coverage.country}"
-                + (f" (e.g. {sample}, …)" if sample else "")
-            )
+            if named:
+                hint = tr(
+                    "ISO 3166-2 names {area} {codes}, or leave `iso_3166_2` out",
+                    area=area.name,
+                    codes=" or ".join(sorted(named)),
+                )
+            elif sample:
+                hint = tr(
+                    "use the code of {area} from ISO 3166-2:{country} (e.g. {sample}, …), "
+                    "or leave `iso_3166_2` out",
+                    area=area.name,
+                    country=coverage.country,
+                    sample=sample,
+                )
+            else:
+                hint = tr(
+                    "use the code of {area} from ISO 3166-2:{country}, or leave `iso_3166_2` out",
+                    area=area.name,
+                    country=coverage.country,
+                )
             raise AreaCodeUnknown(
-                f"{code} ({area.name}) is not an ISO 3166-2 subdivision of {coverage.country}",
+                tr(
+                    "{code} ({area}) is not an ISO 3166-2 subdivision of {country}",
+                    code=code,
+                    area=area.name,
+                    country=coverage.country,
+                ),
                 where=at("geographic_coverage", "areas", index, "iso_3166_2"),
-                hint=hint + ", or leave `iso_3166_2` out",
+                hint=hint,
             )
 
 
@@ -102,9 +122,9 @@ def _check_languages(dataset: Dataset, at: Any) -> None:
     for index, tag in enumerate(dataset.metadata.languages):
         if not langcodes.tag_is_valid(tag):
             raise LanguageTagInvalid(
-                f"{tag!r} is not a BCP 47 language tag",
+                tr("{tag!r} is not a BCP 47 language tag", tag=tag),
                 where=at("languages", index),
-                hint="write a tag such as en, sw, fr, en-KE or sw-TZ",
+                hint=tr("write a tag such as en, sw, fr, en-KE or sw-TZ"),
             )
 
 
@@ -118,9 +138,13 @@ def _check_previous(dataset: Dataset, at: Any) -> None:
         raise ConfigError(exc.message, where=at("previous_version"), hint=exc.hint) from None
     if version_key(previous) >= version_key(dataset.version):
         raise ConfigError(
-            f"previous_version {previous} is not older than version {dataset.version}",
+            tr(
+                "previous_version {previous} is not older than version {version}",
+                previous=previous,
+                version=dataset.version,
+            ),
             where=at("previous_version"),
-            hint="name the version this one replaces, or leave `previous_version` out",
+            hint=tr("name the version this one replaces, or leave `previous_version` out"),
         )
 
 
@@ -135,11 +159,17 @@ def _check_dimensions(dataset: Dataset, at: Any) -> None:
             ]
             if uncoded or not meta.geographic_coverage.areas:
                 raise DimensionCodeUnknown(
-                    f"column `{column}` maps to REF_AREA through the areas' codes, but "
-                    f"{', '.join(uncoded) or 'no area'} has none",
+                    tr(
+                        "column `{column}` maps to REF_AREA through the areas' codes, but "
+                        "{areas} has none",
+                        column=column,
+                        areas=", ".join(uncoded) if uncoded else tr("no area"),
+                    ),
                     where=at("dimensions", column),
-                    hint="give each area of `geographic_coverage` an `iso_3166_2` or "
-                    "`pcode`, or list `codes:` for the column",
+                    hint=tr(
+                        "give each area of `geographic_coverage` an `iso_3166_2` or "
+                        "`pcode`, or list `codes:` for the column"
+                    ),
                 )
         for value, code in mapping.codes.items():
             coded = {mapping.dimension: code} if isinstance(code, str) else code
@@ -147,9 +177,16 @@ def _check_dimensions(dataset: Dataset, at: Any) -> None:
                 problem = _code_problem(str(dimension), one)
                 if problem:
                     raise DimensionCodeUnknown(
-                        f"`{column}` value {value!r} → {dimension} {one!r}: {problem}",
+                        tr(
+                            "`{column}` value {value!r} → {dimension} {code!r}: {problem}",
+                            column=column,
+                            value=value,
+                            dimension=dimension,
+                            code=one,
+                            problem=problem,
+                        ),
                         where=at("dimensions", column, "codes", value),
-                        hint="use a code of the SDG code list of that dimension",
+                        hint=tr("use a code of the SDG code list of that dimension"),
                     )
 
 
@@ -157,7 +194,7 @@ def _code_problem(dimension: str, code: str) -> str | None:
     listed = LISTED.get(dimension)
     if listed is not None and code not in listed:
         known = ", ".join(f"{c} ({n})" for c, n in listed.items())
-        return f"not in CL_{dimension}: {known}"
+        return tr("not in CL_{dimension}: {known}", dimension=dimension, known=known)
     if dimension == "AGE" and not AGE.match(code):
-        return "not an SDMX age code such as Y15T24, Y_GE65, Y_LT5 or _T"
+        return tr("not an SDMX age code such as Y15T24, Y_GE65, Y_LT5 or _T")
     return None
