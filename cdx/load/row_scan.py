@@ -73,13 +73,11 @@ def scan_rows(load: TableLoad) -> None:
     for check in load.checks:
         broken = f"(coalesce({check.broken}, false) OR {quoted('cdx unread ' + check.column)})"
         aggregates.append(f"count(*) FILTER (WHERE {broken})")
-        aggregates.append(f"any_value(CAST(raw_{columns.index(check.column)} AS VARCHAR)) "
-                          f"FILTER (WHERE {broken})")
+        aggregates.append(
+            f"any_value(CAST(raw_{columns.index(check.column)} AS VARCHAR)) FILTER (WHERE {broken})"
+        )
     raw = ", ".join(f"{quoted(name)} AS raw_{i}" for i, name in enumerate(columns))
-    sql = (
-        f"SELECT {', '.join(aggregates)} FROM "
-        f"(SELECT {select}, {unread}, {raw} FROM {text})"
-    )
+    sql = f"SELECT {', '.join(aggregates)} FROM (SELECT {select}, {unread}, {raw} FROM {text})"
     with duckdb.connect() as connection:
         connection.execute("SET TimeZone = 'UTC'")
         register(connection)
