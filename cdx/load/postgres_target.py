@@ -97,7 +97,7 @@ class PostgresSession:
         def scan() -> None:
             try:
                 scan_rows(load)
-            except BaseException as error:  # noqa: BLE001 - raised again below, in this thread
+            except BaseException as error:  # raised again below, in this thread
                 failures.append(error)
 
         scanning = threading.Thread(target=scan, name="cdx-row-scan")

@@ -30,7 +30,7 @@ def test_a_pattern_is_read_as_the_table_schema_reads_it(tmp_path: Path) -> None:
 def test_bounds_compare_typed_values_and_an_unreadable_cell_breaks_them(tmp_path: Path) -> None:
     broken = "NOT (\"v\" <= DATE '2026-12-31')"
     scan_rows(_load(tmp_path, ["2026-04-03", "", "n/a"], "date", "maximum", broken))
-    with pytest.raises(LoadRowsBreakSchema, match="2 break t.v maximum"):
+    with pytest.raises(LoadRowsBreakSchema, match=r"2 break t\.v maximum"):
         scan_rows(
             _load(tmp_path, ["2027-01-01", "2026-04-03", "3 April 2026"], "date", "maximum", broken)
         )
