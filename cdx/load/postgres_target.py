@@ -56,12 +56,33 @@ def copy_sql(table: str, columns: Sequence[str], null: str) -> str:
     )
 
 
+class RowScan:
+    """load.row_scan.scan_rows of one table in a thread; `wait` raises what it found."""
+
+    def __init__(self, load: TableLoad) -> None:
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(load,), name="cdx-row-scan")
+        self.thread.start()
+
+    def _run(self, load: TableLoad) -> None:
+        try:
+            scan_rows(load)
+        except BaseException as error:  # raised again by `wait`, in the loading thread
+            self.failure = error
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+
 class PostgresSession:
     placeholder = "%s"
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
         self.dialect = PostgresDialect()
+        self._scan: RowScan | None = None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.connection.execute(sql, tuple(params) or None)
@@ -91,24 +112,17 @@ class PostgresSession:
             return int(cursor.rowcount)
 
     def bulk_load(self, load: TableLoad) -> int:
-        """COPY the file while DuckDB tests its rows against the NOT VALID CHECKs beside it."""
-        failures: list[BaseException] = []
+        """COPY the file while DuckDB tests its rows against the NOT VALID CHECKs beside it;
+        the test runs on through the keys' index build and is awaited before the next
+        table's and before `commit` (a broken row raises there, nothing kept)."""
+        self.await_row_scan()
+        self._scan = RowScan(load)
+        return self._bulk_load(load)
 
-        def scan() -> None:
-            try:
-                scan_rows(load)
-            except BaseException as error:  # raised again below, in this thread
-                failures.append(error)
-
-        scanning = threading.Thread(target=scan, name="cdx-row-scan")
-        scanning.start()
-        try:
-            rows = self._bulk_load(load)
-        finally:
-            scanning.join()
-        if failures:
-            raise failures[0]
-        return rows
+    def await_row_scan(self) -> None:
+        scan, self._scan = self._scan, None
+        if scan is not None:
+            scan.wait()
 
     def _bulk_load(self, load: TableLoad) -> int:
         names = [c.name for c in load.columns]
@@ -135,6 +149,7 @@ class PostgresSession:
         return rows
 
     def commit(self) -> None:
+        self.await_row_scan()
         self.connection.commit()
 
 
@@ -164,8 +179,9 @@ class PostgresTarget:
                 f"PostgreSQL at {self.shown} did not accept the connection: {error}".strip(),
                 hint="check the host, port, database and user in --into, and that the server runs",
             ) from error
+        session = PostgresSession(connection)
         try:
-            yield PostgresSession(connection)
+            yield session
         except psycopg.Error as error:
             raise LoadFailed(
                 f"PostgreSQL refused the load: {str(error).strip()}",
@@ -174,6 +190,8 @@ class PostgresTarget:
             ) from error
         finally:
             try:
+                if session._scan is not None:  # a load that failed: let its scan end first
+                    session._scan.thread.join()
                 connection.rollback()
             finally:
                 connection.close()
