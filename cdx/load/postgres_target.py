@@ -3,6 +3,8 @@
 The file's bytes go to the server as they are: the server parses the CSV and every value
 into its column's type. Only a table whose columns disagree on what a missing value is
 goes through a temporary text table first (COPY has one NULL string per statement).
+The table's CHECKs are declared NOT VALID and tested on every row by load.row_scan, in a
+thread beside COPY and the keys' index build (decision 0073).
 """
 
 from __future__ import annotations
