@@ -3,8 +3,9 @@
 Types from column_types; `required` → NOT NULL; `unique` → UNIQUE; `primaryKey` and
 `foreignKeys` (within the package, to a primary key or unique field) → the database's own
 keys; `enum`, `minimum`/`maximum` (and exclusive), `minLength`/`maxLength` and `pattern`
-→ CHECK constraints. What a database cannot hold is listed in `not_enforced`, never
-silently dropped (decision 0071).
+→ CHECK constraints, each with its test for load.row_scan (a target whose dialect has
+`checks_scanned_first` declares those NOT VALID, decision 0073). What a database cannot
+hold is listed in `not_enforced`, never silently dropped (decision 0071).
 """
 
 from __future__ import annotations
