@@ -392,3 +392,10 @@ class LoadFailed(Terminal):
     """The database refused the load; the transaction was rolled back, nothing was kept."""
 
     code = "load-failed"
+
+
+class LoadRowsBreakSchema(LoadFailed):
+    """Rows of a signed package break its own Table Schema (found by cdx's row scan
+    before the database was asked); the transaction was rolled back, nothing was kept."""
+
+    code = "load-rows-break-schema"

@@ -3,8 +3,9 @@
 Types from column_types; `required` → NOT NULL; `unique` → UNIQUE; `primaryKey` and
 `foreignKeys` (within the package, to a primary key or unique field) → the database's own
 keys; `enum`, `minimum`/`maximum` (and exclusive), `minLength`/`maxLength` and `pattern`
-→ CHECK constraints. What a database cannot hold is listed in `not_enforced`, never
-silently dropped (decision 0071).
+→ CHECK constraints, each with its test for load.row_scan (a target whose dialect has
+`checks_scanned_first` declares those NOT VALID, decision 0073). What a database cannot
+hold is listed in `not_enforced`, never silently dropped (decision 0071).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from cdx.core.package_paths import safe_member_path
 from cdx.core.sql_text import sql_string
 from cdx.load.column_types import Kind, column_kind, holds_values_as_typed
 from cdx.load.naming import qualified, quoted
-from cdx.load.target import LoadColumn, SqlDialect, TableLoad
+from cdx.load.row_scan import pattern_check, pattern_scannable
+from cdx.load.target import LoadColumn, RowCheck, SqlDialect, TableLoad
 
 LITERAL_TYPES = {"date": "DATE", "time": "TIME", "datetime": "TIMESTAMPTZ"}
 
@@ -69,7 +71,12 @@ class _Checks:
     def __init__(self, dialect: SqlDialect, pattern_works: Callable[[str], bool]) -> None:
         self.dialect, self.pattern_works = dialect, pattern_works
         self.checks: list[str] = []
+        self.scans: list[RowCheck | None] = []  # each check's row scan, when it has one
         self.not_enforced: list[str] = []
+
+    def _add(self, check: str, where: str, column: str, broken: str | None) -> None:
+        self.checks.append(check)
+        self.scans.append(RowCheck(where, column, broken) if broken else None)
 
     def add(self, resource: str, spec: dict[str, Any]) -> None:
         name, kind = spec["name"], column_kind(spec)
@@ -82,22 +89,26 @@ class _Checks:
             if rule == "enum" and typed and isinstance(value, list):
                 literals = [_literal(v, kind) for v in value]
                 if all(literals) and literals:
-                    self.checks.append(f"{column} IN ({', '.join(map(str, literals))})")
+                    check = f"{column} IN ({', '.join(map(str, literals))})"
+                    self._add(check, where, name, f"NOT ({check})")
                     continue
             bound = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">"}
             bound["exclusiveMaximum"] = "<"
             if rule in bound and typed and kind != "text":
                 literal = _literal(value, kind)
                 if literal is not None:
-                    self.checks.append(f"{column} {bound[rule]} {literal}")
+                    check = f"{column} {bound[rule]} {literal}"
+                    self._add(check, where, name, f"NOT ({check})")
                     continue
             lengths = {"minLength": ">=", "maxLength": "<="}
             if rule in lengths and kind == "text" and isinstance(value, int):
-                self.checks.append(f"length({column}) {lengths[rule]} {value}")
+                check = f"length({column}) {lengths[rule]} {value}"
+                self._add(check, where, name, f"NOT ({check})")
                 continue
             pattern = rule == "pattern" and isinstance(value, str) and kind == "text"
             if pattern and spec.get("type", "string") == "string" and self.pattern_works(value):
-                self.checks.append(self.dialect.pattern_check(column, value))
+                scan = pattern_check(column, value) if pattern_scannable(value) else None
+                self._add(self.dialect.pattern_check(column, value), where, name, scan)
                 continue
             self.not_enforced.append(where)
 
@@ -201,7 +212,14 @@ def plan_tables(
         if primary:
             keys.insert(0, f"PRIMARY KEY ({', '.join(map(quoted, primary))})")
         foreign, skipped, parents = _foreign_keys(name, schema, keys_of, db_schema)
-        keys += [f"CHECK ({check})" for check in checks.checks] + foreign
+        scanned = []
+        for check, scan in zip(checks.checks, checks.scans, strict=True):
+            if scan and dialect.checks_scanned_first:  # every row tested by load.row_scan
+                keys.append(f"CHECK ({check}) NOT VALID")
+                scanned.append(scan)
+            else:
+                keys.append(f"CHECK ({check})")
+        keys += foreign
         text = _comment(schema) or _comment(resource)
         if text:
             comments.insert(0, f"COMMENT ON TABLE {table} IS {sql_string(text)}")
@@ -216,7 +234,7 @@ def plan_tables(
             name,
             create,
             comments,
-            TableLoad(table, csv, tuple(columns)),
+            TableLoad(table, csv, tuple(columns), tuple(scanned)),
             checks.not_enforced + skipped,
             after,
         )

@@ -37,6 +37,7 @@ class DuckDBDialect:
     name = "DuckDB"
     max_identifier: int | None = None
     constraints_after_load = False  # DuckDB adds no CHECK to a table that exists
+    checks_scanned_first = False
 
     def column_type(self, kind: Kind) -> str:
         return TYPES[kind]

@@ -3,10 +3,13 @@
 The file's bytes go to the server as they are: the server parses the CSV and every value
 into its column's type. Only a table whose columns disagree on what a missing value is
 goes through a temporary text table first (COPY has one NULL string per statement).
+The table's CHECKs are declared NOT VALID and tested on every row by load.row_scan, in a
+thread beside COPY and the keys' index build (decision 0073).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +19,7 @@ from cdx.core.errors import LoadFailed, LoadTargetUnreachable
 from cdx.core.sql_text import sql_string
 from cdx.load.column_types import Kind
 from cdx.load.naming import quoted
+from cdx.load.row_scan import scan_rows
 from cdx.load.target import TableLoad
 
 TYPES: dict[str, str] = {
@@ -37,6 +41,7 @@ class PostgresDialect:
     name = "PostgreSQL"
     max_identifier: int | None = 63
     constraints_after_load = True  # an index built from sorted rows; every CHECK in one scan
+    checks_scanned_first = True  # its regular expressions are slow: DuckDB tests the rows
 
     def column_type(self, kind: Kind) -> str:
         return TYPES[kind]
@@ -53,12 +58,33 @@ def copy_sql(table: str, columns: Sequence[str], null: str) -> str:
     )
 
 
+class RowScan:
+    """load.row_scan.scan_rows of one table in a thread; `wait` raises what it found."""
+
+    def __init__(self, load: TableLoad) -> None:
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(load,), name="cdx-row-scan")
+        self.thread.start()
+
+    def _run(self, load: TableLoad) -> None:
+        try:
+            scan_rows(load)
+        except BaseException as error:  # raised again by `wait`, in the loading thread
+            self.failure = error
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+
 class PostgresSession:
     placeholder = "%s"
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
         self.dialect = PostgresDialect()
+        self._scan: RowScan | None = None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.connection.execute(sql, tuple(params) or None)
@@ -88,6 +114,19 @@ class PostgresSession:
             return int(cursor.rowcount)
 
     def bulk_load(self, load: TableLoad) -> int:
+        """COPY the file while DuckDB tests its rows against the NOT VALID CHECKs beside it;
+        the test runs on through the keys' index build and is awaited before the next
+        table's and before `commit` (a broken row raises there, nothing kept)."""
+        self.await_row_scan()
+        self._scan = RowScan(load)
+        return self._bulk_load(load)
+
+    def await_row_scan(self) -> None:
+        scan, self._scan = self._scan, None
+        if scan is not None:
+            scan.wait()
+
+    def _bulk_load(self, load: TableLoad) -> int:
         names = [c.name for c in load.columns]
         shared = {c.missing for c in load.columns}
         if len(shared) == 1 and len(next(iter(shared))) <= 1:
@@ -112,6 +151,7 @@ class PostgresSession:
         return rows
 
     def commit(self) -> None:
+        self.await_row_scan()
         self.connection.commit()
 
 
@@ -141,8 +181,9 @@ class PostgresTarget:
                 f"PostgreSQL at {self.shown} did not accept the connection: {error}".strip(),
                 hint="check the host, port, database and user in --into, and that the server runs",
             ) from error
+        session = PostgresSession(connection)
         try:
-            yield PostgresSession(connection)
+            yield session
         except psycopg.Error as error:
             raise LoadFailed(
                 f"PostgreSQL refused the load: {str(error).strip()}",
@@ -151,6 +192,8 @@ class PostgresTarget:
             ) from error
         finally:
             try:
+                if session._scan is not None:  # a load that failed: let its scan end first
+                    session._scan.thread.join()
                 connection.rollback()
             finally:
                 connection.close()

@@ -24,12 +24,24 @@ class LoadColumn:
 
 
 @dataclass(frozen=True)
+class RowCheck:
+    """One CHECK of one column, for load.row_scan: `broken` is a DuckDB expression over
+    the column read as its type, true on a cell that breaks it."""
+
+    where: str  # "resource.column rule", as a message names it
+    column: str
+    broken: str
+
+
+@dataclass(frozen=True)
 class TableLoad:
-    """One CSV file into one created table, its columns in the file's order."""
+    """One CSV file into one created table, its columns in the file's order; `checks` are
+    the CHECKs declared NOT VALID, which the target tests on every row as it loads them."""
 
     table: str  # qualified and quoted
     csv: Path
     columns: tuple[LoadColumn, ...]
+    checks: tuple[RowCheck, ...] = ()
 
 
 class SqlDialect(Protocol):
@@ -44,6 +56,11 @@ class SqlDialect(Protocol):
     @property
     def max_identifier(self) -> int | None:
         """The longest name the database keeps, in bytes; None when it has no limit."""
+        ...
+
+    @property
+    def checks_scanned_first(self) -> bool:
+        """Declare CHECKs NOT VALID and test the loaded rows with load.row_scan instead."""
         ...
 
     def column_type(self, kind: Kind) -> str: ...

@@ -44,10 +44,7 @@ def version_facts(
     files = [item for item in manifest.get("files", []) if isinstance(item, dict)]
     paths = [str(item.get("path", "")) for item in files]
     present = {p.relative_to(package_dir).as_posix() for p in package_dir.rglob("*") if p.is_file()}
-    schema_org = next(
-        (read_json(package_dir / name) for name in sorted(present) if SCHEMA_ORG.match(name)),
-        None,
-    )
+    carried = any(SCHEMA_ORG.match(name) for name in present)
     key_id = str(signature.get("keyId", entry.get("keyId", "")))
     return {
         "entry": entry,
@@ -66,14 +63,23 @@ def version_facts(
             "algorithm": signature.get("algorithm", ""),
             "fingerprint": fingerprint(published_keys.get(key_id)),
         },
-        "schemaOrg": schema_org
-        if isinstance(schema_org, dict)
-        else minimal_dataset(descriptor, paths),
-        "schemaOrgCarried": isinstance(schema_org, dict),
+        "schemaOrg": page_dataset(descriptor, paths),
+        "schemaOrgCarried": carried,
         "dcat": next((name for name in sorted(present) if DCAT.match(name)), None),
         "problems": problems[:5],
         "summary": summary(descriptor, entry),
     }
+
+
+def page_dataset(descriptor: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """The schema.org Dataset the version page embeds: the same document the package carries
+    (cdx.metadata), its file links pointing at the page's copies under `files/`; a minimal
+    one for a package whose descriptor does not pass the profile."""
+    if not descriptor.get("id") or not descriptor.get("title"):
+        return minimal_dataset(descriptor, paths)
+    from cdx.metadata.schema_org import schema_org_dataset
+
+    return schema_org_dataset(descriptor, base_url="files")
 
 
 def degraded(facts: dict[str, Any], problem: str) -> dict[str, Any]:

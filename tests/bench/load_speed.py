@@ -13,10 +13,16 @@ signature functions. In the same run, each on a fresh database every time:
             NOT NULL and CHECKs, comments, the load log and latest views, one transaction.
   PostgreSQL reference: CREATE TABLE with the types, then COPY FROM STDIN of the same file
             (as psql's \\copy does); cdx load the same as above, in a throwaway database.
-Also, as a second figure, each reference with the keys and CHECKs cdx declares, applied
-by hand (cdx's own DDL): what the database itself spends enforcing the Table Schema, so
-the rest of the gap (verification, metadata, views) shows on its own.
-Prints the best of --repeat for each, and cdx / reference (target ≤ 1.3 each).
+The breakdown, each timed alone in the same run:
+  verification   verify_package (every file hashed, signature, profile);
+  DuckDB  +keys  the reference with the primary key only; +all: with every key and CHECK
+                 cdx declares (cdx's own DDL), without verification or metadata;
+  PostgreSQL +key  COPY, then the primary key (the index the database must build);
+          +cdx DDL COPY, then cdx's ALTER TABLE (key; CHECKs NOT VALID);
+          +validated CHECKs  the same with every CHECK validated by PostgreSQL;
+          row scan  cdx's DuckDB scan of the CSV for the CHECKs (load.row_scan), which
+                 cdx load runs beside COPY.
+Prints the best of --repeat for each with the range, and cdx / reference (target ≤ 1.3).
 """
 
 from __future__ import annotations
@@ -144,6 +150,26 @@ def _plan(package: Path, dialect: object) -> object:
     return plan
 
 
+def duckdb_keyed(package: Path, path: Path) -> float:
+    """The reference with the primary key alone."""
+    import duckdb
+
+    from cdx.load.duckdb_target import TYPES
+
+    columns = _columns(package)
+    typed = ", ".join(f'"{name}" {TYPES[kind]}' for name, kind in columns)
+    given = ", ".join(f"'{name}': '{TYPES[kind]}'" for name, kind in columns)
+    started = time.perf_counter()
+    connection = duckdb.connect(str(path))
+    connection.execute(f'CREATE TABLE scores ({typed}, PRIMARY KEY ("scorecard_id"))')
+    connection.execute(
+        f"INSERT INTO scores SELECT * FROM read_csv('{package / 'data' / 'scores.csv'}', "
+        f"header = true, auto_detect = false, columns = {{{given}}})"
+    )
+    connection.close()
+    return time.perf_counter() - started
+
+
 def duckdb_constrained(package: Path, path: Path) -> float:
     """The reference with the keys and CHECKs cdx declares, written by hand: the database's
     own cost of enforcing the Table Schema, without verification or metadata."""
@@ -161,14 +187,20 @@ def duckdb_constrained(package: Path, path: Path) -> float:
     return time.perf_counter() - started
 
 
-def postgres_constrained(package: Path, url: str) -> float:
-    """As duckdb_constrained, for PostgreSQL: COPY, then cdx's ALTER TABLE."""
+def postgres_constrained(package: Path, url: str, after: str = "cdx") -> float:
+    """COPY, then cdx's ALTER TABLE (`cdx`), its primary key alone (`key`), or cdx's ALTER
+    TABLE with every CHECK validated by PostgreSQL (`validated`)."""
     import psycopg
 
     from cdx.load.postgres_target import PostgresDialect, copy_sql
 
     plan = _plan(package, PostgresDialect())
     names = [c.name for c in plan.load.columns]  # type: ignore[attr-defined]
+    alter = str(plan.after_load)  # type: ignore[attr-defined]
+    if after == "key":
+        alter = alter.split(",\n")[0]
+    elif after == "validated":
+        alter = alter.replace(") NOT VALID", ")")
     started = time.perf_counter()
     with psycopg.connect(url) as connection:
         connection.execute("CREATE SCHEMA ref")
@@ -179,7 +211,26 @@ def postgres_constrained(package: Path, url: str) -> float:
         ):
             while chunk := data.read(1 << 20):
                 copy.write(chunk)
-        connection.execute(plan.after_load)  # type: ignore[attr-defined]
+        connection.execute(alter)
+    return time.perf_counter() - started
+
+
+def verification(package: Path, trust: Path) -> float:
+    from cdx.core.keys import TrustStore
+    from cdx.verify.verification import verify_package
+
+    started = time.perf_counter()
+    assert verify_package(package, TrustStore.load(trust)).ok
+    return time.perf_counter() - started
+
+
+def row_scan(package: Path) -> float:
+    from cdx.load.postgres_target import PostgresDialect
+    from cdx.load.row_scan import scan_rows
+
+    plan = _plan(package, PostgresDialect())
+    started = time.perf_counter()
+    scan_rows(plan.load)  # type: ignore[attr-defined]
     return time.perf_counter() - started
 
 
@@ -223,38 +274,59 @@ def main() -> None:
             f"package: {args.rows:,} rows, {size / 1e6:.1f} MB CSV "
             f"(built and sealed in {time.perf_counter() - started:.1f} s)"
         )
-        times: dict[str, list[float]] = {k: [] for k in ("dr", "dk", "dc", "pr", "pk", "pc")}
+        times: dict[str, list[float]] = {}
+
+        def timed(key: str, run: Callable[[], float]) -> None:
+            times.setdefault(key, []).append(run())
+
+        def on_postgres(key: str, run: Callable[[str], float]) -> None:
+            url, drop = fresh_postgres(args.postgres)
+            try:
+                timed(key, lambda: run(url))
+            finally:
+                drop()
+
         for n in range(args.repeat):
-            times["dr"].append(duckdb_reference(package, root / f"ref-{n}.duckdb"))
-            times["dk"].append(duckdb_constrained(package, root / f"refk-{n}.duckdb"))
-            times["dc"].append(cdx_load(package, str(root / f"cdx-{n}.duckdb"), trust))
+            timed("verification", lambda: verification(package, trust))
+            timed("row scan", lambda: row_scan(package))
+            duck = root / f"db-{n}"
+            timed("dr", lambda d=duck: duckdb_reference(package, d.with_suffix(".r.duckdb")))
+            timed("dk", lambda d=duck: duckdb_keyed(package, d.with_suffix(".k.duckdb")))
+            timed("da", lambda d=duck: duckdb_constrained(package, d.with_suffix(".a.duckdb")))
+            timed("dc", lambda d=duck: cdx_load(package, str(d.with_suffix(".c.duckdb")), trust))
             for path in root.glob("*.duckdb*"):
                 path.unlink()
-            for key, run in (
-                ("pr", postgres_reference),
-                ("pk", postgres_constrained),
-                ("pc", None),
-            ):
-                url, drop = fresh_postgres(args.postgres)
-                try:
-                    times[key].append(run(package, url) if run else cdx_load(package, url, trust))
-                finally:
-                    drop()
-        for target, ref, keyed, ours in (
-            ("DuckDB", "dr", "dk", "dc"),
-            ("PostgreSQL", "pr", "pk", "pc"),
+            on_postgres("pr", lambda url: postgres_reference(package, url))
+            on_postgres("pk", lambda url: postgres_constrained(package, url, "key"))
+            on_postgres("pd", lambda url: postgres_constrained(package, url, "cdx"))
+            on_postgres("pv", lambda url: postgres_constrained(package, url, "validated"))
+            on_postgres("pc", lambda url: cdx_load(package, url, trust))
+
+        def figure(key: str) -> str:
+            runs = times[key]
+            return f"{min(runs):5.2f} s ({min(runs):.2f}–{max(runs):.2f})"
+
+        print(f"verification {figure('verification')}   row scan {figure('row scan')}")
+        for target, ref, parts in (
+            ("DuckDB", "dr", (("+key", "dk"), ("+all keys and CHECKs", "da"))),
+            (
+                "PostgreSQL",
+                "pr",
+                (("+key", "pk"), ("+cdx DDL", "pd"), ("+validated CHECKs", "pv")),
+            ),
         ):
-            best_ref, best_keyed, best_ours = min(times[ref]), min(times[keyed]), min(times[ours])
+            ours = "dc" if ref == "dr" else "pc"
+            best_ref, best_ours = min(times[ref]), min(times[ours])
             print(
-                f"{target:<10}  reference {best_ref:6.2f} s   cdx load {best_ours:6.2f} s   "
-                f"ratio {best_ours / best_ref:4.2f} (target ≤ 1.30)   reference with cdx's "
-                f"keys and CHECKs {best_keyed:6.2f} s, cdx load / it {best_ours / best_keyed:4.2f}"
+                f"{target:<10}  reference {figure(ref)}   cdx load {figure(ours)}   "
+                f"ratio {best_ours / best_ref:4.2f} (target ≤ 1.30)"
             )
-            runs = ", ".join(
-                f"{name} " + " ".join(f"{t:.2f}" for t in times[key])
-                for name, key in (("reference", ref), ("with checks", keyed), ("cdx", ours))
-            )
-            print(f"{'':<10}  runs (s): {runs}")
+            for name, key in parts:
+                best = min(times[key])
+                print(
+                    f"{'':<12}{name:<22}{figure(key)}   ratio to reference "
+                    f"{best / best_ref:4.2f}, cdx load / it {best_ours / best:4.2f}"
+                )
 
 
 if __name__ == "__main__":

@@ -122,8 +122,12 @@ def test_metadata_is_visible_through_package_show(ckan_service: CkanService, sea
     assert extras["spatial_text"].startswith("Kisumu")
     assert extras["spatial_uri"] == "http://publications.europa.eu/resource/authority/country/KEN"
     assert json.loads(extras["theme"]) == [
-        "http://metadata.un.org/sdg/3.8.1",
-        "http://metadata.un.org/sdg/16.7.2",
+        "http://metadata.un.org/sdg/3",
+        "http://metadata.un.org/sdg/3.8",
+        "http://metadata.un.org/sdg/C030801",
+        "http://metadata.un.org/sdg/16",
+        "http://metadata.un.org/sdg/16.7",
+        "http://metadata.un.org/sdg/C160702",
     ]
     assert extras["publisher_name"] == "Leave No One Behind Kenya Coalition"
     assert extras["access_rights"].endswith("/access-right/PUBLIC")

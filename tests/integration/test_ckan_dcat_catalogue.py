@@ -92,8 +92,12 @@ def test_publish_uses_the_schema_fields_and_the_portal_serves_them_as_dcat_ap(
     assert "community-scorecard" in dataset["provenance"]
     assert any("datapackage.org" in uri for uri in dataset["conforms_to"])
     assert dataset["theme"] == [
-        "http://metadata.un.org/sdg/3.8.1",
-        "http://metadata.un.org/sdg/16.7.2",
+        "http://metadata.un.org/sdg/3",
+        "http://metadata.un.org/sdg/3.8",
+        "http://metadata.un.org/sdg/C030801",
+        "http://metadata.un.org/sdg/16",
+        "http://metadata.un.org/sdg/16.7",
+        "http://metadata.un.org/sdg/C160702",
     ]
     assert dataset["publisher"][0]["name"] == "Leave No One Behind Kenya Coalition"
     assert dataset["contact"] == [
@@ -120,7 +124,7 @@ def test_publish_uses_the_schema_fields_and_the_portal_serves_them_as_dcat_ap(
     assert str(graph.value(period, DCAT.endDate)) == "2026-03-31"
     assert (node, DCTERMS.spatial, KENYA) in graph
     assert (node, DCTERMS.accessRights, PUBLIC) in graph
-    assert (node, DCAT.theme, URIRef("http://metadata.un.org/sdg/3.8.1")) in graph
+    assert (node, DCAT.theme, URIRef("http://metadata.un.org/sdg/C030801")) in graph
 
     manifest = read_manifest(sealed / "manifest.json")
     sha256 = {entry["path"]: entry["sha256"] for entry in manifest["files"]}

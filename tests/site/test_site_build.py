@@ -44,9 +44,10 @@ def test_every_version_has_a_page_with_its_files_and_metadata(
         assert 'href="files/data/' in page and 'href="../index.html"' in page
         document = json_ld(page)
         assert document["@type"] == "Dataset" and document["version"] == version
-        period = json.loads(
+        citizen = json.loads(
             (out / coalition / dataset / version / "files/datapackage.json").read_text()
-        )["citizenData"]["collectionPeriod"]
+        )["citizenData"]
+        period = citizen.get("referencePeriod") or citizen["collectionPeriod"]  # what it covers
         assert document["temporalCoverage"] == f"{period['start']}/{period['end']}"
         assert "attribute disclosure within classes (l-diversity)" in page
         assert "cdx pull " in page and "cdx verify " in page
@@ -103,21 +104,23 @@ def test_a_rebuild_rewrites_only_the_indexes_then_only_what_a_new_version_change
     )
 
 
-def test_a_carried_schema_org_document_is_embedded_and_dcat_linked(
+def test_the_page_embeds_the_packages_schema_org_document_with_its_own_links(
     site_packages: list[tuple[Path, tuple[Any, ...]]], tmp_path: Path
 ) -> None:
-    """Packages may carry metadata/schema-org.jsonld and a DCAT-AP document (written by
-    the metadata step); the page embeds the one and links the other."""
+    """A sealed package carries metadata/schema-org.jsonld and metadata/dcat.jsonld; the page
+    embeds the same schema.org document with its file links pointing at the page's copies
+    (files/…), and links the DCAT-AP document."""
+    from cdx.metadata.schema_org import schema_org_dataset
     from cdx.reports.rendering import render
     from cdx.site.package_facts import version_facts
 
     source, row = site_packages[0]
     package = tmp_path / "package"
     shutil.copytree(source, package)
-    (package / "metadata").mkdir()
-    carried = {"@context": "https://schema.org/", "@type": "Dataset", "name": "carried </script>"}
-    (package / "metadata" / "schema-org.jsonld").write_text(json.dumps(carried))
-    (package / "metadata" / "dcat-ap.jsonld").write_text('{"@type": "dcat:Dataset"}')
+    assert (package / "metadata" / "schema-org.jsonld").is_file()
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["title"] = "Scores </script><script>alert(1)</script>"
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
     entry = {
         "coalition": row[0],
         "dataset": row[1],
@@ -128,9 +131,13 @@ def test_a_carried_schema_org_document_is_embedded_and_dcat_linked(
     }
     facts = version_facts(package, entry, {})
     page = render("site_version.html", root="../../../", facts=facts, catalogue="cat", ref="r")
-    assert json_ld(page) == carried
+    embedded = json_ld(page)
+    assert embedded == schema_org_dataset(descriptor, base_url="files")
+    assert [d["contentUrl"] for d in embedded["distribution"]] == [
+        f"files/{r['path']}" for r in descriptor["resources"]
+    ]
     assert "</script><" not in page.split('application/ld+json">', 1)[1].split("</script>", 1)[0]
-    assert 'href="files/metadata/dcat-ap.jsonld"' in page
+    assert 'href="files/metadata/dcat.jsonld"' in page
     assert facts["schemaOrgCarried"] is True
 
 

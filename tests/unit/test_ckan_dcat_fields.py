@@ -47,9 +47,13 @@ def test_codes_become_standard_uris() -> None:
     assert vocab.frequency_uri("quarterly") == f"{EU}/frequency/QUARTERLY"
     assert vocab.frequency_uri("as-needed") == f"{EU}/frequency/IRREG"
     assert vocab.frequency_uri("every blue moon") is None
-    assert vocab.sdg_theme_uris(["3.8.1", "16", "not a code"]) == [
-        "http://metadata.un.org/sdg/3.8.1",
-        "http://metadata.un.org/sdg/16",
+    # the IRIs the package's own dcat.jsonld states: goal, target, indicator (C + digits)
+    assert vocab.sdg_theme_uris(["3.8.1", "1.a.2", "not a code"]) == [
+        "http://metadata.un.org/sdg/3",
+        "http://metadata.un.org/sdg/3.8",
+        "http://metadata.un.org/sdg/C030801",
+        "http://metadata.un.org/sdg/1",
+        "http://metadata.un.org/sdg/1.a",
     ]
 
 
@@ -80,7 +84,7 @@ def test_a_plain_ckan_gets_extras_named_as_ckanext_dcat_reads_them() -> None:
     assert extras["spatial_text"] == "Kisumu, Turkana"
     assert (extras["temporal_start"], extras["temporal_end"]) == ("2026-03-01", "2026-05-31")
     assert extras["publisher_name"] == "LNOB Kenya"
-    assert json.loads(extras["theme"])[0] == "http://metadata.un.org/sdg/3.8.1"
+    assert "http://metadata.un.org/sdg/C030801" in json.loads(extras["theme"])
     assert extras["identifier"] == "urn:cdx:package:kenya-lnob/scores@1.0.0"
     assert fields["maintainer_email"] == "data@example.org" and fields["notes"] == ""
     assert "temporal_coverage" not in fields and "publisher" not in fields

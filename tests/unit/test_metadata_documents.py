@@ -150,9 +150,9 @@ def test_the_dcat_document_says_what_a_statistics_office_looks_for(package: Path
         "http://metadata.un.org/sdg/C030801",
         "http://metadata.un.org/sdg/16",
     } <= themes
-    period = graph.value(dataset, DCT.temporal)
-    assert str(graph.value(period, DCAT.startDate)) == "2026-03-01"
-    assert str(graph.value(period, DCAT.endDate)) == "2026-05-31"
+    period = graph.value(dataset, DCT.temporal)  # the reference period: the quarter scored
+    assert str(graph.value(period, DCAT.startDate)) == "2026-01-01"
+    assert str(graph.value(period, DCAT.endDate)) == "2026-03-31"
     distribution = graph.value(dataset, DCAT.distribution)
     assert graph.value(distribution, DCAT.accessURL) == rdflib.URIRef(
         (package / "data" / "scores.csv").resolve().as_uri()

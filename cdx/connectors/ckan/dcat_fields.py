@@ -35,7 +35,7 @@ DCAT_AP_FULL_FIELDS = frozenset(
 )  # fmt: skip
 LISTS = ("conforms_to", "theme", "language")
 TEXTS = ("identifier", "provenance", "issued", "modified", "version_notes", "frequency")
-ACCESS_RIGHTS = f"{vocab.EU_AUTHORITY}/access-right"
+ACCESS_RIGHTS = f"{vocab.EU_AUTHORITY}access-right"
 AGENTS = {"publisher": ("name", "email", "type", "uri"), "contact": ("name", "email")}
 
 
