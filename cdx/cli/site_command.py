@@ -65,8 +65,9 @@ def site(
         list[Path] | None,
         typer.Option(
             "--config",
+            "-c",
             help="A coalition.yaml whose update frequencies drive the freshness badges "
-            "(repeat for several coalitions); without it a dataset is 'as-needed'",
+            "(repeat for several coalitions); without it, the frequency each package states",
         ),
     ] = None,
     now: Annotated[

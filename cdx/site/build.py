@@ -55,8 +55,9 @@ def build_site(
 ) -> BuildResult:
     """Build or update the site of `catalogue` in `out`.
 
-    `frequencies`: the expected update frequency of (coalition, dataset), from
-    coalition.yaml; a dataset without one is "as-needed" (always fresh).
+    `frequencies`: the expected update frequency of (coalition, dataset) from coalition.yaml,
+    which wins; otherwise the one the latest version's index entry carries; a dataset with
+    neither is "as-needed" (always fresh).
     """
     frequencies = frequencies or {}
     out.mkdir(parents=True, exist_ok=True)
@@ -75,8 +76,8 @@ def build_site(
         by_dataset[(entry.coalition, entry.dataset)].append(entry)
     datasets = []
     for (coalition, dataset), versions in by_dataset.items():
-        frequency = frequencies.get((coalition, dataset), "as-needed")
         latest = max(versions, key=lambda e: e.committed)
+        frequency = frequencies.get((coalition, dataset)) or latest.update_frequency or "as-needed"
         verdict = classify(dt.datetime.fromisoformat(latest.committed), frequency, now)
         row = {
             **state.summaries[_key(versions[-1])],

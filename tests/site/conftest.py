@@ -98,6 +98,7 @@ def make_package(source: Path, work: Path, keys: Path, row: tuple[Any, ...]) -> 
     citizen["coalition"]["country"] = country
     citizen["coalition"]["name"] = coalition.replace("-", " ").title()
     citizen["sdgIndicators"] = sdg
+    citizen["updateFrequency"] = FREQUENCIES[(coalition, dataset)]  # as coalition.yaml says
     if title:
         descriptor["title"] = title
     descriptor_path.write_text(json.dumps(descriptor, indent=2))

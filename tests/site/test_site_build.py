@@ -104,6 +104,24 @@ def test_a_rebuild_rewrites_only_the_indexes_then_only_what_a_new_version_change
     )
 
 
+def test_freshness_follows_the_frequency_the_packages_state_unless_coalition_yaml_says(
+    site_catalogue: Path, tmp_path: Path
+) -> None:
+    """A steward builds the site of a catalogue without every coalition's coalition.yaml:
+    the index entries carry each dataset's update frequency; a --config still wins."""
+    catalogue = open_catalogue(str(site_catalogue))
+    assert {e.update_frequency for e in catalogue.entries()} == set(FREQUENCIES.values())
+    build_site(catalogue, tmp_path / "stated", now=NOW)
+    index = (tmp_path / "stated" / "index.html").read_text()
+    badges = dict(re.findall(r'data-key="([^"]+)">.*?data-freshness="([^"]+)"', index, re.S))
+    assert badges == EXPECTED_FRESHNESS
+    told = {("nepal-dalit-forum", "clinic-scores"): "as-needed"}
+    build_site(catalogue, tmp_path / "told", now=NOW, frequencies=told)
+    index = (tmp_path / "told" / "index.html").read_text()
+    badges = dict(re.findall(r'data-key="([^"]+)">.*?data-freshness="([^"]+)"', index, re.S))
+    assert badges == {**EXPECTED_FRESHNESS, "nepal-dalit-forum/clinic-scores": "fresh"}
+
+
 def test_the_page_embeds_the_packages_schema_org_document_with_its_own_links(
     site_packages: list[tuple[Path, tuple[Any, ...]]], tmp_path: Path
 ) -> None:

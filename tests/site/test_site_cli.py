@@ -37,7 +37,8 @@ def test_frequencies_come_from_coalition_yaml_and_the_clock_from_now(
     # health-scorecard: quarterly in the example, latest 41 days old; youth-survey annually.
     assert rows["kenya-lnob/health-scorecard"] == ("quarterly", "fresh")
     assert rows["kenya-lnob/youth-survey"] == ("annually", "fresh")
-    assert rows["bangladesh-char/water-points"] == ("as-needed", "fresh")
+    # not in that coalition.yaml: the frequency its package states
+    assert rows["bangladesh-char/water-points"] == ("semiannually", "overdue")
     later = CliRunner().invoke(app, [*arguments, *config, "--now", "2026-10-01"])
     assert later.exit_code == 0, later.output
     # 134 days after 2026-05-20, quarterly (due 90, overdue 120, delinquent 150): overdue.
