@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cdx.cli import output
+from cdx.cli.catalogue_location import existing_catalogue
 from cdx.cli.language import speak_language_of, translate_help, unwrap_help, with_lang_option
 from cdx.cli.options import (
     CATALOGUE_HELP,
@@ -24,7 +25,7 @@ from cdx.cli.options import (
     TrustOption,
 )
 from cdx.core.errors import CdxError
-from cdx.core.i18n import localise, say, tr
+from cdx.core.i18n import localise, say
 
 app = typer.Typer(
     name="cdx",
@@ -204,7 +205,7 @@ def pull(
     settings = Settings()
     store = TrustStore.load(trust) if trust else None
     resolved, verification = pull_package(
-        _existing_catalogue(catalogue),
+        existing_catalogue(catalogue),
         PackageRef.parse(ref),
         to,
         store,
@@ -245,7 +246,7 @@ def list_packages(
     as_json: JsonOption = False,
 ) -> None:
     """List the committed packages of a catalogue."""
-    entries = _existing_catalogue(catalogue).entries()
+    entries = existing_catalogue(catalogue).entries()
     if as_json:
         output.print_json([entry.to_dict() for entry in entries])
         return
@@ -254,24 +255,6 @@ def list_packages(
             f"{entry.coalition}/{entry.dataset}@{entry.version}  {entry.committed}  {entry.key_id}",
             markup=False,
         )
-
-
-def _existing_catalogue(location: str) -> Any:
-    """The catalogue to read from; a directory that is not there is an error, not empty."""
-    from cdx.connectors.registry import PATH_SCHEME, open_catalogue, scheme_of
-    from cdx.core.errors import CatalogueNotFound
-
-    if scheme_of(location) == PATH_SCHEME:
-        path = Path(location.removeprefix("file:")).expanduser()
-        if not path.is_dir():
-            raise CatalogueNotFound(
-                tr("there is no catalogue directory {path}", path=path),
-                hint=tr(
-                    "check the path (a local catalogue is the directory `cdx publish` "
-                    "wrote to), or give s3://BUCKET/PREFIX or ckan+https://HOST"
-                ),
-            )
-    return open_catalogue(location)
 
 
 schema_app = typer.Typer(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from cdx.cli import output
+from cdx.cli.catalogue_location import existing_catalogue
 from cdx.cli.options import CATALOGUE_HELP, JsonOption
 from cdx.core.errors import ConfigError
 from cdx.core.i18n import language_in_use, say, say_n, tr
@@ -38,24 +39,6 @@ def frequencies_from(configs: list[Path]) -> dict[tuple[str, str], str]:
         for name, dataset in coalition.config.datasets.items():
             found[(coalition.id, name)] = dataset.update_frequency
     return found
-
-
-def _open_existing(location: str) -> Any:
-    """The catalogue; a directory that is not there is an error, not an empty site."""
-    from cdx.connectors.registry import PATH_SCHEME, open_catalogue, scheme_of
-    from cdx.core.errors import CatalogueNotFound
-
-    if scheme_of(location) == PATH_SCHEME:
-        path = Path(location.removeprefix("file:")).expanduser()
-        if not path.is_dir():
-            raise CatalogueNotFound(
-                tr("there is no catalogue directory {path}", path=path),
-                hint=tr(
-                    "check the path (a local catalogue is the directory `cdx publish` "
-                    "wrote to), or give s3://BUCKET/PREFIX"
-                ),
-            )
-    return open_catalogue(location)
 
 
 def site(
@@ -90,7 +73,7 @@ def site(
 
     moment = parse_now(now)
     frequencies = frequencies_from(config or [])
-    opened = _open_existing(catalogue)
+    opened = existing_catalogue(catalogue)
     if upload:
         from cdx.site.upload import check_uploadable
 

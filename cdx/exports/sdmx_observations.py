@@ -15,29 +15,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from cdx.core.errors import SdmxNotDeclared, SdmxUnmappable
+from cdx.core.fitness import SdgDimension
 
 # The SDG DSD's dimensions in its order; TIME_PERIOD is the observation dimension.
-DIMENSIONS = (
-    "FREQ",
-    "REPORTING_TYPE",
-    "SERIES",
-    "REF_AREA",
-    "SEX",
-    "AGE",
-    "URBANISATION",
-    "INCOME_WEALTH_QUANTILE",
-    "EDUCATION_LEV",
-    "OCCUPATION",
-    "CUST_BREAKDOWN",
-    "COMPOSITE_BREAKDOWN",
-    "DISABILITY_STATUS",
-    "ACTIVITY",
-    "PRODUCT",
-    "TIME_PERIOD",
-)
+DIMENSIONS = ("FREQ", "REPORTING_TYPE", "SERIES", *get_args(SdgDimension), "TIME_PERIOD")
 BREAKDOWNS = DIMENSIONS[4:-1]  # `_T` (no breakdown) unless a column says otherwise
 NATIONAL = "N"  # REPORTING_TYPE of data reported within a country
 DEFAULT_DATAFLOW = ("IAEG-SDGs", "DF_SDG_GLH", "1.24")
