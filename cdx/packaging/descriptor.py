@@ -228,7 +228,7 @@ def build_package(
             "consentBasis": meta.consent_basis,
             "participationLevel": meta.participation_level,
             **({"methodology": meta.methodology} if meta.methodology else {}),
-            **fitness_entries(info.id, dataset_name, dataset, created),
+            **fitness_entries(info.id, dataset_name, dataset),
         },
         "resources": resources,
     }

@@ -2,12 +2,13 @@
 
 Names follow the profile's camelCase; a field the coalition left out is left out here
 too (the profile warns about the ones offices look for first), except the update
-frequency and the issued date, which always have a value.
+frequency, which always has a value. `issued` is written only when declared: the build
+date is the descriptor's `created`, which the content digest leaves out, so a republish of
+the same sources on another day stays the same content (readers fall back to `created`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from cdx.core.coalition import Dataset
@@ -15,15 +16,14 @@ from cdx.core.fitness import Area
 from cdx.core.names import package_id
 
 
-def fitness_entries(
-    coalition_id: str, dataset_name: str, dataset: Dataset, created: dt.datetime
-) -> dict[str, Any]:
+def fitness_entries(coalition_id: str, dataset_name: str, dataset: Dataset) -> dict[str, Any]:
     """The citizenData entries describing fitness for use, ready for datapackage.json."""
     meta = dataset.metadata
     found: dict[str, Any] = {
         "updateFrequency": dataset.update_frequency,
-        "issued": (meta.issued or created.date()).isoformat(),
     }
+    if meta.issued:
+        found["issued"] = meta.issued.isoformat()
     if meta.modified:
         found["modified"] = meta.modified.isoformat()
     if meta.reference_period:

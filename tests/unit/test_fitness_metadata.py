@@ -198,3 +198,35 @@ def test_a_coalition_yaml_whose_codes_were_accepted_loads_without_the_code_libra
     assert imported() == "[]"  # same bytes, same releases: remembered
     config.write_text(config.read_text().replace("KE-43", "KE-42"))
     assert imported() == "['langcodes', 'pycountry']"  # changed: checked again
+
+
+def test_the_same_sources_built_on_another_day_are_the_same_content(tmp_path: Path) -> None:
+    """A scheduled republish the next day must be `unchanged`, not a version conflict: no
+    date derived from the build time may enter the descriptor beside `created`."""
+    import datetime as dt
+
+    from cdx.core.hashing import sha256_file
+    from cdx.packaging.build import build_dataset
+    from cdx.seal.manifest import content_digest
+
+    coalition = load_coalition(EXAMPLE / "coalition.yaml")
+    dataset = coalition.dataset("health-scorecard")
+    digests = []
+    for day, hour in ((7, 23), (8, 0)):
+        work = tmp_path / f"day-{day}"
+        staged = []
+        for number, source in enumerate(dataset.sources):
+            target = work / "staged" / f"{number}-{Path(source.path).name}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(coalition.base_dir / source.path, target)
+            staged.append(target)
+        created = dt.datetime(2026, 12, day, hour, 59 if hour else 1, tzinfo=dt.UTC)
+        build_dataset(coalition, "health-scorecard", staged, work / "package", created=created)
+        package = work / "package"
+        files = {
+            p.relative_to(package).as_posix(): sha256_file(p)
+            for p in package.rglob("*")
+            if p.is_file()
+        }
+        digests.append(content_digest(package, files))
+    assert digests[0] == digests[1]
