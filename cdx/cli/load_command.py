@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cdx.cli import output
+from cdx.cli.catalogue_location import existing_catalogue
 from cdx.cli.options import CATALOGUE_HELP, JsonOption, TrustOption
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def _pull(
     from cdx.core.settings import Settings
 
     resolved, verification = pull_package(
-        _catalogue(catalogue),
+        existing_catalogue(catalogue),
         PackageRef.parse(ref),
         to,
         store,
@@ -120,19 +121,6 @@ def _pull(
             "with the coalition; or pass --allow-untrusted",
         )
     return to
-
-
-def _catalogue(location: str) -> Any:
-    """The catalogue to pull from; a directory that is not there is an error, not empty."""
-    from cdx.connectors.registry import PATH_SCHEME, open_catalogue, scheme_of
-    from cdx.core.errors import CatalogueNotFound
-
-    if scheme_of(location) == PATH_SCHEME and not Path(location.removeprefix("file:")).is_dir():
-        raise CatalogueNotFound(
-            f"there is no catalogue directory {location}",
-            hint="check the path given with --from, or give s3://BUCKET/PREFIX or ckan+https://HOST",
-        )
-    return open_catalogue(location)
 
 
 def _print_result(result: LoadResult) -> None:
