@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -166,9 +166,36 @@ def status(
             *([row["last_run"], row["last_run_at"]] if runs else []),
         )
     output.out.print(table)
+    if runs:
+        _print_failures(rows)
 
 
-def _last_runs(coalition: Coalition) -> dict[str, dict[str, str]]:
+def _print_failures(rows: list[dict[str, Any]]) -> None:
+    """Under the table, each failed or crashed last run: its cause, report and fix."""
+    for row in rows:
+        if row["last_run"] not in ("Failed", "Crashed"):
+            continue
+        output.out.print(
+            say(
+                "{dataset}: the last run {state} at {at}: {message}",
+                dataset=f"{row['coalition']}/{row['dataset']}",
+                state=row["last_run"],
+                at=row["last_run_at"],
+                message=localise(row["last_run_message"]),
+            ),
+            markup=False,
+        )
+        for finding in row.get("last_run_findings", []):
+            output.out.print(f"  ✗ {finding}", markup=False)
+        if row.get("last_run_report"):
+            report = say("report: {path}", path=row["last_run_report"])
+            output.out.print(f"  {report}", markup=False)
+        if row.get("last_run_hint"):
+            hint = say("How to fix: {hint}", hint=localise(row["last_run_hint"]))
+            output.out.print(f"  {hint}", markup=False)
+
+
+def _last_runs(coalition: Coalition) -> dict[str, dict[str, Any]]:
     """Each dataset's last run: from the configured server, else the coalition's journal."""
     from cdx.flows.orchestrator import check_server_answers, configured_api_url
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from cdx.core.coalition import Coalition
 from cdx.core.errors import CdxError
+from cdx.core.findings import ValidationReport
 from cdx.core.settings import Settings
 from cdx.flows import pipeline, run_journal
 from cdx.flows.refusal import mask_before_quarantine, refusal
@@ -43,7 +44,14 @@ def publish_directly(
     try:
         result = _publish(coalition, dataset, record, settings, wait, language)
     except CdxError as error:
-        failed = started.ending("Failed", error_code=error.code, message=error.message)
+        failed = started.ending(
+            "Failed",
+            error_code=error.code,
+            message=error.message,
+            where=error.where or "",
+            hint=error.hint or "",
+            findings=_first_findings(error),
+        )
         run_journal.record(work_dir, failed)
         raise
     except BaseException as error:
@@ -53,6 +61,16 @@ def publish_directly(
     statuses = {place["catalogue"]: place["status"] for place in result["published"]}
     run_journal.record(work_dir, started.ending("Completed", catalogues=statuses))
     return result
+
+
+def _first_findings(error: CdxError, shown: int = 3) -> list[str]:
+    """A refused run's first findings (the first of each rule first), values masked as in
+    its quarantined report, for `cdx status --runs` to show the cause."""
+    report = getattr(error, "report", None)
+    if not report:
+        return []
+    findings = ValidationReport.from_dict(report).shown(shown)
+    return [f"{finding.sentence()}  [{finding.code}]" for finding in findings]
 
 
 def _publish(

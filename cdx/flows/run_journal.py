@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdx.core.i18n import tr
+
 JOURNAL = "runs.jsonl"
 
 
@@ -34,6 +36,9 @@ class RunEvent:
     ended: str = ""
     error_code: str = ""
     message: str = ""
+    where: str = ""  # a refused run: its quarantined report
+    hint: str = ""  # how to fix it, as the error said
+    findings: list[str] = field(default_factory=list)  # a refused run's first, values masked
     catalogues: dict[str, str] = field(default_factory=dict)  # name → status
     pid: int = field(default_factory=os.getpid)
 
@@ -69,7 +74,7 @@ def events(work_dir: Path) -> list[RunEvent]:
     return found
 
 
-def last_runs(work_dir: Path, coalition: str) -> dict[str, dict[str, str]]:
+def last_runs(work_dir: Path, coalition: str) -> dict[str, dict[str, Any]]:
     """Each dataset's latest run, as `cdx status --runs` shows it."""
     latest: dict[str, RunEvent] = {}
     for event in events(work_dir):
@@ -78,16 +83,24 @@ def last_runs(work_dir: Path, coalition: str) -> dict[str, dict[str, str]]:
     return {name: _as_row(event) for name, event in latest.items()}
 
 
-def _as_row(event: RunEvent) -> dict[str, str]:
+def _as_row(event: RunEvent) -> dict[str, Any]:
     state, message = event.state, event.message
+    hint = event.hint
     if state == "Running" and not _alive(event.pid):
-        state, message = "Crashed", "the publishing process stopped before the run ended"
+        state, message = "Crashed", tr("the publishing process stopped before the run ended")
+        hint = tr(
+            "publish the dataset again; `cdx catalogue gc` removes what the stopped run "
+            "left in the catalogue"
+        )
     if event.error_code and not message.startswith(f"[{event.error_code}]"):
         message = f"[{event.error_code}] {message}"
     return {
         "last_run": state,
         "last_run_at": event.ended or event.started,
-        "last_run_message": message[:200],
+        "last_run_message": message if len(message) <= 200 else message[:200],
+        "last_run_report": event.where,
+        "last_run_hint": hint,
+        "last_run_findings": event.findings,
     }
 
 

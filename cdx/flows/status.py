@@ -59,7 +59,7 @@ def transitions(previous: dict[str, str], rows: list[dict[str, Any]]) -> list[tu
     ]
 
 
-def last_publish_runs(coalition: Coalition) -> dict[str, dict[str, str]]:
+def last_publish_runs(coalition: Coalition) -> dict[str, dict[str, Any]]:
     """The latest publish of each dataset from the Prefect API: state, when, message.
 
     A dataset is published by its own publish_dataset flow run, or by a publish_one task
@@ -77,7 +77,7 @@ def last_publish_runs(coalition: Coalition) -> dict[str, dict[str, str]]:
     )
     from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
 
-    runs: dict[str, dict[str, str]] = {}
+    runs: dict[str, dict[str, Any]] = {}
     with get_client(sync_client=True) as client:
         for name in sorted(coalition.config.datasets):
             prefix = f"{coalition.id}/{name}@"
@@ -101,6 +101,9 @@ def last_publish_runs(coalition: Coalition) -> dict[str, dict[str, str]]:
                 "last_run": run.state.name or "",
                 "last_run_at": when.isoformat(timespec="seconds") if when else "",
                 "last_run_message": (run.state.message or "")[:200],
+                "last_run_report": "",  # the run's artifacts on the server say where
+                "last_run_hint": "",
+                "last_run_findings": [],
             }
     return runs
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -246,6 +247,37 @@ def test_run_history_lives_in_the_coalition_directory(
     assert {row["last_run"] for row in theirs} == {"none"}  # type: ignore[union-attr]
     assert (workspace / ".cdx" / "runs.jsonl").is_file()
     assert not (tmp_path / "home" / ".prefect").exists()
+
+
+def test_a_steward_reads_a_failed_runs_cause_without_opening_files(
+    workspace: Path, without_prefect: dict[str, str]
+) -> None:
+    put_in_group_column(workspace, "woman")
+    assert run("publish", "health-scorecard", cwd=workspace).returncode == 1
+    journal = workspace / ".cdx" / "runs.jsonl"
+    killed = {"run_id": "k", "coalition": "kenya-lnob", "dataset": "youth-survey"}
+    killed |= {"version": "1.0.0", "state": "Running", "started": "2026-12-08T01:00:00+00:00"}
+    with journal.open("a", encoding="utf-8") as lines:
+        lines.write(json.dumps(killed | {"pid": 2**22 + 1}) + "\n")  # above Linux's pid_max
+
+    shown = run("status", "--runs", cwd=workspace, env=without_prefect)
+    assert shown.returncode == 0, shown.stderr
+    failed = shown.stdout.split("kenya-lnob/health-scorecard: the last run Failed")[1]
+    assert "row 4, column `group`" in failed and "[constraint-enum]" in failed
+    (report,) = re.findall(r"report: (\S+validation\.html)", failed)
+    assert Path(report).is_file()
+    assert "How to fix: correct the data" in failed
+    crashed = shown.stdout.split("kenya-lnob/youth-survey: the last run Crashed")[1]
+    assert "cdx catalogue gc" in crashed
+
+    rows = {
+        row["dataset"]: row
+        for row in one_json_document(  # type: ignore[union-attr]
+            run("status", "--runs", "--json", cwd=workspace, env=without_prefect)
+        )
+    }
+    assert rows["health-scorecard"]["last_run_report"] == report
+    assert "[constraint-enum]" in rows["health-scorecard"]["last_run_findings"][0]
 
 
 # --- nothing unprotected outlives a run -------------------------------------------------
