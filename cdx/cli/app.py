@@ -318,7 +318,7 @@ def schema_infer(
 
 
 def _register_steward_commands() -> None:
-    from cdx.cli.export_command import export
+    from cdx.cli.export_command import ExportCommand, export
     from cdx.cli.load_command import load
     from cdx.cli.site_command import site
     from cdx.cli.steward import deploy, notify, status
@@ -326,7 +326,7 @@ def _register_steward_commands() -> None:
     app.command()(speaks_errors(deploy))
     app.command()(speaks_errors(notify))
     app.command()(speaks_errors(status))
-    app.command()(speaks_errors(export))
+    app.command(cls=ExportCommand)(speaks_errors(export))
     app.command()(speaks_errors(site))
     app.command()(speaks_errors(load))
 

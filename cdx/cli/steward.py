@@ -175,10 +175,11 @@ def _print_failures(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         if row["last_run"] not in ("Failed", "Crashed"):
             continue
+        name = "/".join((row["coalition"], row["dataset"]))
         output.out.print(
             say(
                 "{dataset}: the last run {state} at {at}: {message}",
-                dataset=f"{row['coalition']}/{row['dataset']}",
+                dataset=name,
                 state=row["last_run"],
                 at=row["last_run_at"],
                 message=localise(row["last_run_message"]),

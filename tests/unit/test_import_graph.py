@@ -61,3 +61,20 @@ def test_a_loop_is_found_when_there_is_one() -> None:
     graph.add_import(importer="a.c", imported="a.d")
     graph.add_import(importer="a.d", imported="a.b")
     assert _loops(graph) == [["a.b", "a.c", "a.d"]]
+
+
+def test_every_catalogue_backend_folder_is_in_the_independence_contract() -> None:
+    """import-linter keeps backends apart only when the contract names them: a backend
+    folder added by docs/extending.md's recipe must be added to it too."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    contracts = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["importlinter"]
+    [independence] = [c for c in contracts["contracts"] if c["type"] == "independence"]
+    folders = {
+        f"cdx.connectors.{backend.parent.name}"
+        for backend in (root / "cdx" / "connectors").glob("*/backend.py")
+    }
+    assert folders <= set(independence["modules"]), folders - set(independence["modules"])
+    assert len(folders) >= 3  # local, s3, ckan
