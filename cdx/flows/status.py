@@ -7,12 +7,15 @@ them as an artifact and notifies on changes.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from typing import Any
 
 from cdx.connectors.catalogue import CatalogueEntry, CredentialSet
 from cdx.connectors.registry import open_catalogue
 from cdx.core.coalition import Coalition
 from cdx.core.freshness import classify
+from cdx.flows.artifacts import artifact_key
 from cdx.flows.run_context import catalogue_locations
 
 
@@ -97,15 +100,60 @@ def last_publish_runs(coalition: Coalition) -> dict[str, dict[str, Any]]:
                 continue
             run = max(found, key=_started)
             when = run.end_time or run.start_time or run.expected_start_time
+            message = run.state.message or ""
             runs[name] = {
                 "last_run": run.state.name or "",
                 "last_run_at": when.isoformat(timespec="seconds") if when else "",
-                "last_run_message": (run.state.message or "")[:200],
-                "last_run_report": "",  # the run's artifacts on the server say where
-                "last_run_hint": "",
-                "last_run_findings": [],
+                "last_run_message": message[:200],
+                **error_parts(message),
+                "last_run_findings": _first_findings(client, coalition.id, name, run),
             }
     return runs
+
+
+def error_parts(message: str) -> dict[str, str]:
+    """The quarantined report and the hint in a failed run's state message, which carries
+    the error as cdx says it: `[code] WHERE: message` then `How to fix: hint`."""
+    report = REPORT_IN_MESSAGE.search(message)
+    hint = message.partition("How to fix: ")[2].strip()
+    return {"last_run_report": report.group(1) if report else "", "last_run_hint": hint}
+
+
+REPORT_IN_MESSAGE = re.compile(r"\] (\S.*?/reports/validation\.html): ")
+
+
+def _first_findings(
+    client: Any, coalition: str, dataset: str, run: Any, shown: int = 3
+) -> list[str]:
+    """The first rows of the findings table the run left as an artifact (flows/publish.py),
+    when that table is this run's."""
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    if run.state.name not in ("Failed", "Crashed"):
+        return []
+    key = artifact_key("publish", coalition, dataset) + "-findings"
+    (latest, *_) = client.read_artifacts(
+        artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+        sort=ArtifactSort.CREATED_DESC,
+        limit=1,
+    ) or [None]
+    if latest is None or run.id not in (latest.flow_run_id, latest.task_run_id):
+        return []
+    rows = latest.data if isinstance(latest.data, list) else json.loads(latest.data or "[]")
+    return [_finding_line(row) for row in rows[:shown]]
+
+
+def _finding_line(row: dict[str, Any]) -> str:
+    """A row of the findings table as Finding.sentence says it."""
+    place = []
+    if row.get("file"):
+        place.append(f"file `{row['file']}`")
+    if row.get("row") not in ("", None):
+        place.append(f"row {row['row']}")
+    if row.get("column"):
+        place.append(f"column `{row['column']}`")
+    return f"{', '.join(place)}: {row.get('what to fix', '')}  [{row.get('rule', '')}]"
 
 
 def _started(run: Any) -> dt.datetime:

@@ -162,4 +162,10 @@ def test_a_coalition_run_publishes_the_valid_datasets_and_names_the_failed_one(
     runs = last_publish_runs(load_coalition(Path(config)))
     assert runs["health-scorecard"]["last_run"] == "Failed"
     assert "dataset-invalid" in runs["health-scorecard"]["last_run_message"]
+    # a steward reads the cause from the server: the first finding, the report, the fix
+    assert Path(runs["health-scorecard"]["last_run_report"]).is_file()
+    assert runs["health-scorecard"]["last_run_hint"].startswith("correct the data")
+    (first, *_) = runs["health-scorecard"]["last_run_findings"]
+    assert "column `score`" in first and first.endswith("[constraint-maximum]")
     assert runs["youth-survey"]["last_run"] == "Completed"
+    assert runs["youth-survey"]["last_run_findings"] == []
