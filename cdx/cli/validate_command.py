@@ -116,7 +116,7 @@ def _protection(table: ResourceProtection, policy: dict[str, object]) -> str:
                 suppressed=k["recordsSuppressed"],
                 share=share,
                 limit=limit,
-                smallest=k["smallestClass"],
+                smallest="—" if k["smallestClass"] is None else k["smallestClass"],  # none left
             )
         )
     elif k is not None:

@@ -161,6 +161,7 @@ def test_suppressing_every_record_refuses_with_the_classes_and_the_fix(
     assert "or drop `ward` from the quasi-identifiers" in line
     assert line.endswith("[privacy-table-emptied]")
     assert "40 → 0 rows" in validated.stdout
+    assert "40 suppressed (100.0%; limit 5%), smallest class —" in validated.stdout  # not None
 
     published = cdx("publish", "health-scorecard", cwd=nepal)
     assert published.returncode == 1
