@@ -290,6 +290,7 @@ def schema_infer(
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet to read")] = None,
     encoding: Annotated[str | None, typer.Option(help="Encoding of a non-UTF-8 CSV")] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Write a starter Table Schema: types from the whole file, a suggested cdx:role per column.
 
@@ -301,6 +302,12 @@ def schema_infer(
     schema, suggestions = infer_starter_schema(
         target, config, source=source, sheet=sheet, encoding=encoding
     )
+    if as_json:  # the roles and their reasons are in the schema, as cdx:role and cdx:roleReason
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(schema_text(schema), encoding="utf-8")
+        output.print_json({"ok": True, "out": None if out is None else str(out), "schema": schema})
+        return
     # The reasons go to the terminal's other stream, so stdout stays one JSON document.
     speak = output.err if out is None else output.out
     width = max((len(s.column) for s in suggestions), default=0)
@@ -379,9 +386,12 @@ def main() -> None:
     from typer.main import get_command
 
     command = get_command(app)  # what app() runs, with its help in the person's language
-    translate_help(command, sys.argv[1:], os.environ)
+    arguments = sys.argv[1:]
+    translate_help(command, arguments, os.environ)
     unwrap_help(command)
-    command(prog_name="cdx")
+    from cdx.cli.usage_errors import run_command_line
+
+    sys.exit(run_command_line(command, arguments))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,12 @@ class ConfigNotFound(Terminal):
     code = "config-not-found"
 
 
+class UsageInvalid(Terminal):
+    """The command line itself: an unknown option, a missing argument, a bad value."""
+
+    code = "usage-invalid"
+
+
 class LanguageUnknown(Terminal):
     """A language (--lang, coalition.yaml's `language:`) cdx has no messages in."""
 
