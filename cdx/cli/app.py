@@ -141,7 +141,8 @@ def validate(
             document["privacy"] = {"preview": True, **privacy.to_dict()}
         output.print_json(document)
     else:
-        lines = preview_lines(privacy) if privacy is not None else []
+        lines = output.header_advice(report, target)
+        lines += preview_lines(privacy) if privacy is not None else []
         output.print_report(report, limit=limit, before_verdict=lines)
     raise typer.Exit(0 if report.valid else output.EXIT_INVALID)
 

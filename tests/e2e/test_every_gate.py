@@ -213,3 +213,29 @@ def test_schema_infer_writes_into_a_folder_it_creates_as_the_readme_shows(nepal:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert json.loads((nepal / "schemas" / "mine.json").read_text())["fields"]
+
+
+def test_the_init_template_with_its_builtin_schema_says_to_write_one_that_fits(
+    nepal: Path,
+) -> None:
+    """The first try `cdx init`'s commented example leads to: the shared score card schema
+    on a file of another layout, which breaks it on every row. The officer is told which
+    command writes a schema of the file's own columns, by validate and by publish alike."""
+    template = (nepal / "keys").parent / "template"
+    template.mkdir()
+    assert cdx("init", str(template), "--id", "nepal-lnob", cwd=nepal).returncode == 0
+    assert "cdx schema infer data/scorecard.csv --out" in (template / "coalition.yaml").read_text()
+    use_schema(nepal, Path("builtin:community-scorecard"))
+    advice = (
+        "If the file is laid out as it should be, write a schema that fits it: "
+        "`cdx schema infer health-scorecard --out schemas/scores.json`, confirm each "
+        "suggested role, then set `schema: schemas/scores.json` on its source"
+    )
+    for command in ("validate", "publish"):
+        result = cdx(command, "health-scorecard", cwd=nepal)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "[incorrect-label]" in result.stdout and advice in result.stdout, command
+    (nepal / "coalition.yaml").write_text(COALITION)  # the schema of the file's own columns
+    starter_schema(nepal, ward="safe")
+    fitting = cdx("validate", "health-scorecard", cwd=nepal)
+    assert fitting.returncode == 0 and "schema infer" not in fitting.stdout
