@@ -130,19 +130,23 @@ def validate(
     k-anonymity and cell suppression, with what they would suppress); nothing is sealed
     or published. A valid dataset is one `cdx publish` accepts.
     """
-    from cdx.cli.validate_command import preview_lines, validate_target
+    from cdx.cli.validate_command import blocker_lines, preview_lines, validate_target
 
-    report, privacy = validate_target(
+    report, privacy, blocker = validate_target(
         target, config, schema=schema, suite=suite, sheet=sheet, encoding=encoding
     )
     if as_json:
         document = report.to_dict()
         if privacy is not None:
             document["privacy"] = {"preview": True, **privacy.to_dict()}
+            document["publishing"] = {"ok": blocker is None}
+            if blocker is not None:
+                document["publishing"]["error"] = blocker.to_dict()
         output.print_json(document)
     else:
         lines = output.header_advice(report, target)
         lines += preview_lines(privacy) if privacy is not None else []
+        lines += blocker_lines(blocker) if blocker is not None else []
         output.print_report(report, limit=limit, before_verdict=lines)
     raise typer.Exit(0 if report.valid else output.EXIT_INVALID)
 

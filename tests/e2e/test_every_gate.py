@@ -239,3 +239,28 @@ def test_the_init_template_with_its_builtin_schema_says_to_write_one_that_fits(
     starter_schema(nepal, ward="safe")
     fitting = cdx("validate", "health-scorecard", cwd=nepal)
     assert fitting.returncode == 0 and "schema infer" not in fitting.stdout
+
+
+def test_validate_warns_when_publish_would_stop_at_the_signing_key(nepal: Path) -> None:
+    """The key file copied with the data (mode 644), or left behind: the data is valid,
+    and validate says publishing would stop at the key, with publish's code and fix."""
+    starter_schema(nepal, ward="safe")
+    key = nepal / "keys" / "nepal-lnob.key"
+    key.chmod(0o644)
+    validated = cdx("validate", "health-scorecard", cwd=nepal)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "! `cdx publish` would stop before reading the data: the signing key" in validated.stdout
+    assert "[key-permissions]" in validated.stdout and f"chmod 600 {key}" in validated.stdout
+    published = cdx("publish", "health-scorecard", cwd=nepal)
+    assert published.returncode == 2 and "[key-permissions]" in published.stderr
+
+    key.rename(nepal / "keys" / "elsewhere.key")
+    as_json = json.loads(cdx("validate", "health-scorecard", "--json", cwd=nepal).stdout)
+    assert as_json["valid"] is True
+    assert as_json["publishing"]["error"]["code"] == "key-missing"
+
+    (nepal / "keys" / "elsewhere.key").rename(key)
+    key.chmod(0o600)
+    ready = cdx("validate", "health-scorecard", "--json", cwd=nepal)
+    assert json.loads(ready.stdout)["publishing"] == {"ok": True}
+    assert "would stop" not in cdx("validate", "health-scorecard", cwd=nepal).stdout
