@@ -255,6 +255,15 @@ def list_packages(
     if as_json:
         output.print_json([entry.to_dict() for entry in entries])
         return
+    if not entries:  # a folder that is not the catalogue (`cdx list data`) says so too
+        output.out.print(
+            say(
+                "no committed packages in {catalogue}: check that it is the catalogue "
+                "`cdx publish` wrote to (coalition.yaml's `catalogues:`)",
+                catalogue=catalogue,
+            ),
+            markup=False,
+        )
     for entry in entries:
         output.out.print(
             f"{entry.coalition}/{entry.dataset}@{entry.version}  {entry.committed}  {entry.key_id}",

@@ -272,6 +272,14 @@ def test_listing_a_catalogue_that_is_not_there_is_a_coded_error(workspace: Path)
     assert "Traceback" not in result.stderr
 
 
+def test_listing_a_folder_without_packages_says_so(workspace: Path) -> None:
+    """`cdx list data` (the data folder, not the catalogue) printed nothing and exit 0."""
+    result = run("list", "data", cwd=workspace)
+    assert result.returncode == 0
+    assert "no committed packages in data: check that it is the catalogue" in result.stdout
+    assert one_json_document(run("list", "data", "--json", cwd=workspace)) == []
+
+
 def test_help_names_every_kind_of_catalogue_the_version_and_cdx_trust(workspace: Path) -> None:
     wide = {"COLUMNS": "250"}
     for command in ("list", "pull"):
