@@ -70,6 +70,15 @@ def speaks_errors(command: F) -> F:
             raise typer.Exit(
                 output.report_error(error, as_json=kwargs.get("as_json", False))
             ) from None
+        except OSError as error:
+            if error.filename is None:  # not a path's: a service's, reported where it is
+                raise
+            from cdx.cli.usage_errors import path_unusable
+
+            unusable = path_unusable(error)
+            raise typer.Exit(
+                output.report_error(unusable, as_json=kwargs.get("as_json", False))
+            ) from None
 
     with_lang_option(wrapper, command)
     return wrapper  # type: ignore[return-value]

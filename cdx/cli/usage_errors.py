@@ -1,6 +1,7 @@
-"""Running the command line as Typer would, with one difference: a usage error (an unknown
-option, a missing argument, a value of the wrong kind) asked for with --json is one JSON
-document on stdout, `usage-invalid`, like every other error of a command run with --json."""
+"""Errors of the command line that are not cdx's own, as coded errors: a usage error (an
+unknown option, a missing argument, a value of the wrong kind) asked for with --json is one
+JSON document on stdout, `usage-invalid`, like every other error of a command run with
+--json; a path the system refuses is `path-unusable`, never a traceback."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import typer
 
 from cdx.cli import output
-from cdx.core.errors import CdxError, UsageInvalid
+from cdx.core.errors import CdxError, PathUnusable, UsageInvalid
 from cdx.core.i18n import tr
 
 
@@ -40,4 +41,21 @@ def usage_error(error: Any) -> CdxError:
         error.format_message(),
         where=path,
         hint=tr("run `{command} --help` for its arguments and options", command=path),
+    )
+
+
+def path_unusable(error: OSError) -> CdxError:
+    """`--out` naming a file, a package folder that is a file, a folder one may not write:
+    the path and the system's reason, and what to check."""
+    return PathUnusable(
+        tr(
+            "{path} cannot be used: {reason}",
+            path=error.filename,
+            reason=error.strerror or type(error).__name__,
+        ),
+        hint=tr(
+            "check the path you gave: the folders on its way must exist and be folders, "
+            "not files; a new output folder must not be an existing file; and you must be "
+            "allowed to write there"
+        ),
     )

@@ -194,6 +194,30 @@ def test_every_command_says_its_errors_as_one_json_document(workspace: Path) -> 
     assert commands <= asked, commands - asked
 
 
+def test_a_path_the_system_refuses_is_a_coded_error_not_a_traceback(workspace: Path) -> None:
+    """A file where a folder must be, a folder no one may write: --out, --to, a package."""
+    (workspace / "a-file").write_text("not a folder\n")
+    trust = "keys/kenya-lnob.pub.json"
+    assert run("publish", "youth-survey", cwd=workspace).returncode == 0
+    catalogue = str(workspace.parent / "catalogue")
+    calls = [
+        ("init", "a-file"),
+        ("schema", "infer", str(SCORES), "--out", "a-file/scores.json"),
+        ("site", catalogue, "--out", "a-file"),
+        ("export", "a-file", "--trust", trust, "--out", "parquet"),
+        ("verify", "a-file", "--trust", trust),
+    ]
+    for call in calls:
+        result = run(*call, "--json", cwd=workspace)
+        error = one_json_document(result)["error"]  # type: ignore[index]
+        assert error["code"] == "path-unusable", (call, error)
+        assert "a-file" in error["message"] and "Traceback" not in result.stderr, call
+        assert result.returncode == 2, call
+    said = run("site", catalogue, "--out", "a-file", cwd=workspace)
+    assert said.returncode == 2 and "Traceback" not in said.stderr
+    assert "[path-unusable]" in said.stderr and "How to fix: check the path you gave" in said.stderr
+
+
 def test_a_usage_error_with_json_is_one_document_and_without_it_is_typers_usage(
     workspace: Path,
 ) -> None:
