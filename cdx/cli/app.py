@@ -70,6 +70,15 @@ def speaks_errors(command: F) -> F:
             raise typer.Exit(
                 output.report_error(error, as_json=kwargs.get("as_json", False))
             ) from None
+        except OSError as error:
+            if error.filename is None:  # not a path's: a service's, reported where it is
+                raise
+            from cdx.cli.usage_errors import path_unusable
+
+            unusable = path_unusable(error)
+            raise typer.Exit(
+                output.report_error(unusable, as_json=kwargs.get("as_json", False))
+            ) from None
 
     with_lang_option(wrapper, command)
     return wrapper  # type: ignore[return-value]
@@ -130,18 +139,23 @@ def validate(
     k-anonymity and cell suppression, with what they would suppress); nothing is sealed
     or published. A valid dataset is one `cdx publish` accepts.
     """
-    from cdx.cli.validate_command import preview_lines, validate_target
+    from cdx.cli.validate_command import blocker_lines, preview_lines, validate_target
 
-    report, privacy = validate_target(
+    report, privacy, blocker = validate_target(
         target, config, schema=schema, suite=suite, sheet=sheet, encoding=encoding
     )
     if as_json:
         document = report.to_dict()
         if privacy is not None:
             document["privacy"] = {"preview": True, **privacy.to_dict()}
+            document["publishing"] = {"ok": blocker is None}
+            if blocker is not None:
+                document["publishing"]["error"] = blocker.to_dict()
         output.print_json(document)
     else:
-        lines = preview_lines(privacy) if privacy is not None else []
+        lines = output.header_advice(report, target)
+        lines += preview_lines(privacy) if privacy is not None else []
+        lines += blocker_lines(blocker) if blocker is not None else []
         output.print_report(report, limit=limit, before_verdict=lines)
     raise typer.Exit(0 if report.valid else output.EXIT_INVALID)
 
@@ -250,6 +264,15 @@ def list_packages(
     if as_json:
         output.print_json([entry.to_dict() for entry in entries])
         return
+    if not entries:  # a folder that is not the catalogue (`cdx list data`) says so too
+        output.out.print(
+            say(
+                "no committed packages in {catalogue}: check that it is the catalogue "
+                "`cdx publish` wrote to (coalition.yaml's `catalogues:`)",
+                catalogue=catalogue,
+            ),
+            markup=False,
+        )
     for entry in entries:
         output.out.print(
             f"{entry.coalition}/{entry.dataset}@{entry.version}  {entry.committed}  {entry.key_id}",
@@ -290,6 +313,7 @@ def schema_infer(
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet to read")] = None,
     encoding: Annotated[str | None, typer.Option(help="Encoding of a non-UTF-8 CSV")] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Write a starter Table Schema: types from the whole file, a suggested cdx:role per column.
 
@@ -301,6 +325,12 @@ def schema_infer(
     schema, suggestions = infer_starter_schema(
         target, config, source=source, sheet=sheet, encoding=encoding
     )
+    if as_json:  # the roles and their reasons are in the schema, as cdx:role and cdx:roleReason
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(schema_text(schema), encoding="utf-8")
+        output.print_json({"ok": True, "out": None if out is None else str(out), "schema": schema})
+        return
     # The reasons go to the terminal's other stream, so stdout stays one JSON document.
     speak = output.err if out is None else output.out
     width = max((len(s.column) for s in suggestions), default=0)
@@ -379,9 +409,12 @@ def main() -> None:
     from typer.main import get_command
 
     command = get_command(app)  # what app() runs, with its help in the person's language
-    translate_help(command, sys.argv[1:], os.environ)
+    arguments = sys.argv[1:]
+    translate_help(command, arguments, os.environ)
     unwrap_help(command)
-    command(prog_name="cdx")
+    from cdx.cli.usage_errors import run_command_line
+
+    sys.exit(run_command_line(command, arguments))
 
 
 if __name__ == "__main__":

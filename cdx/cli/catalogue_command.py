@@ -33,11 +33,11 @@ def run_gc(
     location: str, older_than: str, *, apply: bool, coalitions: list[str], as_json: bool
 ) -> None:
     """Collect the catalogue's garbage and say what went (or would go)."""
+    from cdx.cli.catalogue_location import existing_catalogue
     from cdx.connectors.abilities import CollectsGarbage
-    from cdx.connectors.registry import open_catalogue
 
     age = parse_age(older_than)
-    catalogue = open_catalogue(location)
+    catalogue = existing_catalogue(location)  # a missing directory is not a clean one
     if not isinstance(catalogue, CollectsGarbage):
         raise CatalogueError(
             tr("the catalogue {location} has no garbage collection", location=catalogue.location),

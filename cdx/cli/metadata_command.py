@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from cdx.cli import output
+from cdx.cli.options import JsonOption
 
 
 class Document(StrEnum):
@@ -30,6 +31,7 @@ def metadata(
         Document, typer.Option(help="dcat (DCAT-AP 3), schema-org, or provenance (PROV-O)")
     ] = Document.dcat,
     to: Annotated[Format, typer.Option("--format", help="jsonld or turtle")] = Format.jsonld,
+    as_json: JsonOption = False,
 ) -> None:
     """Print a package's metadata document; links into the package resolve to its folder."""
     from cdx.core.layout import DCAT_METADATA, PROVENANCE, SCHEMA_ORG_METADATA
@@ -42,6 +44,12 @@ def metadata(
     }[document]
     found = _document(directory, member, document)
     base = (directory / member).resolve().as_uri()
+    if as_json:  # one document whatever the format: JSON-LD as an object, Turtle as text
+        content: Any = found if to is Format.jsonld else serialise(found, to.value, base=base)
+        output.print_json(
+            {"ok": True, "document": document.value, "format": to.value, "content": content}
+        )
+        return
     output.out.print(
         serialise(found, to.value, base=base), markup=False, highlight=False, end="", soft_wrap=True
     )

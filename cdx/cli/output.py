@@ -82,6 +82,29 @@ def print_report(
     out.print(f"{escape(report.dataset)}: {verdict} — {escape(counts)} ({escape(checked)})")
 
 
+HEADER_CODES = ("incorrect-label", "missing-label", "extra-label")
+
+
+def header_advice(report: ValidationReport, target: str) -> list[str]:
+    """Where the header is not the one the Table Schema names (a builtin schema given to
+    a file of another layout: every row then breaks it too), how to write one that fits."""
+    resources = [f.resource for f in report.findings if f.code in HEADER_CODES]
+    if not resources:
+        return []
+    schema = f"schemas/{resources[0] or 'table'}.json"
+    return [
+        say(
+            "The file's columns are not the ones its Table Schema names, so most findings "
+            "above follow from that. If the file is laid out as it should be, write a schema "
+            "that fits it: `cdx schema infer {target} --out {schema}`, confirm each "
+            "suggested role, then set `schema: {schema}` on its source in coalition.yaml "
+            "(or give it to `cdx validate FILE` with --schema).",
+            target=target,
+            schema=schema,
+        )
+    ]
+
+
 RULES_LISTED = 15  # columns and problems counted under the findings, most first
 
 

@@ -152,7 +152,9 @@ def print_outcomes(results: dict[str, dict[str, Any]], *, as_json: bool, limit: 
             if report:
                 from cdx.core.findings import ValidationReport
 
-                output.print_report(ValidationReport.from_dict(report), limit=limit)
+                refused = ValidationReport.from_dict(report)
+                advice = output.header_advice(refused, name)
+                output.print_report(refused, limit=limit, before_verdict=advice)
             output.report_error(result["error"])
             continue
         package = f"{result['coalition']}/{name}@{result['version']}"

@@ -37,7 +37,8 @@ datasets: {{}}
 #     version: 1.0.0
 #     sources:
 #       - path: data/scorecard.csv
-#         schema: builtin:community-scorecard
+#         schema: builtin:community-scorecard   # or your file's own columns' schema, from
+#         # cdx schema infer data/scorecard.csv --out schemas/scorecard.json
 #         suite: builtin:community-scorecard
 #     metadata:
 #       collection_method: community-scorecard

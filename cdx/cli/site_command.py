@@ -49,6 +49,8 @@ def site(
         typer.Option(
             "--config",
             "-c",
+            envvar="CDX_CONFIG",  # as in every command that reads coalition.yaml
+            show_envvar=True,
             help="A coalition.yaml whose update frequencies drive the freshness badges "
             "(repeat for several coalitions); without it, the frequency each package states",
         ),

@@ -6,10 +6,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cdx.core.errors import CdxError
 from cdx.core.findings import ValidationReport
-from cdx.core.i18n import language_in_use, say
+from cdx.core.i18n import language_in_use, localise, say
 
 if TYPE_CHECKING:
+    from cdx.core.coalition import Coalition
     from cdx.protect.decision import PrivacyDecision, ResourceProtection
 
 
@@ -21,12 +23,13 @@ def validate_target(
     suite: Path | None,
     sheet: str | None,
     encoding: str | None,
-) -> tuple[ValidationReport, PrivacyDecision | None]:
-    """The report, and for a dataset the privacy gate's preview decision."""
+) -> tuple[ValidationReport, PrivacyDecision | None, CdxError | None]:
+    """The report; for a dataset the privacy gate's preview decision, and what would stop
+    `cdx publish` before it reads the data (its signing key file), if anything."""
     path = Path(target)
     if path.suffix.lower() in (".csv", ".xlsx", ".txt", ".tsv") or path.is_file():
         report = validate_file(path, schema=schema, suite=suite, sheet=sheet, encoding=encoding)
-        return report, None
+        return report, None, None
     return validate_dataset(target, config)
 
 
@@ -58,7 +61,9 @@ def validate_file(
     return report
 
 
-def validate_dataset(name: str, config: Path) -> tuple[ValidationReport, PrivacyDecision]:
+def validate_dataset(
+    name: str, config: Path
+) -> tuple[ValidationReport, PrivacyDecision, CdxError | None]:
     """Every gate `cdx publish` runs, privacy included, on a work copy; nothing sealed."""
     from cdx.core.coalition import load_coalition
     from cdx.core.settings import Settings
@@ -75,9 +80,33 @@ def validate_dataset(name: str, config: Path) -> tuple[ValidationReport, Privacy
         _, staged = pipeline.stage_sources(run)
         pipeline.build(run, staged)
         report = pipeline.validate(run)
-        return report, pipeline.protect(run, report, preview=True)
+        return report, pipeline.protect(run, report, preview=True), key_blocker(coalition)
     finally:
         end_run(run)  # the staged copies hold the data as collected
+
+
+def key_blocker(coalition: Coalition) -> CdxError | None:
+    """Why `cdx publish` would stop at the signing key file (missing, or others can read
+    it), checked without reading the key: a valid verdict then says so too."""
+    from cdx.core.keys import check_signing_key_file
+
+    try:
+        check_signing_key_file(coalition.resolve(coalition.config.signing.key))
+    except CdxError as error:
+        return error
+    return None
+
+
+def blocker_lines(error: CdxError) -> list[str]:
+    """The warning under the findings: the data may be valid, publishing would stop."""
+    stops = say(
+        "! `cdx publish` would stop before reading the data: {message}  [{code}]",
+        message=localise(error.message),
+        code=error.code,
+    )
+    if not error.hint:
+        return [stops]
+    return [stops, "  " + say("How to fix: {hint}", hint=localise(error.hint))]
 
 
 def preview_lines(decision: PrivacyDecision) -> list[str]:
@@ -116,7 +145,7 @@ def _protection(table: ResourceProtection, policy: dict[str, object]) -> str:
                 suppressed=k["recordsSuppressed"],
                 share=share,
                 limit=limit,
-                smallest=k["smallestClass"],
+                smallest="—" if k["smallestClass"] is None else k["smallestClass"],  # none left
             )
         )
     elif k is not None:

@@ -55,6 +55,19 @@ class ConfigNotFound(Terminal):
     code = "config-not-found"
 
 
+class PathUnusable(Terminal):
+    """A path given on the command line the system refuses: a file where a folder must be,
+    a folder that does not exist, no permission, a full disk."""
+
+    code = "path-unusable"
+
+
+class UsageInvalid(Terminal):
+    """The command line itself: an unknown option, a missing argument, a bad value."""
+
+    code = "usage-invalid"
+
+
 class LanguageUnknown(Terminal):
     """A language (--lang, coalition.yaml's `language:`) cdx has no messages in."""
 

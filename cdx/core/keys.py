@@ -72,6 +72,22 @@ def generate_key(coalition: str, path: Path) -> SigningKey:
 
 def load_signing_key(coalition: str, path: Path) -> SigningKey:
     """Load the coalition's private key, refusing one that others can read."""
+    check_signing_key_file(path)
+    try:
+        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except ValueError as exc:
+        raise KeyInvalid(
+            f"{path} is not a readable private key",
+            hint="use the key file `cdx init` created (PEM, Ed25519)",
+        ) from exc
+    if not isinstance(private, Ed25519PrivateKey):
+        raise KeyInvalid(f"{path} is not an Ed25519 key", hint="create one with `cdx init`")
+    return SigningKey(coalition, private)
+
+
+def check_signing_key_file(path: Path) -> None:
+    """What publishing asks of the key file before reading it: that it is there and that
+    only its owner can read it (`cdx validate` asks the same without reading the secret)."""
     if not path.is_file():
         raise KeyMissing(
             f"the signing key {path} does not exist",
@@ -84,16 +100,6 @@ def load_signing_key(coalition: str, path: Path) -> SigningKey:
             f"the signing key {path} can be read by other users (mode {mode:o})",
             hint=f"run `chmod 600 {path}` so that only you can read it",
         )
-    try:
-        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except ValueError as exc:
-        raise KeyInvalid(
-            f"{path} is not a readable private key",
-            hint="use the key file `cdx init` created (PEM, Ed25519)",
-        ) from exc
-    if not isinstance(private, Ed25519PrivateKey):
-        raise KeyInvalid(f"{path} is not an Ed25519 key", hint="create one with `cdx init`")
-    return SigningKey(coalition, private)
 
 
 def write_public_key(public: PublicKey, path: Path) -> None:

@@ -334,14 +334,28 @@ class ComposedText:
         return unicodedata.normalize("NFC", text[:cut])
 
 
+def line_of(source: Path, position: int) -> int:
+    """The line (1 = the header) that holds byte `position` of the file, as a text editor
+    or a spreadsheet's import counts them: a byte offset is no help to the person."""
+    lines, left = 1, position
+    with source.open("rb") as handle:
+        while left > 0:
+            block = handle.read(min(left, 1 << 20))
+            if not block:
+                break
+            lines += block.count(b"\n")
+            left -= len(block)
+    return lines
+
+
 def not_utf8(source: Path, position: int) -> SourceEncoding:
     """The error for a file that is not UTF-8: the encoding it looks like, or a line read
     each way when several are as plausible."""
     guess = guess_encoding(source)
     start = tr(
-        "{file} is not UTF-8 (first bad byte at position {position:,})",
+        "{file} is not UTF-8 (the first character that is not is on line {line:,})",
         file=source.name,
-        position=position,
+        line=line_of(source, position),
     )
     if guess.best is None:
         return SourceEncoding(

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_cli import CDX, REPO
+from tests.unit.fitness_coalition import add_rates_dataset
 
 SCORES = Path("data") / "health-scorecard-2026q1.csv"
 PHONE = "0712 345 678"
@@ -94,8 +95,10 @@ def test_a_publish_without_a_server_neither_imports_prefect_nor_logs_its_lines(
 
 
 def test_every_command_prints_exactly_one_json_document(workspace: Path, tmp_path: Path) -> None:
+    add_rates_dataset(workspace)  # a table with SDG indicators, for `--format sdmx-csv`
     catalogue = str(tmp_path / "catalogue")
     got, trust = str(tmp_path / "got"), "keys/kenya-lnob.pub.json"
+    rates = str(tmp_path / "rates")
     (tmp_path / "again").mkdir()
     calls: list[tuple[str, ...]] = [
         ("init", str(tmp_path / "again"), "--id", "another-coalition"),
@@ -106,7 +109,15 @@ def test_every_command_prints_exactly_one_json_document(workspace: Path, tmp_pat
         ("pull", catalogue, "kenya-lnob/youth-survey@1.0.0", "--to", got, "--trust", trust),
         ("verify", got, "--trust", trust),
         ("export", got, "--trust", trust, "--out", str(tmp_path / "parquet")),
+        ("pull", catalogue, "kenya-lnob/barrier-rates", "--to", rates, "--trust", trust),
+        ("export", rates, "--trust", trust, "--format", "sdmx-csv", "--out", str(tmp_path / "sd")),
+        ("load", got, "--trust", trust, "--into", str(tmp_path / "office.duckdb")),
+        ("metadata", got),
+        ("metadata", got, "--format", "turtle"),
+        ("site", catalogue, "--out", str(tmp_path / "site")),
         ("schema",),
+        ("schema", "infer", str(SCORES)),
+        ("schema", "infer", "youth-survey", "--out", str(tmp_path / "starter.json")),
         ("status", "--runs"),
         ("catalogue", "gc", catalogue),
         ("deploy",),  # no server: an error, as one document
@@ -121,6 +132,105 @@ def test_every_command_prints_exactly_one_json_document(workspace: Path, tmp_pat
             assert document["error"]["code"] == "prefect-server-missing"  # type: ignore[index]
         else:
             assert result.returncode == 0, (call, result.stdout, result.stderr)
+
+
+def command_paths(command: object, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Every command of the `cdx` tree that runs something (not a group's help alone)."""
+    below = getattr(command, "commands", {})
+    found = {prefix} if prefix and (not below or getattr(command, "callback", None)) else set()
+    for name, sub in below.items():
+        found |= command_paths(sub, (*prefix, name))
+    return found
+
+
+def test_every_command_says_its_errors_as_one_json_document(workspace: Path) -> None:
+    """Missing paths, servers and arguments, for each command: one document with the code
+    on stdout, no traceback, never ok; and no command of `cdx` is left out."""
+    from typer.main import get_command
+
+    from cdx.cli.app import app
+
+    trust, catalogue = "keys/kenya-lnob.pub.json", str(workspace.parent / "catalogue")
+    assert run("publish", "youth-survey", cwd=workspace).returncode == 0
+    unreachable = "postgresql://cdx@127.0.0.1:1/office"  # nothing listens on port 1
+    calls: dict[tuple[str, ...], str] = {
+        ("init", ".", "--id", "another-coalition"): "coalition-exists",
+        ("validate", "no-such-dataset"): "dataset-unknown",
+        ("publish", "no-such-dataset"): "dataset-unknown",
+        ("pull", "/no/such/dir", "kenya-lnob/youth-survey", "--to", "got"): "catalogue-not-found",
+        ("verify",): "usage-invalid",  # no directory
+        ("list", "/no/such/dir"): "catalogue-not-found",
+        ("deploy",): "prefect-server-missing",
+        ("notify", "--webhook", "http://127.0.0.1:9/hook"): "prefect-server-missing",
+        ("status", "--config", "/no/such/coalition.yaml"): "config-not-found",
+        ("export", "/no/such/dir", "--trust", trust): "package-not-verified",
+        ("site", "/no/such/dir", "--out", "site"): "catalogue-not-found",
+        ("load", "/no/such/dir", "--trust", trust): "config-invalid",
+        (
+            "load",
+            "kenya-lnob/youth-survey",
+            "--from",
+            catalogue,
+            "--trust",
+            trust,
+            "--into",
+            unreachable,
+        ): "load-target-unreachable",
+        ("metadata", "/no/such/dir"): "metadata-missing",
+        ("schema", "--no-such-option"): "usage-invalid",
+        ("schema", "infer", "/no/such/file.csv"): "source-missing",
+        ("catalogue", "gc", "/no/such/dir"): "catalogue-not-found",
+        ("catalogue", "gc", ".", "--older-than", "soon"): "config-invalid",
+    }
+    for call, code in calls.items():
+        result = run(*call, "--json", cwd=workspace)
+        document = one_json_document(result)
+        assert document["ok"] is False, (call, document)  # type: ignore[index]
+        assert document["error"]["code"] == code, (call, document)  # type: ignore[index]
+        assert result.returncode in (1, 2, 3) and "Traceback" not in result.stderr, call
+    assert not (workspace / "got").exists() and not (workspace / "site").exists()
+    commands = command_paths(get_command(app))
+    asked = {call[:2] if call[0] in ("schema", "catalogue") else call[:1] for call in calls}
+    asked |= {("schema", "infer"), ("schema",)}
+    assert commands <= asked, commands - asked
+
+
+def test_a_path_the_system_refuses_is_a_coded_error_not_a_traceback(workspace: Path) -> None:
+    """A file where a folder must be, a folder no one may write: --out, --to, a package."""
+    (workspace / "a-file").write_text("not a folder\n")
+    trust = "keys/kenya-lnob.pub.json"
+    assert run("publish", "youth-survey", cwd=workspace).returncode == 0
+    catalogue = str(workspace.parent / "catalogue")
+    calls = [
+        ("init", "a-file"),
+        ("schema", "infer", str(SCORES), "--out", "a-file/scores.json"),
+        ("site", catalogue, "--out", "a-file"),
+        ("export", "a-file", "--trust", trust, "--out", "parquet"),
+        ("verify", "a-file", "--trust", trust),
+    ]
+    for call in calls:
+        result = run(*call, "--json", cwd=workspace)
+        error = one_json_document(result)["error"]  # type: ignore[index]
+        assert error["code"] == "path-unusable", (call, error)
+        assert "a-file" in error["message"] and "Traceback" not in result.stderr, call
+        assert result.returncode == 2, call
+    said = run("site", catalogue, "--out", "a-file", cwd=workspace)
+    assert said.returncode == 2 and "Traceback" not in said.stderr
+    assert "[path-unusable]" in said.stderr and "How to fix: check the path you gave" in said.stderr
+
+
+def test_a_usage_error_with_json_is_one_document_and_without_it_is_typers_usage(
+    workspace: Path,
+) -> None:
+    result = run("verify", ".", "--no-such-option", "--json", "--lang", "fr", cwd=workspace)
+    assert result.returncode == 2
+    error = one_json_document(result)["error"]  # type: ignore[index]
+    assert error["code"] == "usage-invalid" and "--no-such-option" in error["message"]
+    assert error["where"] == "cdx verify" and "`cdx verify --help`" in error["hint"]
+    assert error["hint"].startswith("lancez")  # in the language asked
+    plain = run("verify", ".", "--no-such-option", cwd=workspace)
+    assert plain.returncode == 2 and plain.stdout == ""
+    assert "Usage: cdx verify" in plain.stderr and "No such option" in plain.stderr
 
 
 def test_a_failed_publish_with_json_is_still_one_document(workspace: Path) -> None:
@@ -148,6 +258,22 @@ def test_cdx_config_is_honoured_by_status_as_by_validate_and_publish(
     assert {row["dataset"] for row in rows} == {"health-scorecard", "youth-survey"}  # type: ignore[index, union-attr]
 
 
+def test_cdx_config_is_honoured_by_site_as_its_config_option(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """The site reads coalition.yaml's update frequencies: from CDX_CONFIG as from --config."""
+    assert run("publish", "youth-survey", cwd=workspace).returncode == 0
+    catalogue, missing = str(tmp_path / "catalogue"), str(tmp_path / "no" / "coalition.yaml")
+    for env, option in (({"CDX_CONFIG": missing}, ()), ({}, ("--config", missing))):
+        result = run("site", catalogue, "--out", "site", *option, "--json", cwd=workspace, env=env)
+        assert result.returncode == 2, (env, option, result.stdout)
+        assert one_json_document(result)["error"]["code"] == "config-not-found"  # type: ignore[index]
+    env = {"CDX_CONFIG": str(workspace / "coalition.yaml")}
+    built = run("site", catalogue, "--out", "site", "--json", cwd=tmp_path, env=env)
+    assert built.returncode == 0, built.stderr
+    assert one_json_document(built)["versions"] == 1  # type: ignore[index]
+
+
 def test_the_config_option_reads_the_same_in_every_command(workspace: Path) -> None:
     def config_help(command: str) -> str:
         text = run(command, "--help", cwd=workspace, env={"COLUMNS": "200"}).stdout
@@ -169,6 +295,14 @@ def test_listing_a_catalogue_that_is_not_there_is_a_coded_error(workspace: Path)
     result = run("list", "/no/such/dir", cwd=workspace)
     assert result.returncode == 2 and "[catalogue-not-found]" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_listing_a_folder_without_packages_says_so(workspace: Path) -> None:
+    """`cdx list data` (the data folder, not the catalogue) printed nothing and exit 0."""
+    result = run("list", "data", cwd=workspace)
+    assert result.returncode == 0
+    assert "no committed packages in data: check that it is the catalogue" in result.stdout
+    assert one_json_document(run("list", "data", "--json", cwd=workspace)) == []
 
 
 def test_help_names_every_kind_of_catalogue_the_version_and_cdx_trust(workspace: Path) -> None:

@@ -161,6 +161,7 @@ def test_suppressing_every_record_refuses_with_the_classes_and_the_fix(
     assert "or drop `ward` from the quasi-identifiers" in line
     assert line.endswith("[privacy-table-emptied]")
     assert "40 → 0 rows" in validated.stdout
+    assert "40 suppressed (100.0%; limit 5%), smallest class —" in validated.stdout  # not None
 
     published = cdx("publish", "health-scorecard", cwd=nepal)
     assert published.returncode == 1
@@ -212,3 +213,54 @@ def test_schema_infer_writes_into_a_folder_it_creates_as_the_readme_shows(nepal:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert json.loads((nepal / "schemas" / "mine.json").read_text())["fields"]
+
+
+def test_the_init_template_with_its_builtin_schema_says_to_write_one_that_fits(
+    nepal: Path,
+) -> None:
+    """The first try `cdx init`'s commented example leads to: the shared score card schema
+    on a file of another layout, which breaks it on every row. The officer is told which
+    command writes a schema of the file's own columns, by validate and by publish alike."""
+    template = (nepal / "keys").parent / "template"
+    template.mkdir()
+    assert cdx("init", str(template), "--id", "nepal-lnob", cwd=nepal).returncode == 0
+    assert "cdx schema infer data/scorecard.csv --out" in (template / "coalition.yaml").read_text()
+    use_schema(nepal, Path("builtin:community-scorecard"))
+    advice = (
+        "If the file is laid out as it should be, write a schema that fits it: "
+        "`cdx schema infer health-scorecard --out schemas/scores.json`, confirm each "
+        "suggested role, then set `schema: schemas/scores.json` on its source"
+    )
+    for command in ("validate", "publish"):
+        result = cdx(command, "health-scorecard", cwd=nepal)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "[incorrect-label]" in result.stdout and advice in result.stdout, command
+    (nepal / "coalition.yaml").write_text(COALITION)  # the schema of the file's own columns
+    starter_schema(nepal, ward="safe")
+    fitting = cdx("validate", "health-scorecard", cwd=nepal)
+    assert fitting.returncode == 0 and "schema infer" not in fitting.stdout
+
+
+def test_validate_warns_when_publish_would_stop_at_the_signing_key(nepal: Path) -> None:
+    """The key file copied with the data (mode 644), or left behind: the data is valid,
+    and validate says publishing would stop at the key, with publish's code and fix."""
+    starter_schema(nepal, ward="safe")
+    key = nepal / "keys" / "nepal-lnob.key"
+    key.chmod(0o644)
+    validated = cdx("validate", "health-scorecard", cwd=nepal)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "! `cdx publish` would stop before reading the data: the signing key" in validated.stdout
+    assert "[key-permissions]" in validated.stdout and f"chmod 600 {key}" in validated.stdout
+    published = cdx("publish", "health-scorecard", cwd=nepal)
+    assert published.returncode == 2 and "[key-permissions]" in published.stderr
+
+    key.rename(nepal / "keys" / "elsewhere.key")
+    as_json = json.loads(cdx("validate", "health-scorecard", "--json", cwd=nepal).stdout)
+    assert as_json["valid"] is True
+    assert as_json["publishing"]["error"]["code"] == "key-missing"
+
+    (nepal / "keys" / "elsewhere.key").rename(key)
+    key.chmod(0o600)
+    ready = cdx("validate", "health-scorecard", "--json", cwd=nepal)
+    assert json.loads(ready.stdout)["publishing"] == {"ok": True}
+    assert "would stop" not in cdx("validate", "health-scorecard", cwd=nepal).stdout

@@ -115,6 +115,19 @@ def test_the_encoding_advice_is_right_and_a_wrong_declared_one_is_refused(
     assert right.returncode == 0, right.stdout + right.stderr
 
 
+def test_a_file_that_is_not_utf8_is_refused_naming_the_line_a_person_can_find(
+    workspace: Path,
+) -> None:
+    """Not a byte offset: the line a text editor or a spreadsheet's import shows."""
+    set_comment(workspace, 7, "très loin, accès difficile")
+    path = workspace / SCORES
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    told = cdx("validate", str(path), cwd=workspace)
+    assert told.returncode == 2 and "[source-encoding]" in told.stderr
+    assert "is not UTF-8 (the first character that is not is on line 8)" in told.stderr
+    assert "position" not in told.stderr
+
+
 def test_following_the_encoding_advice_publishes_the_words_as_written(
     workspace: Path, tmp_path: Path
 ) -> None:
