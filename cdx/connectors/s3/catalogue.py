@@ -255,7 +255,7 @@ class S3Catalogue:
         for stored in self.store.objects(root):
             dataset, _, rest = stored.key[len(root) :].partition("/")
             version, _, name = rest.partition("/")
-            if name == SIGNATURE:
+            if name == SIGNATURE and is_version(version) and _is_slug(dataset):
                 committed[(dataset, version)] = stored.last_modified
         if just_committed:  # a listing may not show it yet on an eventually consistent store
             committed.setdefault(just_committed, None)
