@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from cdx.cli.app import app
 from cdx.connectors.catalogue import PackageRef
 from cdx.connectors.local.catalogue import LocalCatalogue
+from tests.security.hostile_packages import SENTINEL, add_entry, resign
 
 REF = PackageRef("kenya-lnob", "health-scorecard", "1.0.0")
 MIB = 1024 * 1024
@@ -154,3 +155,33 @@ def test_a_huge_datapackage_json_is_not_read(catalogue: LocalCatalogue, tmp_path
     page = out / REF.key / "index.html"
     assert page.stat().st_size < MIB
     assert "datapackage.json is not a JSON object of at most 16,777,216 bytes" in page.read_text()
+
+
+@pytest.mark.parametrize(
+    ("listed", "link", "code"),
+    [
+        ("data/leak.csv", "data/leak.csv", "file-not-regular"),
+        ("reports/esc/secret.txt", "reports/esc", "file-not-regular"),
+        ("../../../../../secret.txt", None, "path-unsafe"),
+    ],
+)
+def test_a_member_through_a_link_or_out_of_the_package_is_not_copied_into_the_site(
+    catalogue: LocalCatalogue,
+    sealed_template: tuple[Path, Path],
+    tmp_path: Path,
+    listed: str,
+    link: str | None,
+    code: str,
+) -> None:
+    version = catalogue.root / REF.key
+    (tmp_path / "secret.txt").write_bytes(SENTINEL)
+    if link is not None:
+        target = tmp_path / "secret.txt" if link.endswith(".csv") else tmp_path
+        (version / link).symlink_to(target, target_is_directory=target.is_dir())
+    resign(version, sealed_template[0] / "keys" / "kenya-lnob.key", add_entry(listed, SENTINEL))
+    out = tmp_path / "out"
+    result = site(catalogue, out)
+    assert result.exit_code == 2 and json.loads(result.stdout)["error"]["code"] == code
+    copied = [p for p in out.rglob("*") if p.is_file()]
+    assert copied == []  # not the secret, and no half-fetched copy of the package
+    assert (tmp_path / "secret.txt").read_bytes() == SENTINEL
