@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
+from cdx.core.json_documents import parse_json
 from cdx.core.layout import DESCRIPTOR, MANIFEST, PROVENANCE, REPORT_JSON, SIGNATURE
 from cdx.core.package_limits import PackageLimits
 from cdx.site.schema_org import DCAT, SCHEMA_ORG, minimal_dataset
@@ -29,7 +29,7 @@ def read_json(path: Path, limit: int = DOCUMENT_BYTES) -> Any:
     try:
         with path.open("rb") as handle:
             text = handle.read(limit + 1)
-        return json.loads(text) if len(text) <= limit else None
+        return parse_json(text) if len(text) <= limit else None
     except (OSError, ValueError):
         return None
 

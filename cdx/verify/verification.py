@@ -6,7 +6,6 @@ missing one, an untrusted key from a bad signature.
 
 from __future__ import annotations
 
-import json
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 from cdx.core.errors import UnsafePath
 from cdx.core.hashing import sha256_file
 from cdx.core.i18n import tr
+from cdx.core.json_documents import parse_json
 from cdx.core.keys import PublicKey, TrustStore
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import package_id
@@ -194,7 +194,7 @@ def _read_json(path: Path, result: Verification, what: str, limit: int) -> dict[
         return None
     try:
         with path.open("rb") as handle:  # a file grown since the look is read only to `limit`
-            data = json.loads(handle.read(limit + 1))
+            data = parse_json(handle.read(limit + 1))
     except ValueError:
         data = None
     if not isinstance(data, dict):
@@ -342,7 +342,7 @@ def _check_files(
 
 def _check_descriptor(directory: Path, result: Verification, listed: dict[str, Any]) -> None:
     try:
-        descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
+        descriptor = parse_json((directory / DESCRIPTOR).read_text(encoding="utf-8"))
     except ValueError:
         descriptor = None
     if not isinstance(descriptor, dict):

@@ -14,19 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cdx.cli.app import app
-from cdx.connectors.catalogue import PackageRef
 from cdx.connectors.local.catalogue import LocalCatalogue
-from tests.security.hostile_packages import SENTINEL, add_entry, resign
+from tests.security.hostile_packages import REF, SENTINEL, add_entry, resign
 
-REF = PackageRef("kenya-lnob", "health-scorecard", "1.0.0")
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def catalogue(sealed: Path, tmp_path: Path) -> LocalCatalogue:
-    catalogue = LocalCatalogue(tmp_path / "catalogue")
-    catalogue.publish(sealed, REF)
-    return catalogue
 
 
 def site(catalogue: LocalCatalogue, out: Path) -> Any:

@@ -53,6 +53,7 @@ from cdx.connectors.local.files import (
 from cdx.connectors.local.reader import LocalPackageReader
 from cdx.core.errors import CatalogueError, CdxError, NotAllowed, VersionConflict
 from cdx.core.i18n import tr
+from cdx.core.json_documents import parse_json
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import is_version, package_id, version_key
 from cdx.core.package_limits import PackageLimits
@@ -278,7 +279,7 @@ class LocalCatalogue:
                 text = handle.read(PackageLimits().index_bytes + 1)
             if len(text) > PackageLimits().index_bytes:
                 raise ValueError(f"longer than {PackageLimits().index_bytes:,} bytes")
-            return parse_index(json.loads(text))
+            return parse_index(parse_json(text))
         except (ValueError, KeyError, TypeError) as exc:
             raise CatalogueError(f"{path} is damaged ({exc})") from exc
         except OSError as exc:
@@ -290,7 +291,7 @@ class LocalCatalogue:
         reader = LocalPackageReader(self.root, coalition)
         try:
             found = read_capped(reader, KEYS, PackageLimits().keys_bytes)
-            data = json.loads(found) if found is not None else {}
+            data = parse_json(found) if found is not None else {}
         except (CdxError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}

@@ -54,6 +54,7 @@ from cdx.core.errors import (
 )
 from cdx.core.hashing import sha256_file
 from cdx.core.i18n import tr
+from cdx.core.json_documents import parse_json
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import check_slug, is_version, package_id, version_key
 from cdx.core.package_limits import PackageLimits
@@ -413,7 +414,7 @@ class S3Catalogue:
             if stored is None:
                 continue
             try:
-                listed = parse_index(json.loads(stored[0]))
+                listed = parse_index(parse_json(stored[0]))
             except (ValueError, KeyError, TypeError) as e:
                 raise CatalogueError(f"{self.location}{coalition}/{CATALOG} is damaged") from e
             # A coalition's index speaks only for its own prefix.
@@ -425,7 +426,7 @@ class S3Catalogue:
         reader = S3PackageReader(self.store, f"{self.prefix}{coalition}/")
         try:
             found = read_capped(reader, KEYS, PackageLimits().keys_bytes)
-            keys = json.loads(found) if found is not None else {}
+            keys = parse_json(found) if found is not None else {}
         except FileMissing:
             return {}
         except ValueError:
