@@ -203,10 +203,7 @@ class LocalCatalogue:
         from cdx.metadata.catalogue_document import describe_version, reconcile
 
         path = self.root / CATALOG_DOCUMENT
-        try:
-            current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-        except ValueError:
-            current = None  # damaged: rebuilt from the commits in scope
+        current = _catalogue_document(path)  # None when damaged: rebuilt from the commits
         folders = {package_id(*key): folder for key, folder in committed.items()}
         document = reconcile(
             current,
@@ -335,6 +332,22 @@ class LocalCatalogue:
             json.dumps(data, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         temporary.replace(path)
+
+
+def _catalogue_document(path: Path) -> dict[str, Any] | None:
+    """catalog.jsonld as a JSON object; None when it is absent, a link (another publisher
+    may have left one: to /dev/zero, to a file of someone else's), longer than an index may
+    be, or not a JSON object."""
+    if path.is_symlink() or not path.is_file():
+        return None
+    limit = PackageLimits().index_bytes
+    with path.open("rb") as handle:
+        text = handle.read(limit + 1)
+    try:
+        found = parse_json(text) if len(text) <= limit else None
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _read_member(folder: Path, member: str) -> bytes | None:

@@ -350,7 +350,9 @@ class S3Catalogue:
         for attempt in range(CAS_TRIES):
             found = self.store.find_bytes(key)
             try:
-                current = json.loads(found[0]) if found else {}
+                current = parse_json(found[0]) if found else {}
+                if not isinstance(current, dict):
+                    raise ValueError("it is not a JSON object")
             except ValueError as e:
                 raise CatalogueError(f"s3://{self.bucket}/{key} is damaged ({e})") from e
             changed = change(current)
