@@ -88,6 +88,7 @@ def verify_package(
     `convenience_keys` are keys found in a catalogue: a signature that only they confirm
     leaves `trusted` False, so the caller must say so.
     """
+    limits = limits or PackageLimits()
     result, manifest = _verify_frame(directory, trust, convenience_keys, limits)
     if manifest is None:
         return result
@@ -95,7 +96,7 @@ def verify_package(
     if (directory / DESCRIPTOR).is_file() and not any(
         p.path == DESCRIPTOR for p in result.problems
     ):
-        _check_descriptor(directory, result, listed)
+        _check_descriptor(directory, result, listed, limits.document_bytes)
     return result
 
 
@@ -340,7 +341,19 @@ def _check_files(
     return listed
 
 
-def _check_descriptor(directory: Path, result: Verification, listed: dict[str, Any]) -> None:
+def _check_descriptor(
+    directory: Path, result: Verification, listed: dict[str, Any], limit: int
+) -> None:
+    size = (directory / DESCRIPTOR).stat().st_size  # a regular file: _check_files said so
+    if size > limit:  # hashed as it streamed, but parsed whole: not past the limit
+        result.problems.append(
+            Problem(
+                "descriptor-too-large",
+                f"datapackage.json is {size:,} bytes, more than the {limit:,} cdx reads",
+                DESCRIPTOR,
+            )
+        )
+        return
     try:
         descriptor = parse_json((directory / DESCRIPTOR).read_text(encoding="utf-8"))
     except ValueError:

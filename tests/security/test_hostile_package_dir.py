@@ -206,3 +206,25 @@ def test_load_from_a_hostile_catalogue_pulls_as_pull_does_and_loads_nothing(
     assert not database.exists()
     assert (tmp_path / "PWNED.txt").read_bytes() == SENTINEL
     assert set(Path("/tmp").glob("cdx-load-*")) <= before  # the pulled copy is gone
+
+
+def test_verify_does_not_parse_a_descriptor_past_the_document_limit(
+    sealed: Path, trust_file: Path, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from tests.security.hostile_packages import impostor_key
+
+    descriptor = json.loads((sealed / "datapackage.json").read_text())
+    descriptor["description"] = "x" * (17 * 1024 * 1024)
+    data = json.dumps(descriptor).encode()
+    (sealed / "datapackage.json").write_bytes(data)
+
+    def listed(manifest: dict[str, Any]) -> None:
+        entry = next(e for e in manifest["files"] if e["path"] == "datapackage.json")
+        entry["bytes"], entry["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+
+    resign(sealed, impostor_key(tmp_path)[0], listed)  # anyone may sign; nobody trusts it
+    result = cdx("verify", str(sealed), "--trust", str(trust_file), "--json")
+    codes = {problem["code"] for problem in json.loads(result.stdout)["problems"]}
+    assert codes == {"key-untrusted", "descriptor-too-large"}
