@@ -115,10 +115,15 @@ def _pull(
             if problems
             else f"it is signed by key {verification.key_id}, which is not in your trust store"
         )
+        only_untrusted = {problem.code for problem in problems} <= {"key-untrusted"}
         raise PackageNotVerified(
             f"{resolved} did not verify when pulled from {catalogue}, so nothing was loaded: {why}",
             hint="add the coalition's key to your trust store (--trust), after confirming it "
-            "with the coalition; or pass --allow-untrusted",
+            "with the coalition; or pass --allow-untrusted"
+            if only_untrusted
+            # --allow-untrusted would not help: what the catalogue serves is not what was signed
+            else "the catalogue's copy is not the package the coalition signed; ask the "
+            "coalition or the catalogue's administrator to publish it again",
         )
     return to
 

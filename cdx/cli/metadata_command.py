@@ -3,7 +3,6 @@ Turtle, for a catalogue, a portal or a triple store."""
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +34,6 @@ def metadata(
 ) -> None:
     """Print a package's metadata document; links into the package resolve to its folder."""
     from cdx.core.layout import DCAT_METADATA, PROVENANCE, SCHEMA_ORG_METADATA
-    from cdx.metadata.serialise import serialise
 
     member = {
         Document.dcat: DCAT_METADATA,
@@ -44,38 +42,62 @@ def metadata(
     }[document]
     found = _document(directory, member, document)
     base = (directory / member).resolve().as_uri()
+    text = (
+        "" if as_json and to is Format.jsonld else _serialised(found, to, base, directory, member)
+    )
     if as_json:  # one document whatever the format: JSON-LD as an object, Turtle as text
-        content: Any = found if to is Format.jsonld else serialise(found, to.value, base=base)
+        content: Any = found if to is Format.jsonld else text
         output.print_json(
             {"ok": True, "document": document.value, "format": to.value, "content": content}
         )
         return
-    output.out.print(
-        serialise(found, to.value, base=base), markup=False, highlight=False, end="", soft_wrap=True
-    )
+    output.out.print(text, markup=False, highlight=False, end="", soft_wrap=True)
+
+
+def _serialised(found: dict[str, Any], to: Format, base: str, directory: Path, member: str) -> str:
+    from cdx.metadata.serialise import serialise
+
+    try:
+        return serialise(found, to.value, base=base)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:  # rdflib, hostile JSON-LD
+        from cdx.core.errors import MetadataUnreadable
+
+        raise MetadataUnreadable(
+            f"{member} is not JSON-LD cdx can turn into {to.value} ({type(exc).__name__})",
+            where=str(directory),
+        ) from None
 
 
 def _document(directory: Path, member: str, document: Document) -> dict[str, Any]:
     """The package's own document; for a package sealed before cdx wrote metadata/, the
     DCAT-AP or schema.org document built from its datapackage.json."""
-    from cdx.core.errors import MetadataMissing
+    from cdx.cli.package_document import read_document
+    from cdx.core.errors import MetadataMissing, MetadataUnreadable
     from cdx.core.layout import DESCRIPTOR
 
-    path = directory / member
-    if path.is_file():
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return data
-    descriptor = directory / DESCRIPTOR
-    if document is Document.provenance or not descriptor.is_file():
+    found = read_document(directory, member)
+    if found is not None:
+        return found
+    described = read_document(directory, DESCRIPTOR)
+    if document is Document.provenance or described is None:
         raise MetadataMissing(
-            f"{directory} has no {member}" + ("" if descriptor.is_file() else f" nor {DESCRIPTOR}"),
+            f"{directory} has no {member}"
+            + ("" if described is not None else f" nor {DESCRIPTOR}"),
             hint="give the folder of a sealed or pulled package (the one holding "
             "datapackage.json and manifest.json)",
         )
     from cdx.metadata.dcat_ap import dcat_description
     from cdx.metadata.schema_org import schema_org_dataset
 
-    described = json.loads(descriptor.read_text(encoding="utf-8"))
-    if document is Document.dcat:
-        return dcat_description(described)
-    return schema_org_dataset(described)
+    try:
+        if document is Document.dcat:
+            return dcat_description(described)
+        return schema_org_dataset(described)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:  # a hostile shape
+        raise MetadataUnreadable(
+            f"{DESCRIPTOR} is not a descriptor cdx can describe ({type(exc).__name__}: "
+            f"{str(exc)[:200]})",
+            where=str(directory),
+            hint="run `cdx verify` on the package: a sealed package's descriptor follows "
+            "the citizen-data profile",
+        ) from None

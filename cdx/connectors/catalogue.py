@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from cdx.core.errors import PackageNotFound, UnsafeName
+from cdx.core.errors import CatalogueError, InvalidVersion, PackageNotFound, UnsafeName
 from cdx.core.names import check_slug, check_version
 
 REF = re.compile(r"^(?P<coalition>[^/@]+)/(?P<dataset>[^/@]+)(?:@(?P<version>[^/@]+))?$")
@@ -77,6 +77,24 @@ class CatalogueEntry:
     title: str = ""
     description: str = ""
 
+    def __post_init__(self) -> None:
+        """An index is read from a catalogue that may be hostile, and its names become
+        folders and links (cdx site, cdx status): refuse an entry whose names are not
+        safe or whose commit time is not an ISO 8601 time with its offset."""
+        try:
+            PackageRef(self.coalition, self.dataset, self.version)
+        except (UnsafeName, InvalidVersion) as exc:
+            raise CatalogueError(
+                f"the catalogue's index lists a package it cannot hold: {exc.message}",
+                hint=DAMAGED_INDEX,
+            ) from None
+        if not _is_aware_time(self.committed):
+            raise CatalogueError(
+                f"the catalogue's index says {self.coalition}/{self.dataset}@{self.version} "
+                f"was committed at {self.committed[:40]!r}, which is not a time with its offset",
+                hint=DAMAGED_INDEX,
+            )
+
     def to_dict(self) -> dict[str, str]:
         frequency = {"updateFrequency": self.update_frequency} if self.update_frequency else {}
         said = {"title": self.title, "description": self.description}
@@ -119,6 +137,17 @@ class CatalogueEntry:
 
 
 ENTRY_FIELDS = ("coalition", "dataset", "version", "contentDigest", "keyId", "committed")
+DAMAGED_INDEX = (
+    "the index was changed outside cdx; ask the catalogue's administrator to run "
+    "`cdx catalogue gc`, which rebuilds it from the committed versions"
+)
+
+
+def _is_aware_time(text: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def update_frequency_of(descriptor: bytes) -> str | None:

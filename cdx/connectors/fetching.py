@@ -13,7 +13,6 @@ outside the destination.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -29,6 +28,7 @@ from cdx.core.errors import (
     ManifestTooManyFiles,
     UnsafePath,
 )
+from cdx.core.json_documents import parse_json
 from cdx.core.layout import MANIFEST, SIGNATURE
 from cdx.core.package_limits import PackageLimits
 from cdx.core.package_paths import safe_member_path
@@ -171,7 +171,7 @@ def fetch_package(reader: PackageReader, dest: Path, limits: PackageLimits | Non
 
 def _parse(path: Path, *, where: str) -> Any:
     try:
-        return json.loads(path.read_bytes())
+        return parse_json(path.read_bytes())
     except ValueError as e:
         raise ManifestMalformed("manifest.json is not JSON", where=where) from e
 

@@ -21,6 +21,7 @@ from cdx.connectors.abilities import ReadsPackages
 from cdx.connectors.catalogue import Catalogue, PackageRef
 from cdx.connectors.fetching import fetch_frame, fetch_members, listed_files
 from cdx.core.errors import CatalogueError, CdxError, PackageRefused, UnsafePath
+from cdx.core.json_documents import parse_json
 from cdx.core.keys import TrustStore, public_key_from_entry
 from cdx.core.layout import MANIFEST, SIGNATURE
 from cdx.core.package_limits import PackageLimits
@@ -197,7 +198,7 @@ def _convenience_keys(
 
 def _signing_key_id(partial: Path) -> str | None:
     try:
-        signature = json.loads((partial / SIGNATURE).read_bytes())
+        signature = parse_json((partial / SIGNATURE).read_bytes())
     except (OSError, ValueError):
         return None
     key_id = signature.get("keyId") if isinstance(signature, dict) else None

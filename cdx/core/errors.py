@@ -254,6 +254,13 @@ class MetadataMissing(Terminal):
     code = "metadata-missing"
 
 
+class MetadataUnreadable(Terminal):
+    """`cdx metadata` of a document it will not read: a link, a device, over its size
+    limit, not a JSON object, or one naming a context by reference (a URL, a path)."""
+
+    code = "metadata-unreadable"
+
+
 SYSTEM_FAILURE = "failure of the system"  # the notification body looks for these words
 
 

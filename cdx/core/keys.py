@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cdx.core.errors import KeyInvalid, KeyMissing, KeyPermissions, TrustStoreInvalid
 from cdx.core.hashing import sha256_bytes
 from cdx.core.i18n import tr
+from cdx.core.json_documents import parse_json
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class TrustStore:
         keys: dict[str, PublicKey] = {}
         for file in files:
             try:
-                data = json.loads(file.read_text(encoding="utf-8"))
+                data = parse_json(file.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise TrustStoreInvalid(tr("{file} is not a JSON trust store", file=file)) from exc
             if not isinstance(data, dict):

@@ -21,3 +21,6 @@ class PackageLimits:
     signature_bytes: int = 64 * 1024  # manifest.sig is ~200 bytes; signature-malformed
     keys_bytes: int = MIB  # a catalogue's keys.json; beyond it the keys are ignored
     index_bytes: int = 256 * MIB  # a catalogue's catalog.json; catalogue-error
+    # datapackage.json, provenance.jsonld, reports/*.json and metadata/* as cdx site and
+    # cdx metadata read them from a package nobody verified (the example's are < 40 KiB)
+    document_bytes: int = 16 * MIB

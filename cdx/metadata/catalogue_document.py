@@ -95,10 +95,13 @@ def reconcile(
 
     `describe(package_id)` gives a version's DCAT document with absolute links. With
     `remove_gone=False` versions are only added (for stores whose listing may lag)."""
+    nodes = current.get("@graph") if isinstance(current, dict) else None
+    if not isinstance(nodes, list):  # damaged (it may come from a shared catalogue): rebuilt
+        current, nodes = None, []
     graph: dict[str, dict[str, Any]] = {
         node["@id"]: node
-        for node in (current or {}).get("@graph", [])
-        if isinstance(node, dict) and "@id" in node and not _is_catalog(node)
+        for node in nodes
+        if isinstance(node, dict) and isinstance(node.get("@id"), str) and not _is_catalog(node)
     }
     in_scope = set(scope)
     wanted = set(committed)
@@ -157,7 +160,8 @@ def _coalition_of(node_id: str) -> str:
 
 def _types(node: dict[str, Any]) -> set[str]:
     kinds = node.get("@type", [])
-    return {kinds} if isinstance(kinds, str) else set(kinds)
+    listed = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    return {kind for kind in listed if isinstance(kind, str)}
 
 
 def _is_dataset(node: dict[str, Any]) -> bool:

@@ -130,7 +130,11 @@ def _version_page(
     incoming = out / key / f".{FILES_DIR}-incoming"
     shutil.rmtree(incoming, ignore_errors=True)
     incoming.mkdir(parents=True)
-    catalogue.fetch(PackageRef(entry.coalition, entry.dataset, entry.version), incoming)
+    try:
+        catalogue.fetch(PackageRef(entry.coalition, entry.dataset, entry.version), incoming)
+    except BaseException:  # refused (a link, `..`, a file longer than declared …): keep nothing
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise
     shutil.rmtree(target, ignore_errors=True)
     incoming.rename(target)
     result.fetched += 1

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
+from cdx.core.json_documents import parse_json
 from cdx.core.layout import DESCRIPTOR, MANIFEST, PROVENANCE, REPORT_JSON, SIGNATURE
+from cdx.core.package_limits import PackageLimits
 from cdx.site.schema_org import DCAT, SCHEMA_ORG, minimal_dataset
 from cdx.verify.profile import profile_problems
 
 PRIVACY_JSON = "reports/privacy.json"
+DOCUMENT_BYTES = PackageLimits().document_bytes
 NOT_A_GROUP = frozenset({"safe", "direct-identifier"})  # roles of non-population dimensions
 
 
-def read_json(path: Path) -> Any:
+def read_json(path: Path, limit: int = DOCUMENT_BYTES) -> Any:
+    """The JSON in `path`; None when it is unreadable, not JSON, or longer than `limit`
+    (the package came from a catalogue and was not verified: a 2 GB datapackage.json
+    would otherwise be read whole)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            text = handle.read(limit + 1)
+        return parse_json(text) if len(text) <= limit else None
     except (OSError, ValueError):
         return None
 
@@ -35,12 +42,12 @@ def version_facts(
     problems = (
         profile_problems(descriptor)
         if isinstance(descriptor, dict)
-        else ["datapackage.json is not a JSON object"]
+        else [f"datapackage.json is not a JSON object of at most {DOCUMENT_BYTES:,} bytes"]
     )
     if problems:  # the page says so and shows what the catalogue entry and manifest say
         descriptor = {}
-    manifest = read_json(package_dir / MANIFEST) or {}
-    signature = read_json(package_dir / SIGNATURE) or {}
+    manifest = _object(read_json(package_dir / MANIFEST)) or {}
+    signature = _object(read_json(package_dir / SIGNATURE)) or {}
     files = [item for item in manifest.get("files", []) if isinstance(item, dict)]
     paths = [str(item.get("path", "")) for item in files]
     present = {p.relative_to(package_dir).as_posix() for p in package_dir.rglob("*") if p.is_file()}

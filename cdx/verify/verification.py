@@ -6,7 +6,6 @@ missing one, an untrusted key from a bad signature.
 
 from __future__ import annotations
 
-import json
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 from cdx.core.errors import UnsafePath
 from cdx.core.hashing import sha256_file
 from cdx.core.i18n import tr
+from cdx.core.json_documents import parse_json
 from cdx.core.keys import PublicKey, TrustStore
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import package_id
@@ -88,6 +88,7 @@ def verify_package(
     `convenience_keys` are keys found in a catalogue: a signature that only they confirm
     leaves `trusted` False, so the caller must say so.
     """
+    limits = limits or PackageLimits()
     result, manifest = _verify_frame(directory, trust, convenience_keys, limits)
     if manifest is None:
         return result
@@ -95,7 +96,7 @@ def verify_package(
     if (directory / DESCRIPTOR).is_file() and not any(
         p.path == DESCRIPTOR for p in result.problems
     ):
-        _check_descriptor(directory, result, listed)
+        _check_descriptor(directory, result, listed, limits.document_bytes)
     return result
 
 
@@ -194,7 +195,7 @@ def _read_json(path: Path, result: Verification, what: str, limit: int) -> dict[
         return None
     try:
         with path.open("rb") as handle:  # a file grown since the look is read only to `limit`
-            data = json.loads(handle.read(limit + 1))
+            data = parse_json(handle.read(limit + 1))
     except ValueError:
         data = None
     if not isinstance(data, dict):
@@ -340,9 +341,21 @@ def _check_files(
     return listed
 
 
-def _check_descriptor(directory: Path, result: Verification, listed: dict[str, Any]) -> None:
+def _check_descriptor(
+    directory: Path, result: Verification, listed: dict[str, Any], limit: int
+) -> None:
+    size = (directory / DESCRIPTOR).stat().st_size  # a regular file: _check_files said so
+    if size > limit:  # hashed as it streamed, but parsed whole: not past the limit
+        result.problems.append(
+            Problem(
+                "descriptor-too-large",
+                f"datapackage.json is {size:,} bytes, more than the {limit:,} cdx reads",
+                DESCRIPTOR,
+            )
+        )
+        return
     try:
-        descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
+        descriptor = parse_json((directory / DESCRIPTOR).read_text(encoding="utf-8"))
     except ValueError:
         descriptor = None
     if not isinstance(descriptor, dict):

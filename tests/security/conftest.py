@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.hostile_packages import SENTINEL
+from cdx.connectors.local.catalogue import LocalCatalogue
+from tests.security.hostile_packages import REF, SENTINEL
 
 
 @pytest.fixture
@@ -17,3 +18,11 @@ def office(tmp_path: Path) -> Path:
     folder.mkdir(parents=True)
     (tmp_path / "office" / "PWNED.txt").write_bytes(SENTINEL)
     return folder
+
+
+@pytest.fixture
+def catalogue(sealed: Path, tmp_path: Path) -> LocalCatalogue:
+    """A local catalogue holding the sealed example as REF."""
+    catalogue = LocalCatalogue(tmp_path / "catalogue")
+    catalogue.publish(sealed, REF)
+    return catalogue

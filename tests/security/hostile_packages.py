@@ -7,11 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cdx.connectors.catalogue import PackageRef
 from cdx.core.keys import generate_key, load_signing_key, trust_entry
 from cdx.seal.signature import sign_manifest, write_signature
 from cdx.verify.verification import Verification
 
 Change = Callable[[dict[str, Any]], None]
+REF = PackageRef("kenya-lnob", "health-scorecard", "1.0.0")  # the sealed example
 
 
 def resign(version_dir: Path, key_file: Path, change: Change, *, coalition: str = "kenya-lnob"):  # type: ignore[no-untyped-def]

@@ -53,6 +53,7 @@ from cdx.connectors.local.files import (
 from cdx.connectors.local.reader import LocalPackageReader
 from cdx.core.errors import CatalogueError, CdxError, NotAllowed, VersionConflict
 from cdx.core.i18n import tr
+from cdx.core.json_documents import parse_json
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import is_version, package_id, version_key
 from cdx.core.package_limits import PackageLimits
@@ -202,10 +203,7 @@ class LocalCatalogue:
         from cdx.metadata.catalogue_document import describe_version, reconcile
 
         path = self.root / CATALOG_DOCUMENT
-        try:
-            current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-        except ValueError:
-            current = None  # damaged: rebuilt from the commits in scope
+        current = _catalogue_document(path)  # None when damaged: rebuilt from the commits
         folders = {package_id(*key): folder for key, folder in committed.items()}
         document = reconcile(
             current,
@@ -278,7 +276,7 @@ class LocalCatalogue:
                 text = handle.read(PackageLimits().index_bytes + 1)
             if len(text) > PackageLimits().index_bytes:
                 raise ValueError(f"longer than {PackageLimits().index_bytes:,} bytes")
-            return parse_index(json.loads(text))
+            return parse_index(parse_json(text))
         except (ValueError, KeyError, TypeError) as exc:
             raise CatalogueError(f"{path} is damaged ({exc})") from exc
         except OSError as exc:
@@ -290,7 +288,7 @@ class LocalCatalogue:
         reader = LocalPackageReader(self.root, coalition)
         try:
             found = read_capped(reader, KEYS, PackageLimits().keys_bytes)
-            data = json.loads(found) if found is not None else {}
+            data = parse_json(found) if found is not None else {}
         except (CdxError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
@@ -334,6 +332,22 @@ class LocalCatalogue:
             json.dumps(data, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         temporary.replace(path)
+
+
+def _catalogue_document(path: Path) -> dict[str, Any] | None:
+    """catalog.jsonld as a JSON object; None when it is absent, a link (another publisher
+    may have left one: to /dev/zero, to a file of someone else's), longer than an index may
+    be, or not a JSON object."""
+    if path.is_symlink() or not path.is_file():
+        return None
+    limit = PackageLimits().index_bytes
+    with path.open("rb") as handle:
+        text = handle.read(limit + 1)
+    try:
+        found = parse_json(text) if len(text) <= limit else None
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _read_member(folder: Path, member: str) -> bytes | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cdx.core.errors import UnsafeName
 from cdx.core.layout import SIGNATURE
-from cdx.core.names import check_slug
+from cdx.core.names import check_slug, is_version
 
 CATALOG = "catalog.json"
 CATALOG_DOCUMENT = "catalog.jsonld"  # the DCAT-AP catalogue (cdx/metadata)
@@ -81,9 +81,9 @@ def committed_versions(root: Path, coalition: str) -> Iterator[tuple[tuple[str, 
     base = root / coalition
     if not base.is_dir():
         return
-    for dataset in sorted(p for p in base.iterdir() if p.is_dir()):
+    for dataset in sorted(p for p in base.iterdir() if p.is_dir() and _is_slug(p.name)):
         for folder in sorted(dataset.iterdir()):
-            if (folder / SIGNATURE).is_file():
+            if is_version(folder.name) and (folder / SIGNATURE).is_file():
                 yield (dataset.name, folder.name), folder
 
 

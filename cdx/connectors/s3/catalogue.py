@@ -54,6 +54,7 @@ from cdx.core.errors import (
 )
 from cdx.core.hashing import sha256_file
 from cdx.core.i18n import tr
+from cdx.core.json_documents import parse_json
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import check_slug, is_version, package_id, version_key
 from cdx.core.package_limits import PackageLimits
@@ -255,7 +256,7 @@ class S3Catalogue:
         for stored in self.store.objects(root):
             dataset, _, rest = stored.key[len(root) :].partition("/")
             version, _, name = rest.partition("/")
-            if name == SIGNATURE:
+            if name == SIGNATURE and is_version(version) and _is_slug(dataset):
                 committed[(dataset, version)] = stored.last_modified
         if just_committed:  # a listing may not show it yet on an eventually consistent store
             committed.setdefault(just_committed, None)
@@ -349,7 +350,9 @@ class S3Catalogue:
         for attempt in range(CAS_TRIES):
             found = self.store.find_bytes(key)
             try:
-                current = json.loads(found[0]) if found else {}
+                current = parse_json(found[0]) if found else {}
+                if not isinstance(current, dict):
+                    raise ValueError("it is not a JSON object")
             except ValueError as e:
                 raise CatalogueError(f"s3://{self.bucket}/{key} is damaged ({e})") from e
             changed = change(current)
@@ -413,7 +416,7 @@ class S3Catalogue:
             if stored is None:
                 continue
             try:
-                listed = parse_index(json.loads(stored[0]))
+                listed = parse_index(parse_json(stored[0]))
             except (ValueError, KeyError, TypeError) as e:
                 raise CatalogueError(f"{self.location}{coalition}/{CATALOG} is damaged") from e
             # A coalition's index speaks only for its own prefix.
@@ -425,7 +428,7 @@ class S3Catalogue:
         reader = S3PackageReader(self.store, f"{self.prefix}{coalition}/")
         try:
             found = read_capped(reader, KEYS, PackageLimits().keys_bytes)
-            keys = json.loads(found) if found is not None else {}
+            keys = parse_json(found) if found is not None else {}
         except FileMissing:
             return {}
         except ValueError:
