@@ -75,6 +75,12 @@ def _document(directory: Path, member: str, document: Document) -> dict[str, Any
     from cdx.core.errors import MetadataMissing, MetadataUnreadable
     from cdx.core.layout import DESCRIPTOR
 
+    if not directory.is_dir():
+        raise MetadataMissing(
+            f"{directory} is not a folder",
+            hint="give the folder of a sealed or pulled package (the one holding "
+            "datapackage.json and manifest.json)",
+        )
     found = read_document(directory, member)
     if found is not None:
         return found
