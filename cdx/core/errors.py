@@ -419,3 +419,10 @@ class LoadRowsBreakSchema(LoadFailed):
     before the database was asked); the transaction was rolled back, nothing was kept."""
 
     code = "load-rows-break-schema"
+
+
+class RowCountMismatch(Terminal):
+    """The rows a package would publish are not the rows validation checked (less the
+    records protection suppressed): a fault in cdx's reading, never published."""
+
+    code = "row-count-mismatch"

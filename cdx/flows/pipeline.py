@@ -19,6 +19,7 @@ from cdx.core.findings import ValidationReport
 from cdx.core.i18n import tr
 from cdx.core.keys import trust_entry
 from cdx.core.references import resolve_reference
+from cdx.flows.row_counts import check_row_counts
 from cdx.flows.run_context import PublishRun
 from cdx.packaging.build import build_dataset, resource_name
 from cdx.protect.decision import PrivacyDecision
@@ -115,6 +116,7 @@ def seal(
             tr("{dataset} was refused by the privacy gate and cannot be sealed", dataset=run.label),
             hint=tr("open reports/validation.html, correct the data or the policy, publish again"),
         )
+    check_row_counts(run.paths.package, report.rows_checked, privacy)
     info = run.coalition.config.coalition
     return seal_package(
         run.paths.package,
