@@ -77,14 +77,23 @@ class FormulaCells:
         }
 
 
+# A cell of the row, its cells joined with NUL, that starts with a sign or a space: rows
+# with none, nearly all, are passed over in one search (a NUL inside a cell only makes
+# its row checked cell by cell).
+_ROW_MAY_HOLD_ONE = re.compile(r"\x00(?:[=+\-@]|\s)")
+
+
 def find_formulas(rows: Iterable[list[str]]) -> FormulaCells:
     """Every formula cell of a table's rows, numbered from the header (1)."""
     found = FormulaCells()
     header: list[str] = []
+    search, join = _ROW_MAY_HOLD_ONE.search, "\x00".join
     for number, row in enumerate(rows, 1):
         header = header or row
+        if not search("\x00" + join(row)):
+            continue
         for column, cell in enumerate(row, 1):
-            # the first character rules most cells out without a call (6M cells: 1.4 s)
+            # the first character rules most cells out without calling the rule
             if cell and (cell[0] in "=+-@" or cell[0].isspace()) and is_formula(cell):
                 label = header[column - 1] if column <= len(header) else ""
                 found.note(number, column, label)

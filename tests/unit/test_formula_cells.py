@@ -105,3 +105,14 @@ def test_a_workbook_cell_whose_text_starts_with_a_formula_sign_is_found(tmp_path
     with pytest.raises(SourceFormula) as caught:
         normalise_table(tmp_path / "survey.xlsx", tmp_path / "out.csv")
     assert "row 3, column 2 (`comment`)" in caught.value.message
+
+
+@pytest.mark.parametrize("column", [0, 1, 2])
+@pytest.mark.parametrize("cell", [*FORMULAS, "\u00a0=1+1", "\u3000@SUM(1)", "\x1f=1+1"])
+def test_the_row_prefilter_misses_no_formula_in_any_column(cell: str, column: int) -> None:
+    from cdx.packaging.formulas import find_formulas
+
+    row = ["a", "b\x00=", "c"]  # a NUL inside a cell only sends the row to the cell check
+    row[column] = cell
+    found = find_formulas([["x", "y", "z"], ["-5", "Kisumu", ""], row])
+    assert (found.count, found.first[0]["row"], found.first[0]["column"]) == (1, 3, column + 1)
