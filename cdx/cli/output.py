@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from cdx.core.errors import CdxError, DatasetInvalid
+from cdx.core.errors import CdxError, DataUnacceptable
 from cdx.core.findings import Severity, ValidationReport, rule_place
 from cdx.core.i18n import localise, localise_all, say, say_n
 
@@ -24,7 +24,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def exit_code_for(error: CdxError) -> int:
-    if isinstance(error, DatasetInvalid):
+    if isinstance(error, DataUnacceptable):
         return EXIT_INVALID
     return EXIT_TRANSIENT if error.transient else EXIT_USAGE
 

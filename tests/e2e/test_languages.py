@@ -44,13 +44,13 @@ def refusal(cwd: Path, *options: str, **environ: str) -> subprocess.CompletedPro
 
 def test_lang_fr_says_the_refusal_in_french_with_the_same_code(with_formulas: Path) -> None:
     english = refusal(with_formulas)
-    assert english.returncode == 2, english.stderr
+    assert english.returncode == 1, english.stderr
     assert "Error [source-formula]" in english.stderr
     assert "2 cells would run as a spreadsheet formula" in english.stderr
     assert "How to fix:" in english.stderr
 
     french = refusal(with_formulas, "--lang", "fr")
-    assert french.returncode == 2
+    assert french.returncode == 1
     assert "Erreur [source-formula]" in french.stderr
     assert "2 cellules s'exécuteraient comme une formule de tableur" in french.stderr
     assert "ligne 3, colonne 9 (`comment`)" in french.stderr
@@ -71,7 +71,7 @@ def test_json_keeps_the_machine_fields_and_says_the_words_in_the_language(
 
 def test_the_locale_chooses_the_language(with_formulas: Path) -> None:
     bengali = refusal(with_formulas, LANG="bn_BD.UTF-8")
-    assert bengali.returncode == 2
+    assert bengali.returncode == 1
     assert "ত্রুটি [source-formula]" in bengali.stderr
     assert "স্প্রেডশিট সূত্র হিসেবে চলবে" in bengali.stderr
     assert "কীভাবে ঠিক করবেন:" in bengali.stderr
@@ -88,7 +88,7 @@ def test_coalition_yaml_chooses_the_language_over_the_locale(with_formulas: Path
     assert text.count("coalition:\n") == 1
     config.write_text(text.replace("coalition:\n", "coalition:\n  language: sw\n", 1))
     swahili = refusal(with_formulas, LANG="vi_VN.UTF-8")
-    assert swahili.returncode == 2
+    assert swahili.returncode == 1
     assert "Hitilafu [source-formula]" in swahili.stderr
     assert "vitaendeshwa kama fomula ya lahajedwali" in swahili.stderr
     assert "Jinsi ya kurekebisha:" in swahili.stderr
