@@ -17,9 +17,15 @@ from ckanapi import RemoteCKAN
 from pydantic import SecretStr
 
 from cdx.connectors.catalogue import PackageRef
-from cdx.connectors.ckan.catalogue import CkanCatalogue, version_dataset_name
+from cdx.connectors.ckan.catalogue import (
+    KEYS_EXTRA,
+    CkanCatalogue,
+    keys_dataset_name,
+    version_dataset_name,
+)
 from cdx.connectors.ckan.settings import CkanSettings
 from cdx.connectors.pull import pull_package
+from cdx.core.errors import CatalogueError
 from cdx.core.keys import TrustStore, load_signing_key
 from cdx.core.package_limits import PackageLimits
 from cdx.seal.signature import sign_manifest
@@ -134,3 +140,34 @@ def test_a_listed_path_outside_the_package_writes_nothing_outside_the_target(
     hostile.resign(manifest, hostile.key_file)
     assert codes(hostile.pull(office)) == {"path-unsafe"}
     assert_nothing_left(office, tmp_path)
+
+
+def test_a_version_record_stripped_of_its_cdx_fields_is_a_damaged_catalogue(
+    hostile: Hostile, ckan_service: CkanService, tmp_path: Path
+) -> None:
+    """`cdx list` of a portal where a committed version lost a field: a coded error, not a
+    KeyError traceback; damaged convenience keys are no keys, not an error."""
+    from typer.testing import CliRunner
+
+    from cdx.cli.app import app
+
+    extras = [e for e in hostile.dataset["extras"] if e["key"] != "cdx_dataset"]
+    hostile.admin.call_action("package_patch", {"id": hostile.dataset["id"], "extras": extras})
+    with pytest.raises(CatalogueError) as refused:
+        hostile.catalogue.entries()
+    assert "has no 'cdx_dataset'" in str(refused.value)
+    token = {"CDX_CKAN_TOKEN": ckan_service.sysadmin_token}
+    listed = CliRunner().invoke(app, ["list", f"ckan+{ckan_service.url}", "--json"], env=token)
+    assert listed.exit_code == 2 and "Traceback" not in listed.output
+    assert json.loads(listed.output)["error"]["code"] == "catalogue-error"
+
+    hostile.catalogue.publish_key(hostile.ref.coalition, {"k": {"public_key": "x"}})
+    keys = hostile.admin.call_action(
+        "package_show", {"id": keys_dataset_name(hostile.ref.coalition)}
+    )
+    damaged = [
+        {"key": e["key"], "value": "[1, 2" if e["key"] == KEYS_EXTRA else e["value"]}
+        for e in keys["extras"]
+    ]
+    hostile.admin.call_action("package_patch", {"id": keys["id"], "extras": damaged})
+    assert hostile.catalogue.published_keys(hostile.ref.coalition) == {}

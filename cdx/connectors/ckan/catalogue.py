@@ -60,6 +60,7 @@ from cdx.core.errors import (
 )
 from cdx.core.hashing import sha256_file
 from cdx.core.i18n import tr
+from cdx.core.json_documents import parse_json
 from cdx.core.layout import DESCRIPTOR, MANIFEST, SIGNATURE
 from cdx.core.names import version_key
 from cdx.seal.manifest import read_manifest
@@ -381,30 +382,19 @@ class CkanCatalogue:
 
     def entries(self) -> list[CatalogueEntry]:
         """Every committed version this token can see."""
-        found = []
-        for dataset in self._committed(None):
-            extras = meta.extras_of(dataset)
-            found.append(
-                CatalogueEntry(
-                    extras[meta.COALITION],
-                    extras[meta.DATASET],
-                    dataset["version"],
-                    extras[meta.CONTENT_DIGEST],
-                    extras.get(meta.KEY_ID, ""),
-                    extras.get(meta.COMMITTED, ""),
-                    extras.get(meta.FREQUENCY),
-                    str(dataset.get("title") or ""),
-                    " ".join(str(dataset.get("notes") or "").split()),
-                )
-            )
+        found = [version_entry(dataset) for dataset in self._committed(None)]
         return sorted(found, key=lambda e: (e.coalition, e.dataset, version_key(e.version)))
 
     def published_keys(self, coalition: str) -> dict[str, Any]:
-        """Public keys the coalition published here: convenience, never trust."""
+        """Public keys the coalition published here: convenience, never trust, so a
+        damaged record is no keys (as a local or S3 catalogue's keys.json)."""
         name = keys_dataset_name(coalition)
         found = self._client.find("package_show", {"id": name}, org=coalition)
-        keys: dict[str, Any] = json.loads(meta.extras_of(found or {}).get(KEYS_EXTRA, "{}"))
-        return keys
+        try:
+            keys = parse_json(meta.extras_of(found or {}).get(KEYS_EXTRA, "{}"))
+        except ValueError:
+            return {}
+        return keys if isinstance(keys, dict) else {}
 
     def _committed(self, fq: str | None) -> Iterator[dict[str, Any]]:
         rows, start = 1000, 0
@@ -434,3 +424,28 @@ def _licence_url(package_dir: Path) -> str | None:
 
 def _as_published(ref: PackageRef) -> dict[str, str]:
     return {"coalition": ref.coalition, "dataset": ref.dataset, "version": ref.version}
+
+
+def version_entry(dataset: Any) -> CatalogueEntry:
+    """The index entry of a version dataset, read from a portal that may be hostile: a
+    dataset marked committed without the fields of one is a damaged catalogue."""
+    extras = meta.extras_of(dataset)
+    try:
+        return CatalogueEntry(
+            extras[meta.COALITION],
+            extras[meta.DATASET],
+            str(dataset["version"]),
+            extras[meta.CONTENT_DIGEST],
+            extras.get(meta.KEY_ID, ""),
+            extras.get(meta.COMMITTED, ""),
+            extras.get(meta.FREQUENCY),
+            str(dataset.get("title") or ""),
+            " ".join(str(dataset.get("notes") or "").split()),
+        )
+    except (KeyError, TypeError) as exc:
+        name = str(dataset.get("name"))[:100] if isinstance(dataset, dict) else "?"
+        raise CatalogueError(
+            f"the CKAN dataset {name!r} is marked as a committed cdx version but has no {exc}",
+            hint="the portal's record was changed outside cdx: ask its administrators, or "
+            "publish that version again",
+        ) from None

@@ -134,8 +134,18 @@ def resource_fields(path: str, sha256: str, licence: str | None = None) -> dict[
 
 
 def extras_of(dataset: dict[str, Any]) -> dict[str, str]:
-    """A CKAN dataset's extras as a plain dict."""
-    return {item["key"]: item["value"] for item in dataset.get("extras", [])}
+    """A CKAN dataset's extras as a plain dict of text. A portal may be hostile: an
+    extra that is not a key and a value, or extras that are not a list, are left out."""
+    extras = dataset.get("extras") if isinstance(dataset, dict) else None
+    if not isinstance(extras, list):
+        return {}
+    return {
+        item["key"]: item["value"]
+        for item in extras
+        if isinstance(item, dict)
+        and isinstance(item.get("key"), str)
+        and isinstance(item.get("value"), str)
+    }
 
 
 def with_extras(dataset: dict[str, Any], **updates: str) -> list[dict[str, str]]:
