@@ -8,6 +8,7 @@ website endpoint):
     static/search-index.js             the search index as a script (file:// blocks fetch())
     COALITION/DATASET/index.html       a dataset and its versions
     COALITION/DATASET/VERSION/index.html   one version; its files under files/
+    COALITION/DATASET/VERSION/report.html  its validation report, rendered by cdx
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ from cdx.connectors.catalogue import Catalogue, CatalogueEntry, PackageRef
 from cdx.core.freshness import classify
 from cdx.core.names import version_key
 from cdx.reports.rendering import render, templates_fingerprint
+from cdx.reports.validation_report import render_report_page
 from cdx.site.build_state import BuildState, input_hash, write_atomically
 from cdx.site.package_facts import degraded, version_facts
 
 STATIC = files("cdx.site") / "static"
 FILES_DIR = "files"
+REPORT_PAGE = "report.html"  # beside the version page
 
 
 @dataclass
@@ -144,11 +147,15 @@ def _version_page(
         if p.is_file()
     ]
     facts = version_facts(target, entry.to_dict(), keys[entry.coalition])
+    report = _report_page(facts, context)
+    if report is not None:
+        _write(out, f"{key}/{REPORT_PAGE}", report, result)
     page_context = {
         **context,
         "root": "../../../",
         "catalogue": catalogue.location,
         "ref": str(PackageRef(entry.coalition, entry.dataset, entry.version)),
+        "report_page": REPORT_PAGE if report is not None else None,
     }
     try:
         html = render("site_version.html", facts=facts, **page_context)
@@ -160,6 +167,25 @@ def _version_page(
     _write(out, page, html, result)
     state.pages[page] = digest
     state.summaries[key] = facts["summary"]
+
+
+def _report_page(facts: dict[str, Any], context: dict[str, Any]) -> str | None:
+    """The validation report, rendered by cdx's own templates from the package's
+    validation.json and privacy.json, in the site's language. The package's own
+    validation.html came from the catalogue unverified: it is offered as a download, never
+    linked as a page of the site, so a hostile catalogue's HTML runs no script there."""
+    if not facts["validation"]:
+        return None
+    try:
+        return render_report_page(
+            facts["validation"],
+            facts["privacy"],
+            facts["descriptor"] or None,
+            lang=context["lang"],
+            translations=context["translations"],
+        )
+    except (TypeError, AttributeError, ValueError, KeyError, jinja2.TemplateError):
+        return None  # a report of the wrong shape: the version page says what it can
 
 
 def _indexes(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cdx.core.errors import CatalogueError
+from cdx.site.build import FILES_DIR
 from cdx.site.media_types import media_type
 
 # Not a coalition id (ids are slugs without "_"): gc and entries() never take it for one.
@@ -55,8 +56,17 @@ def upload_site(site_dir: Path, catalogue: Any, written: Iterable[str]) -> list[
             "put",
             key,
             lambda key=key, body=body, path=path: store.client.put_object(
-                Bucket=store.bucket, Key=key, Body=body, ContentType=media_type(path)
+                Bucket=store.bucket, Key=key, Body=body, **headers_for(path)
             ),
         )
         uploaded.append(key)
     return uploaded
+
+
+def headers_for(path: str) -> dict[str, str]:
+    """A page of the site is shown; a package's file under files/ (fetched from the
+    catalogue, unverified) is downloaded, never shown as a page of the site's origin."""
+    headers = {"ContentType": media_type(path)}
+    if f"/{FILES_DIR}/" in f"/{path}":
+        headers["ContentDisposition"] = "attachment"
+    return headers

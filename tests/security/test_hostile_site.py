@@ -112,7 +112,7 @@ def test_text_and_links_from_a_hostile_package_reach_the_pages_escaped(
     out = tmp_path / "out"
     assert site(catalogue, out).exit_code == 0
     pages = {p: p.read_text() for p in out.rglob("*.html") if "files" not in p.parts}
-    assert len(pages) == 3  # the index, the dataset's and the version's
+    assert len(pages) == 4  # the index, the dataset's, the version's and its report
     version_page = pages[out / REF.key / "index.html"]
     assert "&lt;script&gt;alert(" in version_page and "&lt;img src=x" in version_page
     for page, html in pages.items():
@@ -176,3 +176,34 @@ def test_a_member_through_a_link_or_out_of_the_package_is_not_copied_into_the_si
     copied = [p for p in out.rglob("*") if p.is_file()]
     assert copied == []  # not the secret, and no half-fetched copy of the package
     assert (tmp_path / "secret.txt").read_bytes() == SENTINEL
+
+
+def test_the_packages_own_html_is_never_a_page_of_the_site(
+    catalogue: LocalCatalogue, tmp_path: Path
+) -> None:
+    """A catalogue's validation.html runs whatever script it holds: the site links its own
+    report.html, rendered from validation.json by cdx's templates, with the text escaped."""
+    replace_member(catalogue, "reports/validation.html", b"<script>alert('pwned')</script>")
+    report = json.loads((catalogue.root / REF.key / "reports" / "validation.json").read_text())
+    report["findings"] = [
+        {
+            "severity": "error",
+            "resource": "scores",
+            "row": 2,
+            "field": "comment",
+            "code": "x",
+            "message": "<script>alert('finding')</script>",
+        }
+    ]
+    replace_member(catalogue, "reports/validation.json", json.dumps(report).encode())
+    out = tmp_path / "site"
+    assert site(catalogue, out).exit_code == 0
+    version = out / REF.key
+    page = (version / "index.html").read_text(encoding="utf-8")
+    assert 'href="report.html"' in page
+    # the package's HTML only as a download, never a link that opens it as a page
+    assert re.findall(r'href="files/[^"]*\.html"(?! download)', page) == []
+    assert 'href="files/reports/validation.html" download' in page
+    shown = (version / "report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#39;finding&#39;)&lt;/script&gt;" in shown
+    assert "<script>alert" not in shown and "pwned" not in shown

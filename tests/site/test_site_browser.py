@@ -120,7 +120,7 @@ PAGE_KINDS = {
     "index": "index.html",
     "dataset": "kenya-lnob/health-scorecard/index.html",
     "version": "kenya-lnob/health-scorecard/1.1.0/index.html",
-    "validation-report": "kenya-lnob/health-scorecard/1.1.0/files/reports/validation.html",
+    "validation-report": "kenya-lnob/health-scorecard/1.1.0/report.html",
 }
 
 

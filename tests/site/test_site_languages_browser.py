@@ -5,14 +5,12 @@ serious or critical violation in any of them."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cdx.connectors.registry import open_catalogue
-from cdx.reports.validation_report import render_report_page
 from cdx.site.build import build_site
 from tests.site.conftest import FREQUENCIES, NOW
 from tests.site.test_site_browser import PAGE_KINDS, screenshot_dir
@@ -26,19 +24,6 @@ OUTSIDE = """() => Array.from(document.querySelectorAll('body *')).filter(e => {
 }).map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 40))"""
 
 
-def report_in(published: Path, lang: str) -> str:
-    """The package's validation.html as a run in `lang` writes it, beside the original."""
-    reports = published.parent
-    page = render_report_page(
-        json.loads((reports / "validation.json").read_text(encoding="utf-8")),
-        json.loads((reports / "privacy.json").read_text(encoding="utf-8")),
-        None,
-        lang=lang,
-    )
-    (reports / f"validation.{lang}.html").write_text(page, encoding="utf-8")
-    return str((reports / f"validation.{lang}.html").relative_to(published.parents[5]))
-
-
 @pytest.mark.parametrize("lang", ["fr", "bn", "ar"])
 def test_translated_pages_fit_a_phone_and_are_accessible(
     lang: str, browser: Any, site_catalogue: Path, axe_script: Path, tmp_path: Path
@@ -50,8 +35,6 @@ def test_translated_pages_fit_a_phone_and_are_accessible(
     shots = screenshot_dir(tmp_path)
     page = browser.new_page(viewport={"width": 360, "height": 900})
     for kind, path in PAGE_KINDS.items():
-        if kind == "validation-report":  # the package's own page: rendered again in `lang`
-            path = report_in(out / path, lang)
         page.goto((out / path).as_uri())
         assert page.evaluate("document.documentElement.lang") == lang
         assert page.evaluate(OUTSIDE) == [], (lang, kind)

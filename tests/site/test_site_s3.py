@@ -77,6 +77,10 @@ def test_the_site_is_published_beside_the_catalogue(
     for path, content_type in types.items():
         head = client.head_object(Bucket=s3_service.bucket, Key=f"{prefix}/_site/{path}")
         assert head["ContentType"] == content_type, path
+        # a package's file (fetched unverified) is downloaded, never shown as the site's page
+        assert (head.get("ContentDisposition") == "attachment") == ("/files/" in path), path
+    report = f"{prefix}/_site/kenya-lnob/health-scorecard/1.0.0/report.html"
+    assert "ContentDisposition" not in client.head_object(Bucket=s3_service.bucket, Key=report)
     body = client.get_object(Bucket=s3_service.bucket, Key=f"{prefix}/_site/index.html")["Body"]
     assert body.read() == (out / "index.html").read_bytes()
 
