@@ -12,7 +12,7 @@ from cdx.cli import output
 from cdx.cli.catalogue_location import existing_catalogue
 from cdx.cli.options import CATALOGUE_HELP, JsonOption
 from cdx.core.errors import ConfigError
-from cdx.core.i18n import language_in_use, say, say_n, tr
+from cdx.core.i18n import language_in_use, localise, say, say_n, tr
 
 
 def parse_now(text: str | None) -> dt.datetime:
@@ -93,10 +93,23 @@ def site(
         "fetched": result.fetched,
         "written": len(result.written),
         "uploaded": len(uploaded),
+        "refused": result.refused,
     }
     if as_json:
         output.print_json(summary)
+        _exit_when_incomplete(result.refused)
         return
+    for refused in result.refused:
+        output.err.print(
+            "✗ "
+            + say(
+                "{ref} is left out of the site: [{code}] {message}",
+                ref=refused["ref"],
+                code=refused["code"],
+                message=localise(refused["message"]),
+            ),
+            markup=False,
+        )
     parts = [
         say_n("{count:,} dataset", "{count:,} datasets", result.datasets),
         say_n("{count:,} version", "{count:,} versions", result.versions),
@@ -110,3 +123,10 @@ def site(
     output.out.print(say("Site in {out}: {parts}", out=out, parts=", ".join(parts)), markup=False)
     page = (out / "index.html").resolve().as_uri()
     output.out.print(say("Open {page}", page=page), markup=False)
+    _exit_when_incomplete(result.refused)
+
+
+def _exit_when_incomplete(refused: list[dict[str, str]]) -> None:
+    """A version the site had to leave out is a package not acceptable as it is: exit 1."""
+    if refused:
+        raise typer.Exit(output.EXIT_INVALID)

@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 
 from cdx.connectors.catalogue import Catalogue, CatalogueEntry, PackageRef
+from cdx.core.errors import Terminal
 from cdx.core.freshness import classify
 from cdx.core.names import version_key
 from cdx.reports.rendering import render, templates_fingerprint
@@ -45,6 +46,7 @@ class BuildResult:
     versions: int = 0
     datasets: int = 0
     fetched: int = 0  # packages copied from the catalogue
+    refused: list[dict[str, str]] = field(default_factory=list)  # versions left out: why
 
 
 def build_site(
@@ -72,8 +74,17 @@ def build_site(
     )
     keys: dict[str, dict[str, Any]] = {}
     context: dict[str, Any] = {"lang": lang, "translations": translations}
+    usable = []
     for entry in entries:
-        _version_page(catalogue, entry, out, state, keys, result, context)
+        try:
+            _version_page(catalogue, entry, out, state, keys, result, context)
+        except Terminal as refused:  # this package only: the others still get their pages
+            ref = str(PackageRef(entry.coalition, entry.dataset, entry.version))
+            result.refused.append({"ref": ref, "code": refused.code, "message": refused.message})
+            _prune_empty(out, _key(entry))
+            continue
+        usable.append(entry)
+    entries = usable
     by_dataset: dict[tuple[str, str], list[CatalogueEntry]] = defaultdict(list)
     for entry in entries:
         by_dataset[(entry.coalition, entry.dataset)].append(entry)
@@ -167,6 +178,14 @@ def _version_page(
     _write(out, page, html, result)
     state.pages[page] = digest
     state.summaries[key] = facts["summary"]
+
+
+def _prune_empty(out: Path, key: str) -> None:
+    """Remove the folders a refused version left empty (version, dataset, coalition)."""
+    folder = out / key
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _report_page(facts: dict[str, Any], context: dict[str, Any]) -> str | None:

@@ -29,6 +29,7 @@ def test_frequencies_come_from_coalition_yaml_and_the_clock_from_now(
         "fetched": 6,
         "written": json.loads(result.stdout)["written"],
         "uploaded": 0,
+        "refused": [],
     }
     index = json.loads(
         (out / "static/search-index.js").read_text().removeprefix("window.CDX_INDEX = ")[:-2]
