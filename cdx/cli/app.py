@@ -87,7 +87,11 @@ def speaks_errors(command: F) -> F:
 @app.command()
 @speaks_errors
 def init(
-    directory: Annotated[Path, typer.Argument(help="Where coalition.yaml lives")] = Path(),
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Where coalition.yaml lives (default: --config's folder)"),
+    ] = None,
+    config: ConfigOption = DEFAULT_CONFIG,
     coalition_id: Annotated[
         str | None, typer.Option("--id", help="Short id, e.g. kenya-lnob (default: my-coalition)")
     ] = None,
@@ -110,7 +114,8 @@ def init(
     from cdx.cli.scaffold import CoalitionDetails, init_coalition
 
     asked = CoalitionDetails(id=coalition_id, name=name, country=country, email=email)
-    result = init_coalition(directory, asked)
+    file = directory / DEFAULT_CONFIG.name if directory is not None else config
+    result = init_coalition(file.parent, asked, file_name=file.name)
     if as_json:
         output.print_json({"ok": True, "done": result})
         return

@@ -69,14 +69,19 @@ class CoalitionDetails:
 DEFAULTS = CoalitionDetails("my-coalition", "My coalition", "KE", "data@example.org")
 
 
-def init_coalition(directory: Path, asked: CoalitionDetails = CoalitionDetails()) -> list[str]:
+def init_coalition(
+    directory: Path,
+    asked: CoalitionDetails = CoalitionDetails(),
+    *,
+    file_name: str = "coalition.yaml",
+) -> list[str]:
     """Write what is missing (coalition.yaml, key pair); never overwrite. Returns what was done.
 
     Where coalition.yaml exists, details asked for that disagree with it are refused
     (`coalition-exists`) rather than silently ignored.
     """
     done: list[str] = []
-    config = directory / "coalition.yaml"
+    config = directory / file_name
     if config.exists():
         _refuse_other_details(load_coalition(config), asked)
         done.append(tr("kept the existing {file}", file=config))

@@ -258,6 +258,22 @@ def test_cdx_config_is_honoured_by_status_as_by_validate_and_publish(
     assert {row["dataset"] for row in rows} == {"health-scorecard", "youth-survey"}  # type: ignore[index, union-attr]
 
 
+def test_cdx_config_is_honoured_by_init_as_by_the_commands_after_it(tmp_path: Path) -> None:
+    """`CDX_CONFIG=…/nepal.yaml cdx init` writes that file and its key beside it, which
+    validate and status then read through the same CDX_CONFIG; a folder given wins."""
+    place, elsewhere = tmp_path / "coalitions", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"CDX_CONFIG": str(place / "nepal.yaml")}
+    made = run("init", "--id", "nepal-lnob", "--country", "NP", "--json", cwd=elsewhere, env=env)
+    assert made.returncode == 0, made.stderr
+    assert (place / "nepal.yaml").is_file() and (place / "keys" / "nepal-lnob.key").is_file()
+    assert not (elsewhere / "coalition.yaml").exists()
+    status = run("status", "--json", cwd=elsewhere, env=env)
+    assert status.returncode == 0, status.stderr
+    assert run("init", str(elsewhere), cwd=tmp_path, env=env).returncode == 0
+    assert (elsewhere / "coalition.yaml").is_file()
+
+
 def test_cdx_config_is_honoured_by_site_as_its_config_option(
     workspace: Path, tmp_path: Path
 ) -> None:
@@ -280,7 +296,7 @@ def test_the_config_option_reads_the_same_in_every_command(workspace: Path) -> N
         (line,) = (line for line in text.splitlines() if "--config" in line)
         return " ".join(line.split("<path>")[1].split())
 
-    helps = {command: config_help(command) for command in ("validate", "publish", "status")}
+    helps = {command: config_help(command) for command in ("init", "validate", "publish", "status")}
     helps["deploy"] = config_help("deploy")
     assert len(set(helps.values())) == 1, helps
     assert "CDX_CONFIG" in helps["status"]
