@@ -89,7 +89,9 @@ def speaks_errors(command: F) -> F:
 def init(
     directory: Annotated[
         Path | None,
-        typer.Argument(help="Where coalition.yaml lives (default: --config's folder)"),
+        typer.Argument(
+            help="Where coalition.yaml is written (default: where -c or CDX_CONFIG says, else here)"
+        ),
     ] = None,
     config: ConfigOption = DEFAULT_CONFIG,
     coalition_id: Annotated[
