@@ -93,6 +93,7 @@ def test_a_rebuild_rewrites_only_the_indexes_then_only_what_a_new_version_change
     assert pages == [
         "index.html",
         "nepal-dalit-forum/clinic-scores/2.1.0/index.html",
+        "nepal-dalit-forum/clinic-scores/2.1.0/report.html",
         "nepal-dalit-forum/clinic-scores/index.html",
         "static/search-index.js",
     ]
