@@ -361,6 +361,27 @@ def test_cdx_list_of_a_damaged_catalog_json_is_a_coded_error(
     assert "catalogue-error" in result.output
 
 
+@pytest.mark.parametrize("target", ["secret", "/dev/zero"])
+def test_a_catalog_json_that_is_a_link_is_not_read_and_the_next_gc_rewrites_it(
+    catalogue: LocalCatalogue, tmp_path: Path, target: str
+) -> None:
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps({"packages": [], "secret": "office"}))
+    index = catalogue.root / "catalog.json"
+    index.unlink()
+    index.symlink_to(secret if target == "secret" else Path(target))
+    listed = CliRunner().invoke(app, ["list", str(catalogue.root), "--json"])
+    assert listed.exit_code == 2 and json.loads(listed.output)["error"]["code"] == "catalogue-error"
+    assert "office" not in listed.output
+    healed = CliRunner().invoke(
+        app, ["catalogue", "gc", str(catalogue.root), "--older-than", "0s", "--apply"]
+    )
+    assert healed.exit_code == 0, healed.output
+    entries = [(e.coalition, e.dataset, e.version) for e in catalogue.entries()]
+    assert not index.is_symlink() and entries == [(REF.coalition, REF.dataset, REF.version)]
+    assert json.loads(secret.read_text())["secret"] == "office"  # the link's target untouched
+
+
 def test_cdx_pull_with_a_trust_entry_of_the_wrong_type_is_a_coded_error(
     catalogue: LocalCatalogue, tmp_path: Path
 ) -> None:

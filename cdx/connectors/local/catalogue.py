@@ -269,8 +269,15 @@ class LocalCatalogue:
 
     def entries(self) -> list[CatalogueEntry]:
         path = self.root / CATALOG
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             return []
+        if path.is_symlink() or not path.is_file():  # to /dev/zero, or someone else's file
+            raise CatalogueError(
+                f"{path} is not a regular file (a symbolic link, a device or a pipe): "
+                "cdx does not read it",
+                hint="the next `cdx publish` into this catalogue, or `cdx catalogue gc "
+                "--apply`, writes it again from the committed versions",
+            )
         try:
             with path.open("rb") as handle:
                 text = handle.read(PackageLimits().index_bytes + 1)
