@@ -12,6 +12,7 @@ import typer
 
 from cdx.cli import output
 from cdx.cli.options import DEFAULT_CONFIG, ConfigOption, JsonOption
+from cdx.core.errors import PrefectServerUnreachable
 from cdx.core.i18n import localise, say, tr
 
 if TYPE_CHECKING:
@@ -143,11 +144,19 @@ def status(
 
     coalition = load_coalition(config)
     rows = freshness_rows(coalition, dt.datetime.now(dt.UTC))
+    unanswered: PrefectServerUnreachable | None = None
     if runs:
-        last = _last_runs(coalition)
+        try:
+            last = _last_runs(coalition)
+        except PrefectServerUnreachable as error:  # the freshness is still worth showing
+            last, unanswered = {}, error
+        none = {"last_run": "unknown" if unanswered else "none", "last_run_at": ""}
         for row in rows:
-            row.update(last.get(row["dataset"], {"last_run": "none", "last_run_at": ""}))
+            row.update(last.get(row["dataset"], none))
     if as_json:
+        if unanswered is not None:  # one document: the error, and what could be said
+            output.print_json({"ok": False, "error": unanswered.to_dict(), "rows": rows})
+            raise typer.Exit(output.exit_code_for(unanswered))
         output.print_json(rows)
         return
     columns = [say("dataset"), say("expected"), say("version"), say("published")]
@@ -168,6 +177,8 @@ def status(
     output.out.print(table)
     if runs:
         _print_failures(rows)
+    if unanswered is not None:
+        raise unanswered  # said under the table, with its exit code
 
 
 def _print_failures(rows: list[dict[str, Any]]) -> None:

@@ -365,6 +365,14 @@ def test_a_server_that_does_not_answer_is_a_passing_error(workspace: Path) -> No
         assert result.returncode == 3, (call, result.stdout, result.stderr)
         assert "[prefect-server-unreachable]" in result.stderr
         assert "Traceback" not in result.stderr
+    # the steward still sees each dataset's freshness, its runs as unknown
+    shown = run("status", "--runs", cwd=workspace, env={**env, "COLUMNS": "200"})
+    assert "kenya-lnob/youth-survey" in shown.stdout and "never-published" in shown.stdout
+    assert "unknown" in shown.stdout
+    said = run("status", "--runs", "--json", cwd=workspace, env=env)
+    document = one_json_document(said)
+    assert said.returncode == 3 and document["error"]["code"] == "prefect-server-unreachable"  # type: ignore[index]
+    assert {row["last_run"] for row in document["rows"]} == {"unknown"}  # type: ignore[index]
 
 
 def test_deploy_can_still_write_prefect_yaml_without_a_server(workspace: Path) -> None:
