@@ -69,18 +69,23 @@ class Finding:
 
     def location(self) -> str:
         """`row 1,204, column `age`` — where a person should look."""
-        parts = []
-        if self.resource:
-            parts.append(f"file `{self.resource}`")
-        if self.row is not None:
-            parts.append(f"row {self.row:,}")
-        if self.field:
-            parts.append(f"column `{self.field}`")
-        return ", ".join(parts)
+        return place_of(self.resource, self.row, self.field)
 
     def sentence(self) -> str:
         where = self.location()
         return f"{where}: {self.message}" if where else self.message
+
+
+def place_of(resource: str | None, row: int | None, field: str | None) -> str:
+    """Where a finding is, in the words every report uses: file, row, column."""
+    parts = []
+    if resource:
+        parts.append(f"file `{resource}`")
+    if row is not None:
+        parts.append(f"row {row:,}")
+    if field:
+        parts.append(f"column `{field}`")
+    return ", ".join(parts)
 
 
 # A rule as a report counts it: the file, the column and the code (`type-error` in

@@ -9,14 +9,13 @@ privacy gate read, and the rows in the file about to be sealed equal what the ga
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from pathlib import Path
 
 from cdx.core.errors import RowCountMismatch
 from cdx.core.i18n import tr
 from cdx.core.layout import DESCRIPTOR
+from cdx.packaging.tabular import csv_rows
 from cdx.protect.decision import PrivacyDecision
 
 
@@ -52,8 +51,7 @@ def check_row_counts(
 
 
 def data_rows(path: Path) -> int:
-    """Records of a UTF-8 CSV with a header, as a CSV reader reads them (quoted line
+    """Records of a UTF-8 CSV with a header, as cdx's CSV reader reads them (quoted line
     breaks inside a record)."""
-    csv.field_size_limit(sys.maxsize)  # the cell limit is validation's (cell-too-large)
     with path.open(encoding="utf-8", newline="") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+        return max(sum(1 for _ in csv_rows(handle)) - 1, 0)

@@ -14,6 +14,7 @@ from typing import Any
 from cdx.connectors.catalogue import CatalogueEntry, CredentialSet
 from cdx.connectors.registry import open_catalogue
 from cdx.core.coalition import Coalition
+from cdx.core.findings import place_of
 from cdx.core.freshness import classify
 from cdx.flows.artifacts import artifact_key
 from cdx.flows.run_context import catalogue_locations
@@ -145,15 +146,12 @@ def _first_findings(
 
 
 def _finding_line(row: dict[str, Any]) -> str:
-    """A row of the findings table as Finding.sentence says it."""
-    place = []
-    if row.get("file"):
-        place.append(f"file `{row['file']}`")
-    if row.get("row") not in ("", None):
-        place.append(f"row {row['row']}")
-    if row.get("column"):
-        place.append(f"column `{row['column']}`")
-    return f"{', '.join(place)}: {row.get('what to fix', '')}  [{row.get('rule', '')}]"
+    """A row of the findings table (flows/artifacts.py) as Finding.sentence says it."""
+    line = row.get("row")
+    where = place_of(
+        row.get("file") or None, line if isinstance(line, int) else None, row.get("column") or None
+    )
+    return f"{where}: {row.get('what to fix', '')}  [{row.get('rule', '')}]"
 
 
 def _started(run: Any) -> dt.datetime:
